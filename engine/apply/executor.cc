@@ -1,0 +1,308 @@
+#include "apply/executor.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "apply/ledger.h"
+#include "apply/run_lock.h"
+#include "common/digest.h"
+#include "db/engine_tables.h"
+#include "db/schema_files.h"
+#include "rules/rule_checksum.h"
+#include "rules/rule_compiler.h"
+#include "rules/rule_validator.h"
+
+namespace csm::apply {
+namespace {
+
+using rules::Sql;
+using rules::Step;
+
+// Everything known before the first write.
+struct PreparedRun {
+  rules::Catalog catalog;
+  rules::Bindings bindings;
+  rules::CompiledPlan plan;
+  std::string rules_checksum, params_checksum;
+};
+
+std::string KindName(Step::Kind kind) {
+  switch (kind) {
+    case Step::Kind::kRequireNone:
+      return "check";
+    case Step::Kind::kUpdate:
+      return "update";
+    case Step::Kind::kDelete:
+      return "delete";
+    case Step::Kind::kInsert:
+    case Step::Kind::kInsertEach:
+    case Step::Kind::kInsertFrom:
+      return "insert";
+  }
+  return "?";
+}
+
+// Replaces {column} in `message` with that column's value in `row`.
+std::string FormatMessage(const std::string& message, const db::QueryResult& r) {
+  std::string out = message;
+  for (size_t i = 0; i < r.columns.size(); ++i) {
+    const std::string token = "{" + r.columns[i] + "}";
+    for (auto pos = out.find(token); pos != std::string::npos; pos = out.find(token)) {
+      out.replace(pos, token.size(), db::ToDisplay(r.rows[0][i]));
+    }
+  }
+  return out;
+}
+
+Result<PreparedRun> Prepare(db::Connection& conn, const rules::RuleSet& rules,
+                            const rules::RunParameters& params) {
+  CSM_RETURN_IF_ERROR(rules::ValidateParameters(rules, params));
+  PreparedRun run;
+  CSM_ASSIGN_OR_RETURN(run.catalog, rules::LoadCatalog(rules, conn));
+  CSM_RETURN_IF_ERROR(rules::ValidateRules(rules, run.catalog));
+  run.bindings = rules::DeriveBindings(rules, params, RandomUuid(), UtcNow());
+  run.plan = rules::Compile(rules, conn.dialect(), run.bindings);
+  run.rules_checksum = rules::RuleChecksum(rules);
+  run.params_checksum = rules::ParametersChecksum(params);
+  return run;
+}
+
+// Runs the require_none checks; the first that finds a row fails with its message.
+Status CheckPreconditions(db::Connection& conn, const PreparedRun& run, int64_t run_id) {
+  for (const auto& step : run.plan.steps) {
+    if (step.check.empty()) continue;
+    CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(step.check, run.bindings, run_id));
+    CSM_ASSIGN_OR_RETURN(db::QueryResult r, conn.Query(step.check.text, params));
+    if (!r.rows.empty()) {
+      return Status(ErrorCode::kPrecondition, "precondition '" + step.step->name +
+                                                  "' failed: " + FormatMessage(step.step->message, r));
+    }
+  }
+  return Status::Ok();
+}
+
+// Runs the data steps of `run`; journals them when `journal` is given.
+class StepRunner {
+ public:
+  StepRunner(db::Connection& conn, PreparedRun& run, int64_t run_id, Journal* journal,
+             const ApplyOptions& options)
+      : conn_(conn), run_(run), run_id_(run_id), journal_(journal), options_(options) {}
+
+  Result<std::vector<StepOutcome>> RunAll() {
+    std::vector<StepOutcome> outcomes;
+    for (const auto& step : run_.plan.steps) {
+      if (!step.check.empty()) continue;  // preconditions were checked before
+      CSM_ASSIGN_OR_RETURN(StepOutcome outcome, RunStep(step));
+      if (options_.on_step) options_.on_step(outcome);
+      outcomes.push_back(std::move(outcome));
+      if (options_.pause_after_step == step.number && options_.pause_seconds > 0) {
+        spdlog::warn("test pause: sleeping {} s after step {}", options_.pause_seconds, step.number);
+        sleep(static_cast<unsigned>(options_.pause_seconds));
+      }
+    }
+    return outcomes;
+  }
+
+ private:
+  Result<int64_t> Exec(const Sql& sql) {
+    CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(sql, run_.bindings, run_id_));
+    return conn_.Execute(sql.text, params);
+  }
+
+  Result<StepOutcome> RunStep(const rules::CompiledStep& step) {
+    const Step& rule = *step.step;
+    StepOutcome outcome{step.number, rule.name, KindName(rule.kind), {}, 0, 0, false};
+    for (const Sql* sql : step.DataStatements()) {
+      outcome.sql.push_back(rules::Preview(*sql, run_.bindings, run_id_));
+    }
+    if (!step.guard.empty()) {
+      CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(step.guard, run_.bindings, run_id_));
+      CSM_ASSIGN_OR_RETURN(int64_t holds, db::QueryInt(conn_, step.guard.text, params));
+      if (holds == 0) {
+        outcome.skipped = true;
+        return outcome;
+      }
+    }
+    if (step.main.empty()) return outcome;  // e.g. insert_each with an empty map
+    const bool inserts = rule.kind == Step::Kind::kInsert || rule.kind == Step::Kind::kInsertEach ||
+                         rule.kind == Step::Kind::kInsertFrom;
+    int64_t watermark = 0;
+    if (journal_ != nullptr && !inserts) {
+      CSM_RETURN_IF_ERROR(journal_->RecordBefore(step.written_table, step.touched_rows,
+                                                 rule.kind == Step::Kind::kDelete ? 'D' : 'U',
+                                                 step.number));
+    }
+    if (inserts || !step.bind_id.empty()) {
+      CSM_ASSIGN_OR_RETURN(watermark, db::QueryInt(conn_, "SELECT MAX(id) FROM " +
+                                                              conn_.dialect().Quote(step.written_table)));
+    }
+    if (!step.pick.empty()) CSM_RETURN_IF_ERROR(Exec(step.pick).status());
+    CSM_ASSIGN_OR_RETURN(outcome.rows, Exec(step.main));
+    if (journal_ != nullptr && inserts) {
+      CSM_RETURN_IF_ERROR(
+          journal_->RecordInserted(step.written_table, watermark, step.inserted_rows, step.number));
+    }
+    if (!step.bind_id.empty()) {
+      Sql find;
+      find.Append("SELECT MAX(id) FROM " + conn_.dialect().Quote(step.written_table) +
+                  " WHERE id > ");
+      find.BindValue(watermark).Append(" AND ").Append(step.inserted_rows);
+      CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(find, run_.bindings, run_id_));
+      CSM_ASSIGN_OR_RETURN(int64_t id, db::QueryInt(conn_, find.text, params));
+      assert(id > 0);
+      run_.bindings.scalars[step.bind_id] = id;
+    }
+    if (!step.pin.empty()) {
+      if (journal_ != nullptr) {
+        CSM_RETURN_IF_ERROR(
+            journal_->RecordBefore(step.pinned_table, step.pinned_rows, 'U', step.number));
+      }
+      CSM_ASSIGN_OR_RETURN(outcome.pinned, Exec(step.pin));
+    }
+    return outcome;
+  }
+
+  db::Connection& conn_;
+  PreparedRun& run_;
+  int64_t run_id_;
+  Journal* journal_;
+  const ApplyOptions& options_;
+};
+
+// Rolls back the open transaction and returns `error` (a rollback failure is only logged: the
+// backend discards the transaction anyway when the connection closes).
+Status Abort(db::Connection& conn, Status error) {
+  if (Status s = conn.Rollback(); !s.ok()) spdlog::warn("rollback failed: {}", s.message());
+  return error;
+}
+
+nlohmann::json ResultJson(const RunOutcome& outcome) {
+  nlohmann::json result;
+  for (const auto& s : outcome.steps) {
+    result["steps"].push_back(
+        {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});
+  }
+  result["tables"] = nlohmann::json::object();
+  for (const auto& [table, c] : outcome.tables) {
+    result["tables"][table] = {
+        {"inserted", c.inserted}, {"updated", c.updated}, {"deleted", c.deleted}};
+  }
+  if (outcome.image_store) result["new_store_id"] = outcome.image_store->id;
+  return result;
+}
+
+}  // namespace
+
+Result<NewStore> ReadImageStore(db::Connection& conn, int64_t id) {
+  CSM_ASSIGN_OR_RETURN(
+      db::QueryResult r,
+      conn.Query("SELECT id, uuid, name, url, protocol, image_provider_name, scope FROM "
+                 "image_store WHERE id = ?",
+                 {id}));
+  if (r.rows.empty()) {
+    return Status(ErrorCode::kNotFound, "image store " + std::to_string(id) + " does not exist");
+  }
+  const db::Row& row = r.rows[0];
+  auto text = [](const db::Value& v) { return db::IsNull(v) ? std::string() : db::ToDisplay(v); };
+  NewStore store;
+  store.id = std::get<int64_t>(row[0]);
+  store.uuid = text(row[1]);
+  store.name = text(row[2]);
+  store.url = text(row[3]);
+  store.has_url = !db::IsNull(row[3]);
+  store.protocol = text(row[4]);
+  store.provider = text(row[5]);
+  store.scope = text(row[6]);
+  return store;
+}
+
+Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
+                        const rules::RunParameters& params) {
+  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params));
+  RunOutcome outcome;
+  outcome.rules_checksum = run.rules_checksum;
+  CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
+  CSM_RETURN_IF_ERROR(conn.Begin());
+  // The pick table must exist for one_per steps; SQLite DDL is transactional, so it is rolled
+  // back with everything else.
+  if (Status s = db::EnsureEngineTables(conn); !s.ok()) return Abort(conn, s);
+  StepRunner runner(conn, run, 0, nullptr, {});
+  auto steps = runner.RunAll();
+  if (!steps.ok()) return Abort(conn, steps.status());
+  outcome.steps = std::move(*steps);
+  CSM_RETURN_IF_ERROR(conn.Rollback());
+  return outcome;
+}
+
+Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
+                         const rules::RunParameters& params, const ApplyOptions& options) {
+  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params));
+  RunOutcome outcome;
+  outcome.rules_checksum = run.rules_checksum;
+
+  CSM_ASSIGN_OR_RETURN(bool engine_tables, db::EngineTablesExist(conn));
+  if (engine_tables) {
+    CSM_ASSIGN_OR_RETURN(auto previous,
+                         FindAppliedRun(conn, run.rules_checksum, run.params_checksum));
+    if (previous) {
+      outcome.already_applied = true;
+      outcome.run_id = previous->id;
+      const auto result = nlohmann::json::parse(previous->result_json, nullptr, false);
+      if (result.is_object() && result.contains("new_store_id")) {
+        auto store = ReadImageStore(conn, result["new_store_id"].get<int64_t>());
+        if (store.ok()) outcome.image_store = *store;
+      }
+      return outcome;
+    }
+  }
+  // Read-only checks first: a refused run writes nothing at all, not even the engine tables.
+  CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
+
+  CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));  // DDL: outside the data transaction
+  CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
+  CSM_RETURN_IF_ERROR(conn.Begin());
+
+  RunRecord record;
+  record.rules_name = rules.name;
+  record.rules_checksum = run.rules_checksum;
+  record.params_checksum = run.params_checksum;
+  record.params_json = rules::MaskedParametersJson(rules, params);
+  record.operator_name = RunLock::HolderName();
+  record.started_at = db::ToDisplay(run.bindings.scalars.at("now"));
+  auto run_id = InsertRun(conn, record);
+  if (!run_id.ok()) return Abort(conn, run_id.status());
+  outcome.run_id = *run_id;
+
+  // Authoritative re-check inside the transaction: the database may have moved since.
+  if (Status s = CheckPreconditions(conn, run, outcome.run_id); !s.ok()) return Abort(conn, s);
+
+  Journal journal(conn, run.catalog, run.bindings, outcome.run_id);
+  StepRunner runner(conn, run, outcome.run_id, &journal, options);
+  auto steps = runner.RunAll();
+  if (!steps.ok()) return Abort(conn, steps.status());
+  outcome.steps = std::move(*steps);
+
+  if (Status s = journal.CaptureAfterImages(); !s.ok()) return Abort(conn, s);
+  auto changes = journal.Changes();
+  if (!changes.ok()) return Abort(conn, changes.status());
+  outcome.tables = std::move(*changes);
+  auto cleared = conn.Execute(std::string("DELETE FROM ") + db::kPickTable + " WHERE run_id = ?",
+                              {outcome.run_id});
+  if (!cleared.ok()) return Abort(conn, cleared.status());
+  for (const auto& step : run.plan.steps) {
+    if (step.bind_id.empty() || step.written_table != "image_store") continue;
+    auto store = ReadImageStore(conn, std::get<int64_t>(run.bindings.scalars.at(step.bind_id)));
+    if (!store.ok()) return Abort(conn, store.status());
+    outcome.image_store = *store;
+  }
+  if (Status s = FinishRun(conn, outcome.run_id, ResultJson(outcome).dump()); !s.ok()) {
+    return Abort(conn, s);
+  }
+  CSM_RETURN_IF_ERROR(conn.Commit());
+  CSM_RETURN_IF_ERROR(lock.Release());
+  return outcome;
+}
+
+}  // namespace csm::apply

@@ -1,0 +1,69 @@
+// Plans and applies a rule file: validate everything first (parameters, rules against the live
+// schema, preconditions), then run every step in ONE transaction together with the journal and the
+// ledger row. A run identical to an applied one (same rule checksum, same parameters) changes
+// nothing.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apply/journal.h"
+#include "common/result.h"
+#include "db/connection.h"
+#include "rules/rule_model.h"
+#include "rules/run_parameters.h"
+
+namespace csm::apply {
+
+// What one step did (apply) or would do (plan).
+struct StepOutcome {
+  int number = 0;
+  std::string name;
+  std::string kind;                      // "check", "update", "delete", "insert"
+  std::vector<std::string> sql;          // previews, values inlined, secrets masked
+  int64_t rows = 0;                      // rows changed (inserted + updated/deleted + pinned)
+  int64_t pinned = 0;                    // of which source rows pinned
+  bool skipped = false;                  // only_if_exists did not hold
+};
+
+// The new store, as CloudStack's ImageStoreResponse shows it.
+struct NewStore {
+  int64_t id = 0;
+  std::string uuid, name, url, protocol, provider, scope;
+  bool has_url = false;
+};
+
+struct RunOutcome {
+  int64_t run_id = 0;             // 0 for a plan
+  bool already_applied = false;   // the same run was applied before: nothing was done
+  std::string rules_checksum;
+  std::vector<StepOutcome> steps;
+  std::map<std::string, TableChanges> tables;
+  std::optional<NewStore> image_store;
+};
+
+struct ApplyOptions {
+  // Called after each step (progress). May be empty.
+  std::function<void(const StepOutcome&)> on_step;
+  // Test hook: after this step number, sleep `pause_seconds` inside the transaction.
+  int pause_after_step = 0;
+  int pause_seconds = 0;
+};
+
+// Runs every step inside a transaction that is always rolled back, and reports what each would
+// change. Writes nothing.
+Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
+                        const rules::RunParameters& params);
+
+// Applies `rules` with `params`: validates, takes the lock, runs all steps with the journal and
+// the ledger row in one transaction, commits. Any failure leaves the database as it was.
+Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
+                         const rules::RunParameters& params, const ApplyOptions& options = {});
+
+// Reads the store with `id` as an ImageStoreResponse.
+Result<NewStore> ReadImageStore(db::Connection& conn, int64_t id);
+
+}  // namespace csm::apply

@@ -1,0 +1,82 @@
+#include "apply/journal.h"
+
+#include "db/engine_tables.h"
+
+namespace csm::apply {
+
+Result<std::vector<db::Value>> Journal::Params(const rules::Sql& sql) const {
+  return rules::ResolveParams(sql, bindings_, run_id_);
+}
+
+Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, char op,
+                             int step_no) {
+  const db::Dialect& d = conn_.dialect();
+  const std::string t = d.Quote(table);
+  rules::Sql sql;
+  sql.Append(std::string("INSERT INTO ") + db::kJournalTable +
+             " (run_id, table_name, row_id, op, step_no, before_image) SELECT ");
+  sql.BindRunId().Append(", ").BindValue(table).Append(", " + t + ".id, ");
+  sql.BindValue(std::string(1, op)).Append(", ").BindValue(static_cast<int64_t>(step_no));
+  sql.Append(", " + d.RowImage(t, catalog_.at(table).ColumnNames()) + " FROM " + t + " WHERE ");
+  sql.Append(rows);
+  sql.Append(std::string(" AND NOT EXISTS (SELECT 1 FROM ") + db::kJournalTable +
+             " jn WHERE jn.run_id = ");
+  sql.BindRunId().Append(" AND jn.table_name = ").BindValue(table).Append(" AND jn.row_id = " + t +
+                                                                          ".id)");
+  CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
+  return conn_.Execute(sql.text, params).status();
+}
+
+Result<int64_t> Journal::Watermark(const std::string& table) {
+  return db::QueryInt(conn_, "SELECT MAX(id) FROM " + conn_.dialect().Quote(table));
+}
+
+Status Journal::RecordInserted(const std::string& table, int64_t watermark, const rules::Sql& rows,
+                               int step_no) {
+  const std::string t = conn_.dialect().Quote(table);
+  rules::Sql sql;
+  sql.Append(std::string("INSERT INTO ") + db::kJournalTable +
+             " (run_id, table_name, row_id, op, step_no) SELECT ");
+  sql.BindRunId().Append(", ").BindValue(table).Append(", " + t + ".id, 'I', ");
+  sql.BindValue(static_cast<int64_t>(step_no)).Append(" FROM " + t + " WHERE " + t + ".id > ");
+  sql.BindValue(watermark).Append(" AND ").Append(rows);
+  CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
+  return conn_.Execute(sql.text, params).status();
+}
+
+Status Journal::CaptureAfterImages() {
+  const db::Dialect& d = conn_.dialect();
+  CSM_ASSIGN_OR_RETURN(
+      db::QueryResult tables,
+      conn_.Query(std::string("SELECT DISTINCT table_name FROM ") + db::kJournalTable +
+                      " WHERE run_id = ?",
+                  {run_id_}));
+  for (const auto& row : tables.rows) {
+    const std::string table = std::get<std::string>(row[0]);
+    const std::string t = d.Quote(table);
+    const std::string sql = std::string("UPDATE ") + db::kJournalTable + " SET after_image = (SELECT " +
+                            d.RowImage(t, catalog_.at(table).ColumnNames()) + " FROM " + t +
+                            " WHERE " + t + ".id = " + db::kJournalTable +
+                            ".row_id) WHERE run_id = ? AND table_name = ? AND op <> 'D'";
+    CSM_RETURN_IF_ERROR(conn_.Execute(sql, {run_id_, table}).status());
+  }
+  return Status::Ok();
+}
+
+Result<std::map<std::string, TableChanges>> Journal::Changes() {
+  CSM_ASSIGN_OR_RETURN(
+      db::QueryResult counts,
+      conn_.Query(std::string("SELECT table_name, op, COUNT(*) FROM ") + db::kJournalTable +
+                      " WHERE run_id = ? GROUP BY table_name, op ORDER BY table_name",
+                  {run_id_}));
+  std::map<std::string, TableChanges> changes;
+  for (const auto& row : counts.rows) {
+    TableChanges& c = changes[std::get<std::string>(row[0])];
+    const std::string op = std::get<std::string>(row[1]);
+    const int64_t n = std::get<int64_t>(row[2]);
+    (op == "I" ? c.inserted : op == "U" ? c.updated : c.deleted) = n;
+  }
+  return changes;
+}
+
+}  // namespace csm::apply

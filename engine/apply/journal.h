@@ -1,0 +1,53 @@
+// The rollback journal: before-images of every row a run updates or deletes, the ids of every row
+// it inserts, and after-images of all of them at commit. Every write is one set-based statement in
+// the run's transaction, so the journal commits or vanishes with the data.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "common/result.h"
+#include "db/connection.h"
+#include "rules/compiled_plan.h"
+#include "rules/run_parameters.h"
+
+namespace csm::apply {
+
+// Rows changed by a run in one table.
+struct TableChanges {
+  int64_t inserted = 0, updated = 0, deleted = 0;
+};
+
+class Journal {
+ public:
+  Journal(db::Connection& conn, const rules::Catalog& catalog, const rules::Bindings& bindings,
+          int64_t run_id)
+      : conn_(conn), catalog_(catalog), bindings_(bindings), run_id_(run_id) {}
+
+  // Records the before-image of each row of `table` matching `rows` that the run has not journaled
+  // yet, with op 'U' or 'D'. Call before the statement that changes them.
+  Status RecordBefore(const std::string& table, const rules::Sql& rows, char op, int step_no);
+
+  // The highest id in `table` now; rows inserted after this call have larger ids.
+  Result<int64_t> Watermark(const std::string& table);
+
+  // Records as inserted (op 'I') each row of `table` with id > `watermark` matching `rows`.
+  Status RecordInserted(const std::string& table, int64_t watermark, const rules::Sql& rows,
+                        int step_no);
+
+  // Stores the after-image of every journaled, not deleted row of the run. Call last.
+  Status CaptureAfterImages();
+
+  // The run's changes per table, from the journal.
+  Result<std::map<std::string, TableChanges>> Changes();
+
+ private:
+  Result<std::vector<db::Value>> Params(const rules::Sql& sql) const;
+
+  db::Connection& conn_;
+  const rules::Catalog& catalog_;
+  const rules::Bindings& bindings_;
+  int64_t run_id_;
+};
+
+}  // namespace csm::apply

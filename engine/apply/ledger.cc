@@ -1,0 +1,91 @@
+#include "apply/ledger.h"
+
+#include "common/digest.h"
+#include "db/engine_tables.h"
+
+namespace csm::apply {
+namespace {
+
+const std::string kColumns =
+    "id, rules_name, rules_checksum, params_checksum, params_json, state, operator, started_at, "
+    "finished_at, rolled_back_at, result_json";
+
+std::string Text(const db::Value& v) { return db::IsNull(v) ? "" : db::ToDisplay(v); }
+
+RunRecord FromRow(const db::Row& r) {
+  RunRecord run;
+  run.id = std::get<int64_t>(r[0]);
+  run.rules_name = Text(r[1]);
+  run.rules_checksum = Text(r[2]);
+  run.params_checksum = Text(r[3]);
+  run.params_json = Text(r[4]);
+  run.state = Text(r[5]);
+  run.operator_name = Text(r[6]);
+  run.started_at = Text(r[7]);
+  run.finished_at = Text(r[8]);
+  run.rolled_back_at = Text(r[9]);
+  run.result_json = Text(r[10]);
+  return run;
+}
+
+}  // namespace
+
+Result<std::optional<RunRecord>> FindAppliedRun(db::Connection& conn,
+                                                const std::string& rules_checksum,
+                                                const std::string& params_checksum) {
+  CSM_ASSIGN_OR_RETURN(
+      db::QueryResult r,
+      conn.Query("SELECT " + kColumns + " FROM " + db::kRunTable +
+                     " WHERE rules_checksum = ? AND params_checksum = ? AND state = ? ORDER BY id",
+                 {rules_checksum, params_checksum, kStateApplied}));
+  if (r.rows.empty()) return std::optional<RunRecord>();
+  return std::optional<RunRecord>(FromRow(r.rows.back()));
+}
+
+Result<int64_t> InsertRun(db::Connection& conn, const RunRecord& run) {
+  CSM_RETURN_IF_ERROR(
+      conn.Execute(std::string("INSERT INTO ") + db::kRunTable +
+                       " (rules_name, rules_checksum, params_checksum, params_json, state, "
+                       "operator, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   {run.rules_name, run.rules_checksum, run.params_checksum, run.params_json,
+                    kStateApplied, run.operator_name, run.started_at})
+          .status());
+  return conn.LastInsertId();
+}
+
+Status FinishRun(db::Connection& conn, int64_t run_id, const std::string& result_json) {
+  return conn
+      .Execute(std::string("UPDATE ") + db::kRunTable +
+                   " SET finished_at = ?, result_json = ? WHERE id = ?",
+               {UtcNow(), result_json, run_id})
+      .status();
+}
+
+Status MarkRolledBack(db::Connection& conn, int64_t run_id) {
+  return conn
+      .Execute(std::string("UPDATE ") + db::kRunTable +
+                   " SET state = ?, rolled_back_at = ? WHERE id = ?",
+               {kStateRolledBack, UtcNow(), run_id})
+      .status();
+}
+
+Result<std::vector<RunRecord>> ListRuns(db::Connection& conn) {
+  CSM_ASSIGN_OR_RETURN(db::QueryResult r, conn.Query("SELECT " + kColumns + " FROM " +
+                                                     db::kRunTable + " ORDER BY id"));
+  std::vector<RunRecord> runs;
+  for (const auto& row : r.rows) runs.push_back(FromRow(row));
+  return runs;
+}
+
+Result<RunRecord> GetRun(db::Connection& conn, int64_t run_id) {
+  CSM_ASSIGN_OR_RETURN(db::QueryResult r, conn.Query("SELECT " + kColumns + " FROM " +
+                                                     db::kRunTable + " WHERE id = ?",
+                                                     {run_id}));
+  if (r.rows.empty()) {
+    return Status(ErrorCode::kNotFound, "there is no run " + std::to_string(run_id) +
+                                            " in this database (see `csmigrate status`)");
+  }
+  return FromRow(r.rows[0]);
+}
+
+}  // namespace csm::apply

@@ -1,0 +1,29 @@
+// Exact undo of an applied run from its journal, in one transaction: inserted rows deleted, updated
+// rows restored from their before-images, deleted rows re-inserted. Refuses, naming tables and ids,
+// when rows the run wrote have changed since, or when rows written since point at rows the run
+// inserted, unless forced.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "apply/journal.h"
+#include "common/result.h"
+#include "db/connection.h"
+#include "rules/rule_model.h"
+
+namespace csm::apply {
+
+struct RollbackOutcome {
+  int64_t run_id = 0;
+  std::map<std::string, TableChanges> restored;  // per table: rows deleted/updated/re-inserted
+  std::vector<std::string> overridden;           // conflicts ignored because of force
+};
+
+// Rolls back run `run_id`. `rules` supplies the rollback guards. With `force`, conflicts are
+// reported in the outcome but do not stop the rollback.
+Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rules, int64_t run_id,
+                                 bool force);
+
+}  // namespace csm::apply

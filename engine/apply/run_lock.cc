@@ -1,0 +1,102 @@
+#include "apply/run_lock.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "common/digest.h"
+#include "db/engine_tables.h"
+
+namespace csm::apply {
+namespace {
+
+constexpr const char* kLockName = "apply";
+
+std::string HostName() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) != 0) return "unknown-host";
+  return host;
+}
+
+// True when `holder` ("host:pid") is a process of this host that no longer exists.
+bool HolderIsGone(const std::string& holder) {
+  const auto colon = holder.rfind(':');
+  if (colon == std::string::npos || holder.substr(0, colon) != HostName()) return false;
+  try {
+    const pid_t pid = static_cast<pid_t>(std::stol(holder.substr(colon + 1)));
+    return kill(pid, 0) != 0 && errno == ESRCH;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::string RunLock::HolderName() { return HostName() + ":" + std::to_string(getpid()); }
+
+Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
+  const std::string select = std::string("SELECT holder, acquired_at, expires_at FROM ") +
+                             db::kLockTable + " WHERE name = ?";
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  // Read first, outside any transaction, so that a busy holder is named at once.
+  auto Held = [&](const db::QueryResult& r) -> Status {
+    if (r.rows.empty()) return Status::Ok();
+    const std::string holder = db::ToDisplay(r.rows[0][0]);
+    const int64_t expires = std::get<int64_t>(r.rows[0][2]);
+    if (expires <= now || HolderIsGone(holder)) {
+      spdlog::warn("taking over the lease left by {} (since {}): {}", holder,
+                   db::ToDisplay(r.rows[0][1]),
+                   expires <= now ? "it expired" : "that process no longer exists");
+      return Status::Ok();
+    }
+    return Status(ErrorCode::kConflict,
+                  "another csmigrate run holds the lock: " + holder + " since " +
+                      db::ToDisplay(r.rows[0][1]) + " UTC (lease expires in " +
+                      std::to_string(expires - now) + " s); wait for it to finish");
+  };
+  CSM_ASSIGN_OR_RETURN(db::QueryResult current, conn.Query(select, {kLockName}));
+  CSM_RETURN_IF_ERROR(Held(current));
+
+  Status begun = conn.Begin();
+  if (!begun.ok()) {
+    return Status(ErrorCode::kConflict,
+                  "the database is busy with another writer (" + begun.message() + "); try again");
+  }
+  auto Fail = [&](Status s) {
+    (void)conn.Rollback();
+    return s;
+  };
+  auto again = conn.Query(select, {kLockName});
+  if (!again.ok()) return Fail(again.status());
+  if (Status s = Held(*again); !s.ok()) return Fail(s);
+  auto removed = conn.Execute(std::string("DELETE FROM ") + db::kLockTable + " WHERE name = ?",
+                              {kLockName});
+  if (!removed.ok()) return Fail(removed.status());
+  auto inserted = conn.Execute(std::string("INSERT INTO ") + db::kLockTable +
+                                   " (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)",
+                               {kLockName, HolderName(), UtcNow(), now + lease_seconds});
+  if (!inserted.ok()) return Fail(inserted.status());
+  CSM_RETURN_IF_ERROR(conn.Commit());
+  return RunLock(&conn);
+}
+
+RunLock::RunLock(RunLock&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
+
+RunLock::~RunLock() {
+  if (Status s = Release(); !s.ok()) spdlog::warn("could not release the lock: {}", s.message());
+}
+
+Status RunLock::Release() {
+  if (conn_ == nullptr) return Status::Ok();
+  db::Connection* conn = conn_;
+  conn_ = nullptr;
+  return conn
+      ->Execute(std::string("DELETE FROM ") + db::kLockTable + " WHERE name = ? AND holder = ?",
+                {kLockName, HolderName()})
+      .status();
+}
+
+}  // namespace csm::apply

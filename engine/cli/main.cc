@@ -1,0 +1,335 @@
+// csmigrate: move a CloudStack cloud's secondary storage from NFS to an object store, keeping the
+// database honest. This file only wires the command line; the work is in the engine library.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "apply/executor.h"
+#include "apply/ledger.h"
+#include "apply/rollback.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "db/database_url.h"
+#include "db/schema_files.h"
+#include "fixture/fixture.h"
+#include "fixture/replay.h"
+#include "rules/rule_loader.h"
+
+namespace csm::cli {
+namespace {
+
+// Options shared by the commands.
+struct Options {
+  std::string db_url;
+  std::string rules_path;
+  bool json = false;
+  bool verbose = false;
+  // plan / apply
+  std::optional<std::string> provider, name, url;
+  std::vector<std::string> details;
+  std::string details_file;
+  // init
+  std::string cloudstack_version = "4.3";
+  // rollback
+  int64_t run_id = 0;
+  bool force = false;
+  // fixture
+  std::string fixture_dir;
+};
+
+int Fail(const Status& s) {
+  std::cerr << "csmigrate: error: " << s.message() << "\n";
+  return ExitCodeFor(s.code());
+}
+
+std::string DefaultRules() { return db::DataDirectory() + "/rules/nfs-to-object-store.yaml"; }
+
+Result<std::unique_ptr<db::Connection>> Connect(const Options& o, bool create) {
+  CSM_ASSIGN_OR_RETURN(db::DatabaseUrl url, db::ParseDatabaseUrl(o.db_url));
+  return db::OpenDatabase(url, create);
+}
+
+Result<rules::RuleSet> Rules(const Options& o) {
+  return rules::LoadRuleFile(o.rules_path.empty() ? DefaultRules() : o.rules_path);
+}
+
+// Splits "KEY=VALUE" into its parts; the value may contain '='.
+Result<std::pair<std::string, std::string>> KeyValue(const std::string& text,
+                                                     const std::string& origin) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return Status(ErrorCode::kInvalidArgument,
+                  origin + ": expected KEY=VALUE, got '" + text.substr(0, text.find('=')) + "'");
+  }
+  return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
+}
+
+Result<rules::RunParameters> Parameters(const Options& o) {
+  rules::RunParameters p;
+  if (o.provider) p.scalars["provider"] = *o.provider;
+  if (o.name) p.scalars["name"] = *o.name;
+  if (o.url) p.scalars["url"] = *o.url;
+  auto& details = p.maps["details"];
+  if (!o.details_file.empty()) {
+    std::ifstream in(o.details_file);
+    if (!in) return Status(ErrorCode::kNotFound, "cannot read --details-file " + o.details_file);
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      if (line.empty() || line[0] == '#') continue;
+      CSM_ASSIGN_OR_RETURN(auto kv, KeyValue(line, o.details_file + ":" + std::to_string(number)));
+      details.push_back(kv);
+    }
+  }
+  for (const auto& d : o.details) {
+    CSM_ASSIGN_OR_RETURN(auto kv, KeyValue(d, "--detail"));
+    details.push_back(kv);
+  }
+  return p;
+}
+
+// CSM_TEST_PAUSE=STEP:SECONDS makes apply sleep inside its transaction after STEP (tests only).
+apply::ApplyOptions TestPause(apply::ApplyOptions options) {
+  if (const char* pause = std::getenv("CSM_TEST_PAUSE")) {
+    const std::string text = pause;
+    const auto colon = text.find(':');
+    if (colon != std::string::npos) {
+      options.pause_after_step = std::atoi(text.substr(0, colon).c_str());
+      options.pause_seconds = std::atoi(text.substr(colon + 1).c_str());
+    }
+  }
+  return options;
+}
+
+void Print(const Options& o, const nlohmann::ordered_json& json, const std::string& text) {
+  if (o.json) {
+    std::cout << json.dump(2) << "\n";
+  } else {
+    std::cout << text;
+  }
+}
+
+int RunInit(const Options& o) {
+  auto conn = Connect(o, true);
+  if (!conn.ok()) return Fail(conn.status());
+  if (o.cloudstack_version != "4.3" && o.cloudstack_version != "4.22") {
+    return Fail(Status(ErrorCode::kInvalidArgument, "--cloudstack must be 4.3 or 4.22"));
+  }
+  if (Status s = db::InstallSchemaFile(**conn, "cloudstack-" + o.cloudstack_version); !s.ok()) {
+    return Fail(s);
+  }
+  if (Status s = db::EnsureEngineTables(**conn); !s.ok()) return Fail(s);
+  std::cerr << "Created the CloudStack " << o.cloudstack_version
+            << " secondary-storage tables and csmigrate's tables in " << (*conn)->Describe()
+            << "\n";
+  return kExitOk;
+}
+
+int RunPlanOrApply(const Options& o, bool is_plan) {
+  auto rules = Rules(o);
+  if (!rules.ok()) return Fail(rules.status());
+  auto params = Parameters(o);
+  if (!params.ok()) return Fail(params.status());
+  auto conn = Connect(o, false);
+  if (!conn.ok()) return Fail(conn.status());
+  apply::ApplyOptions options;
+  options.on_step = [](const apply::StepOutcome& s) { spdlog::info("{}", StepLine(s)); };
+  auto outcome = is_plan ? apply::Plan(**conn, *rules, *params)
+                         : apply::Apply(**conn, *rules, *params, TestPause(options));
+  if (!outcome.ok()) return Fail(outcome.status());
+  Print(o, RunOutcomeJson(*outcome), RunOutcomeText(*outcome, is_plan));
+  return kExitOk;
+}
+
+int RunStatus(const Options& o) {
+  auto conn = Connect(o, false);
+  if (!conn.ok()) return Fail(conn.status());
+  auto exists = db::EngineTablesExist(**conn);
+  if (!exists.ok()) return Fail(exists.status());
+  std::vector<apply::RunRecord> runs;
+  if (*exists) {
+    auto listed = apply::ListRuns(**conn);
+    if (!listed.ok()) return Fail(listed.status());
+    runs = std::move(*listed);
+  }
+  Print(o, RunsJson(runs), RunsText(runs));
+  return kExitOk;
+}
+
+int RunRollback(const Options& o) {
+  auto rules = Rules(o);
+  if (!rules.ok()) return Fail(rules.status());
+  auto conn = Connect(o, false);
+  if (!conn.ok()) return Fail(conn.status());
+  auto outcome = apply::Rollback(**conn, *rules, o.run_id, o.force);
+  if (!outcome.ok()) return Fail(outcome.status());
+  Print(o, RollbackJson(*outcome), RollbackText(*outcome));
+  return kExitOk;
+}
+
+int RunFixtureLoad(const Options& o) {
+  auto fixture = fixture::LoadFixture(o.fixture_dir);
+  if (!fixture.ok()) return Fail(fixture.status());
+  if (int code = RunInit(o); code != kExitOk) return code;
+  auto conn = Connect(o, false);
+  if (!conn.ok()) return Fail(conn.status());
+  if (Status s = fixture::LoadBeforeRows(**conn, *fixture); !s.ok()) return Fail(s);
+  std::cerr << "Loaded the before-rows of " << o.fixture_dir << "\n";
+  return kExitOk;
+}
+
+int RunFixtureReplay(const Options& o) {
+  auto fixture = fixture::LoadFixture(o.fixture_dir);
+  if (!fixture.ok()) return Fail(fixture.status());
+  auto rules = Rules(o);
+  if (!rules.ok()) return Fail(rules.status());
+  if (int code = RunInit(o); code != kExitOk) return code;
+  auto conn = Connect(o, false);
+  if (!conn.ok()) return Fail(conn.status());
+  auto report = fixture::Replay(**conn, *rules, *fixture);
+  if (!report.ok()) return Fail(report.status());
+  if (o.json) {
+    nlohmann::ordered_json out = {{"fixture", report->fixture},
+                                  {"ok", report->ok()},
+                                  {"outcome", report->outcome},
+                                  {"differences", nlohmann::ordered_json::array()}};
+    for (const auto& d : report->differences) {
+      out["differences"].push_back({{"table", d.table}, {"row", d.row}, {"what", d.what}});
+    }
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << (report->ok() ? "PASS " : "FAIL ") << report->fixture << ": " << report->outcome
+              << "\n";
+    for (const auto& d : report->differences) {
+      std::cout << "  " << d.table << " " << d.row << ": " << d.what << "\n";
+    }
+  }
+  return report->ok() ? kExitOk : kExitFindings;
+}
+
+void AddDb(CLI::App* cmd, Options& o) {
+  cmd->add_option("--db", o.db_url,
+                  "Database URL: sqlite:///path/cloud.db, mysql://user@host:port/cloud or "
+                  "postgresql://user@host:port/cloud (no password in the URL)")
+      ->required();
+}
+
+void AddJson(CLI::App* cmd, Options& o) {
+  cmd->add_flag("--json", o.json, "Print machine-readable JSON on stdout");
+}
+
+void AddRules(CLI::App* cmd, Options& o) {
+  cmd->add_option("--rules", o.rules_path,
+                  "Rule file (default: rules/nfs-to-object-store.yaml under $CSM_DATA_DIR or the "
+                  "install's data directory)");
+}
+
+void AddRunParameters(CLI::App* cmd, Options& o) {
+  AddDb(cmd, o);
+  AddRules(cmd, o);
+  AddJson(cmd, o);
+  cmd->add_option("--provider", o.provider, "Object store provider: exactly S3 or Swift");
+  cmd->add_option("--name", o.name, "Name of the new store (default: the URL, else its uuid)");
+  cmd->add_option("--url", o.url, "URL of the new store (Swift: the auth URL; S3: optional)");
+  cmd->add_option("--detail", o.details,
+                  "A store detail KEY=VALUE, repeatable. S3 needs bucket, accesskey, secretkey, "
+                  "endpoint (usehttps=true makes the protocol https); Swift needs account, "
+                  "username, key");
+  cmd->add_option("--details-file", o.details_file,
+                  "Read details from a file of KEY=VALUE lines, so secrets stay out of `ps`");
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("csmigrate");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%^%l%$: %v");
+
+  Options o;
+  CLI::App app{
+      "csmigrate: convert a CloudStack cloud's NFS secondary storage to an S3 or Swift object "
+      "store, exactly as updateCloudToUseObjectStore would, but validated first, in one "
+      "transaction, journaled and reversible.\n\n"
+      "Typical session:\n"
+      "  csmigrate plan     --db sqlite:///var/lib/cloud.db --provider S3 --name s3-region \\\n"
+      "                     --detail bucket=cs --detail accesskey=AK --detail endpoint=s3:9000 \\\n"
+      "                     --details-file secret.properties   # secretkey=... stays out of ps\n"
+      "  csmigrate apply    (same arguments)     # prints the run id\n"
+      "  csmigrate status   --db ...             # runs, their state, what each changed\n"
+      "  csmigrate rollback --db ... RUN         # exact undo from the journal\n"};
+  app.footer(kExitCodeHelp);
+  app.require_subcommand(1);
+  app.add_flag("-v,--verbose", o.verbose, "Log more on stderr");
+
+  auto* init = app.add_subcommand(
+      "init", "Create CloudStack's secondary-storage tables and csmigrate's own in a database");
+  AddDb(init, o);
+  init->add_option("--cloudstack", o.cloudstack_version, "Schema version to create: 4.3 or 4.22")
+      ->capture_default_str();
+
+  auto* plan = app.add_subcommand(
+      "plan", "Show each step, its SQL and how many rows it would change; writes nothing");
+  AddRunParameters(plan, o);
+  auto* apply = app.add_subcommand(
+      "apply",
+      "Validate every parameter and precondition, then run all steps in one transaction with "
+      "the rollback journal. Running it again with the same arguments changes nothing.");
+  AddRunParameters(apply, o);
+
+  auto* status = app.add_subcommand("status", "List runs: state, rule checksum, parameters "
+                                              "(secrets masked), rows changed per table");
+  AddDb(status, o);
+  AddJson(status, o);
+
+  auto* rollback = app.add_subcommand(
+      "rollback",
+      "Restore every row a run touched to its earlier state, in one transaction; refuses when "
+      "CloudStack changed those rows since, unless --force");
+  AddDb(rollback, o);
+  AddRules(rollback, o);
+  AddJson(rollback, o);
+  rollback->add_option("RUN", o.run_id, "The run id (see `csmigrate status`)")->required();
+  rollback->add_flag("--force", o.force, "Roll back even over rows changed since the run");
+
+  auto* fixture = app.add_subcommand("fixture", "Work with before/after fixtures (QA)");
+  fixture->require_subcommand(1);
+  auto* load = fixture->add_subcommand(
+      "load", "Create the CloudStack schema and load a fixture's before-rows (a demo database)");
+  load->add_option("DIR", o.fixture_dir, "Fixture directory (holding fixture.yaml)")->required();
+  AddDb(load, o);
+  load->add_option("--cloudstack", o.cloudstack_version, "Schema version: 4.3 or 4.22");
+  auto* replay = fixture->add_subcommand(
+      "replay", "Load a fixture into a fresh schema, apply the rules, diff every table against "
+                "the expected rows; exit 1 on any difference");
+  replay->add_option("DIR", o.fixture_dir, "Fixture directory (holding fixture.yaml)")->required();
+  AddDb(replay, o);
+  AddRules(replay, o);
+  AddJson(replay, o);
+  replay->add_option("--cloudstack", o.cloudstack_version, "Schema version: 4.3 or 4.22");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  if (o.verbose) spdlog::set_level(spdlog::level::debug);
+
+  if (*init) return RunInit(o);
+  if (*plan) return RunPlanOrApply(o, true);
+  if (*apply) return RunPlanOrApply(o, false);
+  if (*status) return RunStatus(o);
+  if (*rollback) return RunRollback(o);
+  if (*load) return RunFixtureLoad(o);
+  if (*replay) return RunFixtureReplay(o);
+  return kExitUsage;
+}
+
+}  // namespace csm::cli
+
+int main(int argc, char** argv) { return csm::cli::Main(argc, argv); }

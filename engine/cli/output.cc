@@ -1,0 +1,164 @@
+#include "cli/output.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace csm::cli {
+namespace {
+
+std::string Pad(std::string s, size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+std::string Changes(const nlohmann::json& tables) {
+  std::string text;
+  for (const auto& [table, c] : tables.items()) {
+    std::string parts;
+    for (const char* op : {"inserted", "updated", "deleted"}) {
+      if (c.value(op, 0) > 0) {
+        parts += (parts.empty() ? "" : " ") + std::string(1, op[0] == 'i' ? '+' : op[0] == 'u' ? '~' : '-') +
+                 std::to_string(c.value(op, 0));
+      }
+    }
+    text += (text.empty() ? "" : ", ") + table + " " + parts;
+  }
+  return text.empty() ? "-" : text;
+}
+
+nlohmann::json TablesJson(const std::map<std::string, apply::TableChanges>& tables) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [table, c] : tables) {
+    out[table] = {{"inserted", c.inserted}, {"updated", c.updated}, {"deleted", c.deleted}};
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::ordered_json ImageStoreJson(const apply::NewStore& s) {
+  return {{"id", s.id},
+          {"uuid", s.uuid},
+          {"name", s.name},
+          {"url", s.has_url ? nlohmann::ordered_json(s.url) : nlohmann::ordered_json(nullptr)},
+          {"protocol", s.protocol},
+          {"providername", s.provider},
+          {"scope", s.scope},
+          {"zoneid", nullptr}};
+}
+
+std::string StepLine(const apply::StepOutcome& step) {
+  char line[256];
+  std::snprintf(line, sizeof line, "  [%2d] %-7s %-45s %s", step.number, step.kind.c_str(),
+                step.name.c_str(),
+                step.skipped ? "skipped (condition does not hold)"
+                             : (std::to_string(step.rows) + " rows" +
+                                (step.pinned > 0 ? ", " + std::to_string(step.pinned) + " pinned"
+                                                 : ""))
+                                   .c_str());
+  return line;
+}
+
+nlohmann::ordered_json RunOutcomeJson(const apply::RunOutcome& o) {
+  nlohmann::ordered_json out;
+  if (o.run_id > 0) out["run_id"] = o.run_id;
+  out["already_applied"] = o.already_applied;
+  out["rules_checksum"] = o.rules_checksum;
+  out["image_store"] = o.image_store ? ImageStoreJson(*o.image_store) : nlohmann::ordered_json();
+  out["steps"] = nlohmann::ordered_json::array();
+  for (const auto& s : o.steps) {
+    out["steps"].push_back({{"number", s.number},
+                            {"name", s.name},
+                            {"kind", s.kind},
+                            {"rows", s.rows},
+                            {"pinned", s.pinned},
+                            {"skipped", s.skipped},
+                            {"sql", s.sql}});
+  }
+  out["tables"] = TablesJson(o.tables);
+  return out;
+}
+
+std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan) {
+  std::ostringstream out;
+  if (o.already_applied) {
+    out << "Run " << o.run_id << " already applied these rules with these parameters: nothing to do.\n";
+  } else if (is_plan) {
+    out << "Plan (nothing is written; every statement ran in a transaction that was rolled back)\n";
+    out << "rules checksum " << o.rules_checksum.substr(0, 16) << "\n\n";
+    for (const auto& s : o.steps) {
+      out << StepLine(s) << "\n";
+      for (const auto& sql : s.sql) out << "         " << sql << ";\n";
+    }
+  } else {
+    out << "Applied run " << o.run_id << " (one transaction, journaled; undo with `csmigrate rollback "
+        << o.run_id << "`)\n";
+    out << "Changes: " << Changes(TablesJson(o.tables)) << "\n";
+  }
+  if (o.image_store) {
+    const auto& s = *o.image_store;
+    out << "Object store: id " << s.id << ", name '" << s.name << "', " << s.provider << " "
+        << s.scope << ", protocol " << s.protocol << ", url " << (s.has_url ? s.url : "(none)")
+        << ", uuid " << s.uuid << "\n";
+  }
+  return out.str();
+}
+
+nlohmann::ordered_json RunsJson(const std::vector<apply::RunRecord>& runs) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& r : runs) {
+    const auto result = nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json,
+                                              nullptr, false);
+    out.push_back({{"id", r.id},
+                   {"rules", r.rules_name},
+                   {"rules_checksum", r.rules_checksum},
+                   {"parameters", nlohmann::json::parse(r.params_json, nullptr, false)},
+                   {"state", r.state},
+                   {"operator", r.operator_name},
+                   {"started_at", r.started_at},
+                   {"finished_at", r.finished_at},
+                   {"rolled_back_at", r.rolled_back_at.empty() ? nlohmann::json()
+                                                               : nlohmann::json(r.rolled_back_at)},
+                   {"tables", result.is_object() && result.contains("tables")
+                                  ? result["tables"]
+                                  : nlohmann::json::object()}});
+  }
+  return out;
+}
+
+std::string RunsText(const std::vector<apply::RunRecord>& runs) {
+  if (runs.empty()) return "No runs recorded in this database.\n";
+  std::ostringstream out;
+  out << Pad("RUN", 5) << Pad("STATE", 13) << Pad("RULES", 22) << Pad("CHECKSUM", 14)
+      << Pad("STARTED (UTC)", 21) << "CHANGES / PARAMETERS\n";
+  for (const auto& r : runs) {
+    const auto result = nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json,
+                                              nullptr, false);
+    out << Pad(std::to_string(r.id), 5) << Pad(r.state, 13) << Pad(r.rules_name, 22)
+        << Pad(r.rules_checksum.substr(0, 12), 14) << Pad(r.started_at, 21)
+        << Changes(result.is_object() && result.contains("tables") ? result["tables"]
+                                                                    : nlohmann::json::object())
+        << "\n"
+        << Pad("", 75) << r.params_json << "\n";
+    if (!r.rolled_back_at.empty()) out << Pad("", 75) << "rolled back at " << r.rolled_back_at << "\n";
+  }
+  return out.str();
+}
+
+nlohmann::ordered_json RollbackJson(const apply::RollbackOutcome& o) {
+  return {{"run_id", o.run_id}, {"restored", TablesJson(o.restored)}, {"overridden", o.overridden}};
+}
+
+std::string RollbackText(const apply::RollbackOutcome& o) {
+  std::ostringstream out;
+  for (const auto& c : o.overridden) out << "forced past: " << c << "\n";
+  out << "Rolled back run " << o.run_id << ": inserted rows removed, updated rows restored, "
+      << "deleted rows re-inserted.\n";
+  for (const auto& [table, c] : o.restored) {
+    out << "  " << Pad(table, 22) << "-" << c.inserted << " ~" << c.updated << " +" << c.deleted
+        << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace csm::cli

@@ -1,0 +1,29 @@
+// How command results are shown: readable text for people, JSON for machines (--json).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "apply/executor.h"
+#include "apply/ledger.h"
+#include "apply/rollback.h"
+
+namespace csm::cli {
+
+// The new store as CloudStack's ImageStoreResponse.
+nlohmann::ordered_json ImageStoreJson(const apply::NewStore& store);
+
+nlohmann::ordered_json RunOutcomeJson(const apply::RunOutcome& outcome);
+std::string RunOutcomeText(const apply::RunOutcome& outcome, bool is_plan);
+
+// One line of progress for a finished step ("  [ 7] insert  template placeholders  1204 rows").
+std::string StepLine(const apply::StepOutcome& step);
+
+nlohmann::ordered_json RunsJson(const std::vector<apply::RunRecord>& runs);
+std::string RunsText(const std::vector<apply::RunRecord>& runs);
+
+nlohmann::ordered_json RollbackJson(const apply::RollbackOutcome& outcome);
+std::string RollbackText(const apply::RollbackOutcome& outcome);
+
+}  // namespace csm::cli

@@ -1,0 +1,30 @@
+// Parsing of --db URLs and opening the matching backend.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "db/connection.h"
+
+namespace csm::db {
+
+// A parsed --db URL: sqlite:///absolute/path, sqlite://relative/path, mysql://user@host:port/db,
+// postgresql://user@host:port/db. A password is never taken from the URL (it would show in `ps`).
+struct DatabaseUrl {
+  std::string scheme;  // "sqlite", "mysql" or "postgresql"
+  std::string path;    // sqlite: the file
+  std::string user, host, database;
+  int port = 0;
+
+  // The URL as the user may see it (no secrets are ever part of it).
+  std::string ToString() const;
+};
+
+// Parses `url`; errors name the part that is wrong and show the accepted forms.
+Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url);
+
+// Opens a connection to `url`. With `create`, a missing SQLite file is created (for `init`).
+Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseUrl& url, bool create = false);
+
+}  // namespace csm::db

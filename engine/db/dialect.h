@@ -1,0 +1,48 @@
+// Everything that differs between SQL backends, in one place per backend. The rule compiler, the
+// journal and the rollback ask the dialect for these fragments and never write backend-specific SQL
+// themselves.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace csm::db {
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+
+  // "sqlite", "mysql" or "postgresql": also the folder under schema/ holding this backend's DDL.
+  virtual std::string name() const = 0;
+
+  // `name` quoted as an identifier.
+  virtual std::string Quote(const std::string& name) const = 0;
+
+  // A boolean expression: text `lhs` equals `rhs`, comparing case-sensitively (CloudStack compares
+  // provider and role names with Java's String.equals).
+  virtual std::string Equals(const std::string& lhs, const std::string& rhs) const = 0;
+
+  // A boolean expression true when `lhs` differs from `rhs`, treating NULL as a distinct value
+  // (NULL differs from 'SYSTEM'; NULL does not differ from NULL). Case-sensitive for text.
+  virtual std::string DistinctFrom(const std::string& lhs, const std::string& rhs) const = 0;
+
+  // An expression producing a JSON object text {"col": value, ...} of `columns` of the row aliased
+  // `alias`; used for journal images. Equal rows must give equal texts.
+  virtual std::string RowImage(const std::string& alias,
+                               const std::vector<std::string>& columns) const = 0;
+
+  // An expression reading `column` back out of a row image held in `image_expr`, as the SQL value
+  // it had (JSON null as SQL NULL).
+  virtual std::string FromImage(const std::string& image_expr, const std::string& column) const = 0;
+
+  // A statement that sets every column in `columns` of the rows of `table` from the row images held
+  // in `journal_alias`.before_image, for the journal rows selected by `journal_where` (which may
+  // use `journal_alias` and holds `?` placeholders; rows are matched on id = row_id).
+  virtual std::string UpdateFromImages(const std::string& table,
+                                       const std::vector<std::string>& columns,
+                                       const std::string& journal_table,
+                                       const std::string& journal_alias,
+                                       const std::string& journal_where) const = 0;
+};
+
+}  // namespace csm::db

@@ -1,0 +1,12 @@
+// Names of the engine's own tables (DDL in schema/<dialect>/engine.sql). They live in the same
+// database as CloudStack's tables so that the journal commits or rolls back with the data.
+#pragma once
+
+namespace csm::db {
+
+inline constexpr const char* kRunTable = "csm_run";          // the ledger: one row per applied run
+inline constexpr const char* kJournalTable = "csm_journal";  // before/after images of touched rows
+inline constexpr const char* kPickTable = "csm_pick";        // source rows a one_per step picked
+inline constexpr const char* kLockTable = "csm_lock";        // the lease that serialises applies
+
+}  // namespace csm::db

@@ -1,0 +1,24 @@
+// The DDL shipped in schema/<dialect>/: CloudStack's tables (for `init` and tests) and the engine's
+// own tables.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "db/connection.h"
+
+namespace csm::db {
+
+// The directory holding rules/ and schema/: $CSM_DATA_DIR if set, else the build-time default.
+std::string DataDirectory();
+
+// Runs schema/<dialect>/<name>.sql (e.g. "cloudstack-4.3", "engine") on `conn`.
+Status InstallSchemaFile(Connection& conn, const std::string& name);
+
+// Creates the engine's tables when any is missing; does not write when they all exist.
+Status EnsureEngineTables(Connection& conn);
+
+// True when the engine's tables exist (a database csmigrate has never touched has none).
+Result<bool> EngineTablesExist(Connection& conn);
+
+}  // namespace csm::db

@@ -1,0 +1,52 @@
+#include "db/sqlite_dialect.h"
+
+namespace csm::db {
+
+std::string SqliteDialect::Quote(const std::string& name) const {
+  std::string quoted = "\"";
+  for (char c : name) {
+    quoted += c;
+    if (c == '"') quoted += '"';
+  }
+  return quoted + "\"";
+}
+
+std::string SqliteDialect::Equals(const std::string& lhs, const std::string& rhs) const {
+  return lhs + " = " + rhs;  // BINARY collation: case-sensitive
+}
+
+std::string SqliteDialect::DistinctFrom(const std::string& lhs, const std::string& rhs) const {
+  return lhs + " IS NOT " + rhs;
+}
+
+std::string SqliteDialect::RowImage(const std::string& alias,
+                                    const std::vector<std::string>& columns) const {
+  std::string expr = "json_object(";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) expr += ", ";
+    expr += "'" + columns[i] + "', " + alias + "." + Quote(columns[i]);
+  }
+  return expr + ")";
+}
+
+std::string SqliteDialect::FromImage(const std::string& image_expr,
+                                     const std::string& column) const {
+  return "json_extract(" + image_expr + ", '$.\"" + column + "\"')";
+}
+
+std::string SqliteDialect::UpdateFromImages(const std::string& table,
+                                            const std::vector<std::string>& columns,
+                                            const std::string& journal_table,
+                                            const std::string& journal_alias,
+                                            const std::string& journal_where) const {
+  std::string sql = "UPDATE " + Quote(table) + " SET ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += Quote(columns[i]) + " = " + FromImage(journal_alias + ".before_image", columns[i]);
+  }
+  sql += " FROM " + journal_table + " AS " + journal_alias + " WHERE " + journal_alias +
+         ".row_id = " + Quote(table) + ".id AND " + journal_where;
+  return sql;
+}
+
+}  // namespace csm::db

@@ -1,0 +1,22 @@
+// The SQLite dialect (3.33+ for UPDATE ... FROM; the JSON1 functions are built in since 3.38).
+#pragma once
+
+#include "db/dialect.h"
+
+namespace csm::db {
+
+class SqliteDialect final : public Dialect {
+ public:
+  std::string name() const override { return "sqlite"; }
+  std::string Quote(const std::string& name) const override;
+  std::string Equals(const std::string& lhs, const std::string& rhs) const override;
+  std::string DistinctFrom(const std::string& lhs, const std::string& rhs) const override;
+  std::string RowImage(const std::string& alias,
+                       const std::vector<std::string>& columns) const override;
+  std::string FromImage(const std::string& image_expr, const std::string& column) const override;
+  std::string UpdateFromImages(const std::string& table, const std::vector<std::string>& columns,
+                               const std::string& journal_table, const std::string& journal_alias,
+                               const std::string& journal_where) const override;
+};
+
+}  // namespace csm::db

@@ -1,0 +1,30 @@
+#include "db/value.h"
+
+#include <sstream>
+
+namespace csm::db {
+
+std::string ToDisplay(const Value& v) {
+  if (IsNull(v)) return "NULL";
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    std::ostringstream out;
+    out << *d;
+    return out.str();
+  }
+  return std::get<std::string>(v);
+}
+
+std::string ToSqlLiteral(const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    std::string quoted = "'";
+    for (char c : *s) {
+      quoted += c;
+      if (c == '\'') quoted += '\'';
+    }
+    return quoted + "'";
+  }
+  return ToDisplay(v);
+}
+
+}  // namespace csm::db

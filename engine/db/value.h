@@ -1,0 +1,24 @@
+// A database value as the engine moves it around: NULL, a 64-bit integer, a double or text.
+// Every backend maps its column types onto these four.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace csm::db {
+
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+using Row = std::vector<Value>;
+
+inline bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+
+// Renders a value for humans and for diffs: NULL, integers and doubles as written, text as is.
+std::string ToDisplay(const Value& v);
+
+// Renders a value as a SQL literal (text quoted with '' doubled). Only for previews shown to
+// people (plan output, repair scripts); statements that run always bind their values.
+std::string ToSqlLiteral(const Value& v);
+
+}  // namespace csm::db

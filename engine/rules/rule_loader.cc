@@ -1,0 +1,495 @@
+#include "rules/rule_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace csm::rules {
+namespace {
+
+// Parses one file; every error is thrown as LoadError and turned into a Status at the top.
+struct LoadError {
+  std::string message;
+};
+
+class Loader {
+ public:
+  explicit Loader(std::string file) : file_(std::move(file)) {}
+
+  RuleSet Load(const YAML::Node& root) {
+    RuleSet rules;
+    rules.file = file_;
+    ExpectMap(root, "the rule file");
+    CheckKeys(root, "the rule file",
+              {"name", "description", "parameters", "providers", "derived", "steps",
+               "rollback_guards"});
+    rules.name = RequireScalar(root, "name", "the rule file");
+    if (root["description"]) rules.description = Scalar(root["description"], "description");
+    if (root["parameters"]) rules.parameters = Parameters(root["parameters"]);
+    if (root["providers"]) rules.providers = Providers(root["providers"]);
+    if (root["derived"]) rules.derived = DerivedValues(root["derived"]);
+    const YAML::Node steps = Require(root, "steps", "the rule file");
+    ExpectSequence(steps, "steps");
+    std::set<std::string> names;
+    for (const auto& node : steps) {
+      Step step = ParseStep(node);
+      if (!names.insert(step.name).second) {
+        Fail(node, "two steps are named '" + step.name + "'; step names must be unique");
+      }
+      rules.steps.push_back(std::move(step));
+    }
+    if (root["rollback_guards"]) rules.rollback_guards = Guards(root["rollback_guards"]);
+    return rules;
+  }
+
+ private:
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const {
+    throw LoadError{file_ + ":" + std::to_string(node.Mark().line + 1) + ": " + message};
+  }
+
+  SourceLocation Where(const YAML::Node& node) const { return {file_, node.Mark().line + 1}; }
+
+  void ExpectMap(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsMap()) Fail(node, what + " must be a mapping (key: value)");
+  }
+  void ExpectSequence(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsSequence()) Fail(node, what + " must be a list");
+  }
+
+  void CheckKeys(const YAML::Node& map, const std::string& what,
+                 const std::vector<std::string>& allowed) const {
+    for (const auto& entry : map) {
+      const std::string key = entry.first.as<std::string>();
+      bool known = false;
+      for (const auto& a : allowed) known = known || a == key;
+      if (!known) {
+        std::string expected;
+        for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
+        Fail(entry.first, "unknown key '" + key + "' in " + what + "; expected one of: " + expected);
+      }
+    }
+  }
+
+  YAML::Node Require(const YAML::Node& map, const std::string& key, const std::string& what) const {
+    const YAML::Node node = map[key];
+    if (!node) Fail(map, what + " needs '" + key + "'");
+    return node;
+  }
+
+  std::string Scalar(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar()) Fail(node, what + " must be a single value");
+    return node.Scalar();
+  }
+
+  std::string RequireScalar(const YAML::Node& map, const std::string& key,
+                            const std::string& what) const {
+    return Scalar(Require(map, key, what), what + ": " + key);
+  }
+
+  std::vector<std::string> ScalarList(const YAML::Node& node, const std::string& what) const {
+    ExpectSequence(node, what);
+    std::vector<std::string> items;
+    for (const auto& item : node) items.push_back(Scalar(item, what));
+    return items;
+  }
+
+  static bool IsIdentifier(const std::string& s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    }
+    return !std::isdigit(static_cast<unsigned char>(s[0]));
+  }
+
+  // A value in a rule. `aliases` are the row aliases in scope: "alias.column" refers to a column
+  // only when alias is one of them, so literals like "10.0.0.1" stay literals.
+  Operand ParseOperand(const YAML::Node& node, const std::set<std::string>& aliases,
+                       bool allow_add) const {
+    Operand op;
+    op.where = Where(node);
+    if (node.IsNull()) {
+      op.kind = Operand::Kind::kNull;
+      return op;
+    }
+    if (node.IsMap()) {
+      if (allow_add && node.size() == 1 && node["add"]) {
+        op.kind = Operand::Kind::kAdd;
+        op.literal = static_cast<int64_t>(ParseInt(node["add"], "add"));
+        return op;
+      }
+      Fail(node, allow_add ? "expected a value, $parameter, alias.column or {add: N}"
+                           : "expected a value, $parameter or alias.column");
+    }
+    const std::string text = Scalar(node, "a value");
+    const bool plain = node.Tag() != "!";
+    if (plain && text.size() > 1 && text[0] == '$') {
+      op.kind = Operand::Kind::kParameter;
+      op.parameter = text.substr(1);
+      return op;
+    }
+    const auto dot = text.find('.');
+    if (plain && dot != std::string::npos && aliases.count(text.substr(0, dot)) &&
+        IsIdentifier(text.substr(dot + 1))) {
+      op.kind = Operand::Kind::kColumn;
+      op.alias = text.substr(0, dot);
+      op.column = text.substr(dot + 1);
+      return op;
+    }
+    op.kind = Operand::Kind::kLiteral;
+    op.literal = text;
+    if (plain) {
+      try {
+        size_t used = 0;
+        const long long n = std::stoll(text, &used);
+        if (used == text.size()) op.literal = static_cast<int64_t>(n);
+      } catch (const std::exception&) {
+      }
+    }
+    return op;
+  }
+
+  long long ParseInt(const YAML::Node& node, const std::string& what) const {
+    const std::string text = Scalar(node, what);
+    try {
+      size_t used = 0;
+      const long long n = std::stoll(text, &used);
+      if (used == text.size()) return n;
+    } catch (const std::exception&) {
+    }
+    Fail(node, what + " must be an integer, got '" + text + "'");
+  }
+
+  std::vector<Condition> ParseWhere(const YAML::Node& node, const std::set<std::string>& aliases,
+                                    const std::string& what) const {
+    ExpectMap(node, what);
+    std::vector<Condition> conditions;
+    for (const auto& entry : node) {
+      Condition c;
+      c.column = entry.first.as<std::string>();
+      c.where = Where(entry.first);
+      if (!IsIdentifier(c.column)) Fail(entry.first, "'" + c.column + "' is not a column name");
+      const YAML::Node value = entry.second;
+      if (value.IsMap()) {
+        CheckKeys(value, "the condition on '" + c.column + "'", {"not", "in", "picked_by", "select"});
+        if (value["not"]) {
+          c.kind = Condition::Kind::kDistinct;
+          c.operand = ParseOperand(value["not"], aliases, false);
+        } else if (value["in"] && value["in"].IsSequence()) {
+          c.kind = Condition::Kind::kInList;
+          for (const auto& item : value["in"]) c.list.push_back(ParseOperand(item, aliases, false));
+        } else if (value["in"]) {
+          c.kind = Condition::Kind::kInSelect;
+          c.sub = std::make_shared<SubSelect>(ParseSubSelect(value["in"], aliases, true));
+        } else if (value["picked_by"]) {
+          c.kind = Condition::Kind::kPickedBy;
+          c.picked_step = Scalar(value["picked_by"], "picked_by");
+          c.picked_column = RequireScalar(value, "select", "picked_by");
+        } else {
+          Fail(value, "the condition on '" + c.column + "' needs not, in or picked_by");
+        }
+        if (value["select"] && c.kind != Condition::Kind::kPickedBy) {
+          Fail(value["select"], "'select' belongs inside 'in: {from: ...}' or with 'picked_by'");
+        }
+      } else if (value.IsSequence()) {
+        Fail(value, "a list is not a condition; write {in: [...]}");
+      } else {
+        c.kind = Condition::Kind::kEquals;
+        c.operand = ParseOperand(value, aliases, false);
+      }
+      conditions.push_back(std::move(c));
+    }
+    return conditions;
+  }
+
+  SubSelect ParseSubSelect(const YAML::Node& node, const std::set<std::string>& aliases,
+                           bool needs_select) const {
+    ExpectMap(node, "a sub-select");
+    CheckKeys(node, "a sub-select",
+              needs_select ? std::vector<std::string>{"from", "select", "where"}
+                           : std::vector<std::string>{"from", "where"});
+    SubSelect sub;
+    sub.table = RequireScalar(node, "from", "a sub-select");
+    if (needs_select) sub.column = RequireScalar(node, "select", "a sub-select");
+    if (node["where"]) sub.where = ParseWhere(node["where"], aliases, "the sub-select's where");
+    return sub;
+  }
+
+  std::vector<Assignment> ParseAssignments(const YAML::Node& node,
+                                           const std::set<std::string>& aliases, bool allow_add,
+                                           std::vector<std::string>* copy) const {
+    ExpectMap(node, "values");
+    std::vector<Assignment> assignments;
+    for (const auto& entry : node) {
+      const std::string column = entry.first.as<std::string>();
+      if (column == "copy" && copy != nullptr) {
+        *copy = ScalarList(entry.second, "copy");
+        continue;
+      }
+      if (!IsIdentifier(column)) Fail(entry.first, "'" + column + "' is not a column name");
+      assignments.push_back({column, ParseOperand(entry.second, aliases, allow_add)});
+    }
+    return assignments;
+  }
+
+  Step ParseStep(const YAML::Node& node) {
+    ExpectMap(node, "a step");
+    Step step;
+    step.where_defined = Where(node);
+    step.name = RequireScalar(node, "name", "a step");
+    const std::string what = "step '" + step.name + "'";
+    struct KindKey {
+      const char* key;
+      Step::Kind kind;
+      std::vector<std::string> allowed;
+    };
+    const std::vector<KindKey> kinds = {
+        {"require_none", Step::Kind::kRequireNone, {"name", "require_none", "where", "message"}},
+        {"update", Step::Kind::kUpdate, {"name", "update", "where", "set", "only_if_exists"}},
+        {"delete", Step::Kind::kDelete, {"name", "delete", "where", "only_if_exists"}},
+        {"insert", Step::Kind::kInsert, {"name", "insert", "values", "bind_id"}},
+        {"insert_each", Step::Kind::kInsertEach, {"name", "insert_each", "for_each", "values"}},
+        {"insert_from",
+         Step::Kind::kInsertFrom,
+         {"name", "insert_from", "into", "join", "where", "one_per", "unless_exists", "values",
+          "pin_source"}},
+    };
+    const KindKey* kind = nullptr;
+    for (const auto& k : kinds) {
+      if (node[k.key]) {
+        if (kind != nullptr) {
+          Fail(node, what + " has both '" + kind->key + "' and '" + k.key + "'; one kind per step");
+        }
+        kind = &k;
+      }
+    }
+    if (kind == nullptr) {
+      Fail(node, what +
+                     " needs a kind: require_none, update, delete, insert, insert_each or "
+                     "insert_from");
+    }
+    CheckKeys(node, what, kind->allowed);
+    step.kind = kind->kind;
+    step.table = Scalar(node[kind->key], what + ": " + kind->key);
+
+    std::set<std::string> aliases = {"src"};
+    if (step.kind == Step::Kind::kInsertFrom) {
+      step.into = node["into"] ? Scalar(node["into"], "into") : step.table;
+      if (node["join"]) {
+        ExpectMap(node["join"], "join");
+        for (const auto& entry : node["join"]) {
+          Join join;
+          join.table = entry.first.as<std::string>();
+          aliases.insert(join.table);
+        }
+        for (const auto& entry : node["join"]) {
+          Join join;
+          join.table = entry.first.as<std::string>();
+          ExpectMap(entry.second, "join of " + join.table);
+          CheckKeys(entry.second, "join of " + join.table, {"on", "where"});
+          if (entry.second["on"]) {
+            ExpectMap(entry.second["on"], "on");
+            for (const auto& on : entry.second["on"]) {
+              join.on.emplace_back(on.first.as<std::string>(),
+                                   ParseOperand(on.second, aliases, false));
+            }
+          }
+          if (entry.second["where"]) {
+            join.where = ParseWhere(entry.second["where"], aliases, "join where");
+          }
+          step.joins.push_back(std::move(join));
+        }
+      }
+      if (node["one_per"]) step.one_per = Scalar(node["one_per"], "one_per");
+      if (node["unless_exists"]) {
+        const YAML::Node unless = node["unless_exists"];
+        ExpectMap(unless, "unless_exists");
+        CheckKeys(unless, "unless_exists", {"from", "where"});
+        step.unless_exists_table = unless["from"] ? Scalar(unless["from"], "from") : step.into;
+        step.unless_exists = ParseWhere(Require(unless, "where", "unless_exists"), aliases,
+                                        "unless_exists where");
+      }
+      if (node["pin_source"]) {
+        step.pin_source = ParseAssignments(node["pin_source"], {}, true, nullptr);
+      }
+    }
+    if (node["where"]) step.where = ParseWhere(node["where"], aliases, what + ": where");
+    if (node["only_if_exists"]) {
+      step.only_if_exists = ParseSubSelect(node["only_if_exists"], aliases, false);
+    }
+    if (node["set"]) step.values = ParseAssignments(node["set"], aliases, true, nullptr);
+    if (node["values"]) {
+      step.values = ParseAssignments(node["values"], aliases, false,
+                                     step.kind == Step::Kind::kInsertFrom ? &step.copy : nullptr);
+    }
+    if (node["message"]) step.message = Scalar(node["message"], "message");
+    if (node["bind_id"]) step.bind_id = Scalar(node["bind_id"], "bind_id");
+    if (node["for_each"]) {
+      const std::string param = Scalar(node["for_each"], "for_each");
+      if (param.size() < 2 || param[0] != '$') {
+        Fail(node["for_each"], "for_each must name a map parameter, like $details");
+      }
+      step.for_each = param.substr(1);
+    }
+
+    switch (step.kind) {
+      case Step::Kind::kRequireNone:
+        if (step.message.empty()) Fail(node, what + " needs a 'message' for the user");
+        break;
+      case Step::Kind::kUpdate:
+        if (step.values.empty()) Fail(node, what + " needs 'set'");
+        if (step.where.empty()) Fail(node, what + " needs 'where' (an update of a whole table is refused)");
+        break;
+      case Step::Kind::kDelete:
+        if (step.where.empty()) Fail(node, what + " needs 'where' (a delete of a whole table is refused)");
+        break;
+      case Step::Kind::kInsert:
+        if (step.values.empty()) Fail(node, what + " needs 'values'");
+        break;
+      case Step::Kind::kInsertEach:
+        if (step.for_each.empty() || step.values.empty()) {
+          Fail(node, what + " needs 'for_each' and 'values'");
+        }
+        break;
+      case Step::Kind::kInsertFrom:
+        if (step.values.empty() && step.copy.empty()) Fail(node, what + " needs 'values'");
+        if (!step.pin_source.empty() && step.into != step.table && step.one_per.empty()) {
+          Fail(node, what + ": pin_source needs one_per");
+        }
+        break;
+    }
+    return step;
+  }
+
+  std::vector<ParameterSpec> Parameters(const YAML::Node& node) const {
+    ExpectMap(node, "parameters");
+    std::vector<ParameterSpec> specs;
+    for (const auto& entry : node) {
+      ParameterSpec spec;
+      spec.name = entry.first.as<std::string>();
+      const YAML::Node body = entry.second;
+      if (!body.IsNull()) {
+        ExpectMap(body, "parameter '" + spec.name + "'");
+        CheckKeys(body, "parameter '" + spec.name + "'", {"required", "one_of", "map"});
+        if (body["required"]) spec.required = body["required"].as<bool>();
+        if (body["map"]) spec.is_map = body["map"].as<bool>();
+        if (body["one_of"]) spec.one_of = ScalarList(body["one_of"], "one_of");
+      }
+      specs.push_back(std::move(spec));
+    }
+    return specs;
+  }
+
+  std::vector<ProviderSpec> Providers(const YAML::Node& node) const {
+    ExpectMap(node, "providers");
+    std::vector<ProviderSpec> specs;
+    for (const auto& entry : node) {
+      ProviderSpec spec;
+      spec.name = entry.first.as<std::string>();
+      ExpectMap(entry.second, "provider '" + spec.name + "'");
+      CheckKeys(entry.second, "provider '" + spec.name + "'",
+                {"required_details", "secret_details"});
+      if (entry.second["required_details"]) {
+        spec.required_details = ScalarList(entry.second["required_details"], "required_details");
+      }
+      if (entry.second["secret_details"]) {
+        spec.secret_details = ScalarList(entry.second["secret_details"], "secret_details");
+      }
+      specs.push_back(std::move(spec));
+    }
+    return specs;
+  }
+
+  std::vector<Derived> DerivedValues(const YAML::Node& node) const {
+    ExpectMap(node, "derived");
+    std::vector<Derived> values;
+    for (const auto& entry : node) {
+      Derived d;
+      d.name = entry.first.as<std::string>();
+      const YAML::Node body = entry.second;
+      ExpectMap(body, "derived value '" + d.name + "'");
+      if (body["coalesce"]) {
+        CheckKeys(body, "derived value '" + d.name + "'", {"coalesce"});
+        ExpectSequence(body["coalesce"], "coalesce");
+        for (const auto& item : body["coalesce"]) d.coalesce.push_back(ParseOperand(item, {}, false));
+      } else if (body["if"]) {
+        CheckKeys(body, "derived value '" + d.name + "'", {"if", "then", "else"});
+        ExpectMap(body["if"], "if");
+        for (const auto& test : body["if"]) {
+          const std::string path = test.first.as<std::string>();
+          if (path.size() < 2 || path[0] != '$') Fail(test.first, "an 'if' tests $parameters");
+          d.if_all.emplace_back(path.substr(1), Scalar(test.second, "if"));
+        }
+        d.then_value = RequireScalar(body, "then", "if");
+        d.else_value = RequireScalar(body, "else", "if");
+      } else {
+        Fail(body, "derived value '" + d.name + "' needs 'coalesce' or 'if'");
+      }
+      values.push_back(std::move(d));
+    }
+    return values;
+  }
+
+  std::vector<RollbackGuard> Guards(const YAML::Node& node) const {
+    ExpectSequence(node, "rollback_guards");
+    std::vector<RollbackGuard> guards;
+    for (const auto& item : node) {
+      ExpectMap(item, "a rollback guard");
+      CheckKeys(item, "a rollback guard", {"table", "column", "references", "where"});
+      RollbackGuard g;
+      g.table = RequireScalar(item, "table", "a rollback guard");
+      g.column = RequireScalar(item, "column", "a rollback guard");
+      g.references = RequireScalar(item, "references", "a rollback guard");
+      if (item["where"]) g.where = ParseWhere(item["where"], {}, "rollback guard where");
+      guards.push_back(std::move(g));
+    }
+    return guards;
+  }
+
+  std::string file_;
+};
+
+}  // namespace
+
+const Step* RuleSet::FindStep(const std::string& step_name) const {
+  for (const auto& s : steps) {
+    if (s.name == step_name) return &s;
+  }
+  return nullptr;
+}
+
+const ProviderSpec* RuleSet::FindProvider(const std::string& provider) const {
+  for (const auto& p : providers) {
+    if (p.name == provider) return &p;
+  }
+  return nullptr;
+}
+
+Result<RuleSet> LoadRuleText(const std::string& text, const std::string& file_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return Status(ErrorCode::kInvalidRules, file_name + ":" + std::to_string(e.mark.line + 1) +
+                                                ": malformed YAML: " + e.msg);
+  }
+  try {
+    return Loader(file_name).Load(root);
+  } catch (const LoadError& e) {
+    return Status(ErrorCode::kInvalidRules, e.message);
+  } catch (const YAML::Exception& e) {
+    return Status(ErrorCode::kInvalidRules,
+                  file_name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+Result<RuleSet> LoadRuleFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status(ErrorCode::kNotFound, "cannot read rule file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return LoadRuleText(text.str(), path);
+}
+
+}  // namespace csm::rules

@@ -1,0 +1,19 @@
+// Checks a loaded RuleSet against the live database schema: every table, column, alias, parameter
+// and step reference must resolve, and every insert must fill the target's NOT NULL columns that
+// have no default. Errors point at the rule file's line and say what was expected.
+#pragma once
+
+#include "common/result.h"
+#include "db/connection.h"
+#include "rules/compiled_plan.h"
+#include "rules/rule_model.h"
+
+namespace csm::rules {
+
+// Introspects every table `rules` mentions. Missing tables come back with no columns.
+Result<Catalog> LoadCatalog(const RuleSet& rules, db::Connection& conn);
+
+// Validates `rules` against `catalog`. Errors are kInvalidRules.
+Status ValidateRules(const RuleSet& rules, const Catalog& catalog);
+
+}  // namespace csm::rules

@@ -1,0 +1,184 @@
+#include "rules/run_parameters.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "common/digest.h"
+
+namespace csm::rules {
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// Reads $name or $map.key from the user's parameters; nullopt when absent or NULL.
+std::optional<std::string> Lookup(const RunParameters& params, const std::string& path) {
+  const auto dot = path.find('.');
+  if (dot != std::string::npos) {
+    const auto map = params.maps.find(path.substr(0, dot));
+    if (map == params.maps.end()) return std::nullopt;
+    for (const auto& [key, value] : map->second) {
+      if (key == path.substr(dot + 1)) return value;
+    }
+    return std::nullopt;
+  }
+  const auto it = params.scalars.find(path);
+  return it == params.scalars.end() ? std::nullopt : it->second;
+}
+
+}  // namespace
+
+Result<db::Value> Bindings::Get(const std::string& name) const {
+  const auto it = scalars.find(name);
+  if (it == scalars.end()) {
+    return Status(ErrorCode::kInvalidRules, "$" + name + " is not bound at this point of the run");
+  }
+  return it->second;
+}
+
+Status ValidateParameters(const RuleSet& rules, const RunParameters& params) {
+  for (const auto& [name, value] : params.scalars) {
+    const auto spec = std::find_if(rules.parameters.begin(), rules.parameters.end(),
+                                   [&](const ParameterSpec& p) { return p.name == name; });
+    if (spec == rules.parameters.end() || spec->is_map) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--" + name + " is not a parameter of rules '" + rules.name + "'");
+    }
+  }
+  for (const auto& spec : rules.parameters) {
+    if (spec.is_map) {
+      const auto it = params.maps.find(spec.name);
+      if (it == params.maps.end()) continue;
+      std::set<std::string> seen;
+      for (const auto& [key, value] : it->second) {
+        if (key.empty()) {
+          return Status(ErrorCode::kInvalidArgument,
+                        "--detail needs KEY=VALUE; an entry has an empty key");
+        }
+        if (!seen.insert(key).second) {
+          return Status(ErrorCode::kInvalidArgument,
+                        "--detail " + key + " is given twice; give each detail once");
+        }
+      }
+      continue;
+    }
+    const std::optional<std::string> value = Lookup(params, spec.name);
+    if (spec.required && (!value || value->empty())) {
+      return Status(ErrorCode::kInvalidArgument, "--" + spec.name + " is required");
+    }
+    if (value && !spec.one_of.empty() &&
+        std::find(spec.one_of.begin(), spec.one_of.end(), *value) == spec.one_of.end()) {
+      std::string allowed;
+      for (const auto& a : spec.one_of) allowed += (allowed.empty() ? "" : ", ") + a;
+      return Status(ErrorCode::kInvalidArgument, "--" + spec.name + " '" + *value +
+                                                     "' is not accepted; expected exactly one of: " +
+                                                     allowed + " (case-sensitive)");
+    }
+  }
+  const std::optional<std::string> provider = Lookup(params, "provider");
+  if (provider) {
+    if (const ProviderSpec* spec = rules.FindProvider(*provider)) {
+      for (const auto& key : spec->required_details) {
+        const std::optional<std::string> value = Lookup(params, "details." + key);
+        if (!value || value->empty()) {
+          return Status(ErrorCode::kInvalidArgument, "provider " + *provider +
+                                                         " needs --detail " + key +
+                                                         "=VALUE (required: " + [&] {
+                                                           std::string all;
+                                                           for (const auto& k :
+                                                                spec->required_details) {
+                                                             all += (all.empty() ? "" : ", ") + k;
+                                                           }
+                                                           return all;
+                                                         }() + ")");
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Bindings DeriveBindings(const RuleSet& rules, const RunParameters& params, const std::string& uuid,
+                        const std::string& now) {
+  Bindings b;
+  for (const auto& spec : rules.parameters) {
+    if (spec.is_map) {
+      const auto it = params.maps.find(spec.name);
+      b.maps[spec.name] = it == params.maps.end() ? KeyValues{} : it->second;
+      continue;
+    }
+    const std::optional<std::string> value = Lookup(params, spec.name);
+    b.scalars[spec.name] = value ? db::Value(*value) : db::Value();
+  }
+  b.scalars["uuid"] = uuid;
+  b.scalars["now"] = now;
+  for (const auto& d : rules.derived) {
+    db::Value result;
+    if (!d.coalesce.empty()) {
+      for (const auto& op : d.coalesce) {
+        db::Value candidate;
+        if (op.kind == Operand::Kind::kParameter) {
+          const auto it = b.scalars.find(op.parameter);
+          if (it != b.scalars.end()) candidate = it->second;
+        } else if (op.kind == Operand::Kind::kLiteral) {
+          candidate = op.literal;
+        }
+        const auto* text = std::get_if<std::string>(&candidate);
+        if (!db::IsNull(candidate) && !(text && text->empty())) {
+          result = candidate;
+          break;
+        }
+      }
+    } else {
+      bool all = true;
+      for (const auto& [path, expected] : d.if_all) {
+        const std::optional<std::string> value = Lookup(params, path);
+        const std::string wanted = db::ToDisplay(expected);
+        // Booleans compare as Java's Boolean.parseBoolean does: case-insensitively.
+        const bool boolean = Lower(wanted) == "true" || Lower(wanted) == "false";
+        all = all && value && (boolean ? Lower(*value) == Lower(wanted) : *value == wanted);
+      }
+      result = all ? d.then_value : d.else_value;
+    }
+    b.scalars[d.name] = result;
+  }
+  return b;
+}
+
+std::set<std::string> SecretNames(const RuleSet& rules) {
+  std::set<std::string> names = {"password"};
+  for (const auto& p : rules.providers) names.insert(p.secret_details.begin(), p.secret_details.end());
+  return names;
+}
+
+std::string MaskedParametersJson(const RuleSet& rules, const RunParameters& params) {
+  const std::set<std::string> secrets = SecretNames(rules);
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : params.scalars) {
+    out[name] = value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+  }
+  for (const auto& [name, entries] : params.maps) {
+    nlohmann::ordered_json map = nlohmann::ordered_json::object();
+    for (const auto& [key, value] : entries) map[key] = secrets.count(key) ? "******" : value;
+    out[name] = map;
+  }
+  return out.dump();
+}
+
+std::string ParametersChecksum(const RunParameters& params) {
+  nlohmann::json canonical = nlohmann::json::object();  // std::map-backed: sorted keys
+  for (const auto& [name, value] : params.scalars) {
+    canonical["scalars"][name] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+  }
+  for (const auto& [name, entries] : params.maps) {
+    nlohmann::json map = nlohmann::json::object();
+    for (const auto& [key, value] : entries) map[key] = value;
+    canonical["maps"][name] = map;
+  }
+  return Sha256Hex(canonical.dump());
+}
+
+}  // namespace csm::rules

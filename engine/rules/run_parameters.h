@@ -1,0 +1,56 @@
+// The parameters of one run (`--provider`, `--name`, `--url`, `--detail K=V`...), their validation
+// against the rule file's declarations, the values derived from them, and the forms in which they
+// may be shown or compared (secrets masked, canonical checksum).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "db/value.h"
+#include "rules/rule_model.h"
+
+namespace csm::rules {
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+// What the user gave. Map parameters keep the order given (rows are inserted in that order).
+struct RunParameters {
+  std::map<std::string, std::optional<std::string>> scalars;
+  std::map<std::string, KeyValues> maps;
+};
+
+// The values a compiled plan binds: parameters, derived values and values produced while running
+// ($new_store). Map parameters stay maps for insert_each.
+struct Bindings {
+  std::map<std::string, db::Value> scalars;
+  std::map<std::string, KeyValues> maps;
+
+  // The value of $name; kInvalidRules if the rule refers to something never bound.
+  Result<db::Value> Get(const std::string& name) const;
+};
+
+// Checks `params` against the declarations of `rules`: unknown and missing parameters, one_of
+// (exact, case-sensitive), the details each provider requires (present and non-empty), duplicate
+// detail keys. Messages name the parameter (--provider, --detail secretkey=...).
+Status ValidateParameters(const RuleSet& rules, const RunParameters& params);
+
+// The bindings for a run: the parameters, $uuid and $now as given, then the rule's derived values.
+Bindings DeriveBindings(const RuleSet& rules, const RunParameters& params, const std::string& uuid,
+                        const std::string& now);
+
+// The names of details whose values are secrets for any provider of `rules`, plus "password".
+std::set<std::string> SecretNames(const RuleSet& rules);
+
+// The parameters as a JSON object text with every secret value replaced by "******".
+std::string MaskedParametersJson(const RuleSet& rules, const RunParameters& params);
+
+// A checksum identifying the parameters (map entries in sorted order, secrets included but only
+// as part of the hash): two runs with the same checksum were asked the same thing.
+std::string ParametersChecksum(const RunParameters& params);
+
+}  // namespace csm::rules

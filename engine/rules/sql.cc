@@ -1,0 +1,50 @@
+#include "rules/sql.h"
+
+namespace csm::rules {
+
+Result<std::vector<db::Value>> ResolveParams(const Sql& sql, const Bindings& bindings,
+                                             int64_t run_id) {
+  std::vector<db::Value> values;
+  values.reserve(sql.params.size());
+  for (const auto& p : sql.params) {
+    switch (p.kind) {
+      case SqlParam::Kind::kValue:
+        values.push_back(p.value);
+        break;
+      case SqlParam::Kind::kRunId:
+        values.push_back(run_id);
+        break;
+      case SqlParam::Kind::kBinding: {
+        CSM_ASSIGN_OR_RETURN(db::Value v, bindings.Get(p.binding));
+        values.push_back(std::move(v));
+        break;
+      }
+    }
+  }
+  return values;
+}
+
+std::string Preview(const Sql& sql, const Bindings& bindings, int64_t run_id) {
+  std::string out;
+  size_t next = 0;
+  for (char c : sql.text) {
+    if (c != '?' || next >= sql.params.size()) {
+      out += c;
+      continue;
+    }
+    const SqlParam& p = sql.params[next++];
+    if (p.secret) {
+      out += "'******'";
+    } else if (p.kind == SqlParam::Kind::kRunId) {
+      out += run_id > 0 ? std::to_string(run_id) : ":run_id";
+    } else if (p.kind == SqlParam::Kind::kBinding) {
+      auto v = bindings.Get(p.binding);
+      out += v.ok() ? db::ToSqlLiteral(*v) : ":" + p.binding;
+    } else {
+      out += db::ToSqlLiteral(p.value);
+    }
+  }
+  return out;
+}
+
+}  // namespace csm::rules

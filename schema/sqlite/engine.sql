@@ -1,0 +1,45 @@
+-- csmigrate's own tables, created before any data transaction (CREATE ... IF NOT EXISTS).
+-- The ledger: one row per applied run. A run that fails leaves no row (its transaction rolls back).
+CREATE TABLE IF NOT EXISTS csm_run (
+  id INTEGER PRIMARY KEY,
+  rules_name VARCHAR(255) NOT NULL,
+  rules_checksum CHAR(64) NOT NULL,
+  params_checksum CHAR(64) NOT NULL,
+  params_json TEXT NOT NULL,            -- the parameters, secrets masked
+  state VARCHAR(16) NOT NULL,           -- applied | rolled_back
+  operator VARCHAR(255) NOT NULL,       -- host:pid of the process that applied it
+  started_at DATETIME NOT NULL,
+  finished_at DATETIME,
+  rolled_back_at DATETIME,
+  result_json TEXT                      -- rows per step and per table, the new store's id
+);
+CREATE INDEX IF NOT EXISTS csm_run_checksums ON csm_run (rules_checksum, params_checksum, state);
+
+-- The journal: every row a run touched. op I = inserted (no before image), U = updated, D = deleted
+-- (no after image). Images are JSON objects of every column, as of before the run / at its commit.
+CREATE TABLE IF NOT EXISTS csm_journal (
+  run_id BIGINT NOT NULL,
+  table_name VARCHAR(64) NOT NULL,
+  row_id BIGINT NOT NULL,
+  op CHAR(1) NOT NULL,
+  step_no INT NOT NULL,
+  before_image TEXT,
+  after_image TEXT,
+  PRIMARY KEY (run_id, table_name, row_id)
+);
+
+-- Source rows picked by one_per steps during a run (emptied before the run commits).
+CREATE TABLE IF NOT EXISTS csm_pick (
+  run_id BIGINT NOT NULL,
+  step_no INT NOT NULL,
+  src_id BIGINT NOT NULL,
+  PRIMARY KEY (run_id, step_no, src_id)
+);
+
+-- The lease that lets one apply or rollback run at a time; expires_at is a Unix time.
+CREATE TABLE IF NOT EXISTS csm_lock (
+  name VARCHAR(64) PRIMARY KEY,
+  holder VARCHAR(255) NOT NULL,
+  acquired_at DATETIME NOT NULL,
+  expires_at BIGINT NOT NULL
+);

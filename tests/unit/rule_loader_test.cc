@@ -1,0 +1,96 @@
+#include "rules/rule_loader.h"
+
+#include <gtest/gtest.h>
+
+#include "db/schema_files.h"
+
+namespace csm::rules {
+namespace {
+
+std::string Minimal(const std::string& step) {
+  return "name: t\nsteps:\n" + step;
+}
+
+TEST(RuleLoader, LoadsTheShippedRuleFile) {
+  auto rules = LoadRuleFile(std::string(CSM_SOURCE_DIR) + "/rules/nfs-to-object-store.yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  EXPECT_EQ(rules->name, "nfs-to-object-store");
+  ASSERT_NE(rules->FindStep("template placeholders"), nullptr);
+  const Step& placeholders = *rules->FindStep("template placeholders");
+  EXPECT_EQ(placeholders.kind, Step::Kind::kInsertFrom);
+  EXPECT_EQ(placeholders.one_per, "template_id");
+  EXPECT_EQ(placeholders.copy.size(), 9u);
+  ASSERT_EQ(placeholders.pin_source.size(), 1u);
+  EXPECT_EQ(placeholders.pin_source[0].value.kind, Operand::Kind::kAdd);
+  ASSERT_NE(rules->FindProvider("S3"), nullptr);
+  EXPECT_EQ(rules->FindProvider("S3")->secret_details, std::vector<std::string>{"secretkey"});
+}
+
+TEST(RuleLoader, RejectsMalformedYamlWithLine) {
+  auto rules = LoadRuleText("name: t\nsteps: [\n  - {name: x\n", "bad.yaml");
+  ASSERT_FALSE(rules.ok());
+  EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
+  EXPECT_NE(rules.status().message().find("bad.yaml:"), std::string::npos);
+  EXPECT_NE(rules.status().message().find("malformed YAML"), std::string::npos);
+}
+
+TEST(RuleLoader, RejectsUnknownStepKeyWithLineAndExpectedKeys) {
+  auto rules = LoadRuleText(
+      Minimal("  - name: s\n    update: image_store\n    wher: {id: 1}\n    set: {role: x}\n"),
+      "r.yaml");
+  ASSERT_FALSE(rules.ok());
+  const std::string& m = rules.status().message();
+  EXPECT_NE(m.find("r.yaml:5"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown key 'wher'"), std::string::npos) << m;
+  EXPECT_NE(m.find("expected one of: name, update, where, set"), std::string::npos) << m;
+}
+
+TEST(RuleLoader, RejectsUnknownTopLevelKey) {
+  auto rules = LoadRuleText("name: t\nstepz: []\n", "r.yaml");
+  ASSERT_FALSE(rules.ok());
+  EXPECT_NE(rules.status().message().find("r.yaml:2: unknown key 'stepz'"), std::string::npos)
+      << rules.status().message();
+}
+
+TEST(RuleLoader, RejectsStepWithoutKindOrWithTwoKinds) {
+  auto none = LoadRuleText(Minimal("  - name: s\n    where: {id: 1}\n"), "r.yaml");
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("needs a kind"), std::string::npos);
+  auto two = LoadRuleText(
+      Minimal("  - name: s\n    update: a\n    delete: a\n    where: {id: 1}\n    set: {x: 1}\n"),
+      "r.yaml");
+  ASSERT_FALSE(two.ok());
+  EXPECT_NE(two.status().message().find("one kind per step"), std::string::npos);
+}
+
+TEST(RuleLoader, RefusesWholeTableUpdatesAndDuplicateNames) {
+  auto whole = LoadRuleText(Minimal("  - name: s\n    update: a\n    set: {x: 1}\n"), "r.yaml");
+  ASSERT_FALSE(whole.ok());
+  EXPECT_NE(whole.status().message().find("needs 'where'"), std::string::npos);
+  auto dup = LoadRuleText(Minimal("  - {name: s, delete: a, where: {id: 1}}\n"
+                                  "  - {name: s, delete: a, where: {id: 2}}\n"),
+                          "r.yaml");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_NE(dup.status().message().find("r.yaml:4: two steps are named 's'"), std::string::npos)
+      << dup.status().message();
+}
+
+TEST(RuleLoader, TellsColumnReferencesFromLiterals) {
+  auto rules = LoadRuleText(Minimal("  - name: s\n    insert_from: a\n    into: b\n"
+                                    "    where: {ip: 10.0.0.1, quoted: 'src.x'}\n"
+                                    "    values: {x: src.y, n: 5, p: $now, z: null}\n"),
+                            "r.yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  const Step& s = rules->steps[0];
+  EXPECT_EQ(s.where[0].operand.kind, Operand::Kind::kLiteral);
+  EXPECT_EQ(std::get<std::string>(s.where[0].operand.literal), "10.0.0.1");
+  EXPECT_EQ(s.where[1].operand.kind, Operand::Kind::kLiteral);
+  EXPECT_EQ(s.values[0].value.kind, Operand::Kind::kColumn);
+  EXPECT_EQ(s.values[0].value.column, "y");
+  EXPECT_EQ(std::get<int64_t>(s.values[1].value.literal), 5);
+  EXPECT_EQ(s.values[2].value.kind, Operand::Kind::kParameter);
+  EXPECT_EQ(s.values[3].value.kind, Operand::Kind::kNull);
+}
+
+}  // namespace
+}  // namespace csm::rules

@@ -236,6 +236,22 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
   return outcome;
 }
 
+Result<RunOutcome> ApplyBare(db::Connection& conn, const rules::RuleSet& rules,
+                             const rules::RunParameters& params) {
+  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params));
+  RunOutcome outcome;
+  CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
+  CSM_RETURN_IF_ERROR(conn.Begin());
+  StepRunner runner(conn, run, 0, nullptr, {});
+  auto steps = runner.RunAll();
+  if (!steps.ok()) return Abort(conn, steps.status());
+  outcome.steps = std::move(*steps);
+  auto cleared = conn.Execute(std::string("DELETE FROM ") + db::kPickTable + " WHERE run_id = 0");
+  if (!cleared.ok()) return Abort(conn, cleared.status());
+  CSM_RETURN_IF_ERROR(conn.Commit());
+  return outcome;
+}
+
 Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
                          const rules::RunParameters& params, const ApplyOptions& options) {
   CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params));

@@ -63,6 +63,12 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
 Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
                          const rules::RunParameters& params, const ApplyOptions& options = {});
 
+// The benchmark's floor: the same set-based data statements as Apply, in one committed
+// transaction, but with no journal, ledger, lock or precondition checks. Not for production use:
+// it cannot be rolled back.
+Result<RunOutcome> ApplyBare(db::Connection& conn, const rules::RuleSet& rules,
+                             const rules::RunParameters& params);
+
 // Reads the store with `id` as an ImageStoreResponse.
 Result<NewStore> ReadImageStore(db::Connection& conn, int64_t id);
 

@@ -224,6 +224,11 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
   RunOutcome outcome;
   outcome.rules_checksum = run.rules_checksum;
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
+  for (const auto& step : run.plan.steps) {
+    if (step.check.empty()) continue;
+    outcome.steps.push_back({step.number, step.step->name, KindName(step.step->kind),
+                             {rules::Preview(step.check, run.bindings, 0)}, 0, 0, false});
+  }
   CSM_RETURN_IF_ERROR(conn.Begin());
   // The pick table must exist for one_per steps; SQLite DDL is transactional, so it is rolled
   // back with everything else.
@@ -231,7 +236,7 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
   StepRunner runner(conn, run, 0, nullptr, {});
   auto steps = runner.RunAll();
   if (!steps.ok()) return Abort(conn, steps.status());
-  outcome.steps = std::move(*steps);
+  outcome.steps.insert(outcome.steps.end(), steps->begin(), steps->end());
   CSM_RETURN_IF_ERROR(conn.Rollback());
   return outcome;
 }

@@ -51,7 +51,8 @@ std::string StepLine(const apply::StepOutcome& step) {
   char line[256];
   std::snprintf(line, sizeof line, "  [%2d] %-7s %-45s %s", step.number, step.kind.c_str(),
                 step.name.c_str(),
-                step.skipped ? "skipped (condition does not hold)"
+                step.kind == "check"  ? "passed (no offending row)"
+                : step.skipped        ? "skipped (condition does not hold)"
                              : (std::to_string(step.rows) + " rows" +
                                 (step.pinned > 0 ? ", " + std::to_string(step.pinned) + " pinned"
                                                  : ""))
@@ -155,8 +156,8 @@ std::string RollbackText(const apply::RollbackOutcome& o) {
   out << "Rolled back run " << o.run_id << ": inserted rows removed, updated rows restored, "
       << "deleted rows re-inserted.\n";
   for (const auto& [table, c] : o.restored) {
-    out << "  " << Pad(table, 22) << "-" << c.inserted << " ~" << c.updated << " +" << c.deleted
-        << "\n";
+    out << "  " << Pad(table, 22) << c.inserted << " removed, " << c.updated << " restored, "
+        << c.deleted << " re-inserted\n";
   }
   return out.str();
 }

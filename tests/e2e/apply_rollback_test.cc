@@ -1,0 +1,166 @@
+// The csmigrate binary on SQLite: apply, idempotent re-apply, status, exact rollback, refusals.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+class ApplyRollback : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.File("cloud.db");
+    CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3");
+  }
+  ScratchDir dir_;
+  std::string db_;
+};
+
+TEST_F(ApplyRollback, ApplyPrintsTheNewStoreAsImageStoreResponse) {
+  auto args = S3Args("apply", db_);
+  args.push_back("--json");
+  CommandResult r = RunCsmigrate(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto out = nlohmann::json::parse(r.out);
+  EXPECT_GT(out["run_id"].get<int64_t>(), 0);
+  EXPECT_FALSE(out["already_applied"].get<bool>());
+  const auto& store = out["image_store"];
+  EXPECT_EQ(store["name"], "s3-region");
+  EXPECT_EQ(store["providername"], "S3");
+  EXPECT_EQ(store["scope"], "REGION");
+  EXPECT_EQ(store["protocol"], "http");
+  EXPECT_TRUE(store["zoneid"].is_null());
+  EXPECT_TRUE(store["url"].is_null());
+  EXPECT_EQ(store["uuid"].get<std::string>().size(), 36u);
+}
+
+TEST_F(ApplyRollback, ReapplyWithSameArgumentsChangesNothing) {
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  const std::string after_first = DumpDatabase(db_, true);
+  auto args = S3Args("apply", db_);
+  args.push_back("--json");
+  CommandResult again = RunCsmigrate(args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto out = nlohmann::json::parse(again.out);
+  EXPECT_TRUE(out["already_applied"].get<bool>());
+  EXPECT_EQ(out["run_id"].get<int64_t>(), 1);
+  EXPECT_EQ(out["image_store"]["name"], "s3-region");
+  EXPECT_EQ(DumpDatabase(db_, true), after_first);
+  CommandResult text = RunCsmigrate(S3Args("apply", db_));
+  EXPECT_NE(text.out.find("already applied"), std::string::npos) << text.out;
+}
+
+TEST_F(ApplyRollback, RollbackRestoresEveryTableExactly) {
+  const std::string before = DumpDatabase(db_);
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  ASSERT_NE(DumpDatabase(db_), before);
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(DumpDatabase(db_), before);
+  // The run is recorded as rolled back, and a second rollback is refused.
+  CommandResult status = RunCsmigrate({"status", "--db", "sqlite://" + db_, "--json"});
+  ASSERT_EQ(status.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(status.out)[0]["state"], "rolled_back");
+  EXPECT_EQ(RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"}).exit_code, 5);
+  // And the same conversion can be applied again afterwards.
+  EXPECT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+}
+
+TEST_F(ApplyRollback, StatusListsRunsWithSecretsMaskedAndChangesPerTable) {
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  CommandResult r = RunCsmigrate({"status", "--db", "sqlite://" + db_, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto runs = nlohmann::json::parse(r.out);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0]["state"], "applied");
+  EXPECT_EQ(runs[0]["rules_checksum"].get<std::string>().size(), 64u);
+  EXPECT_EQ(runs[0]["parameters"]["details"]["secretkey"], "******");
+  EXPECT_EQ(runs[0]["parameters"]["details"]["accesskey"], "AKIAEXAMPLE");
+  EXPECT_EQ(runs[0]["tables"]["image_store"]["inserted"], 1);
+  EXPECT_GE(runs[0]["tables"]["template_store_ref"]["inserted"].get<int>(), 1);
+}
+
+TEST_F(ApplyRollback, SecretsNeverAppearInAnyOutput) {
+  const std::string secret = "TopSecret-9f8e7d";
+  std::string all;
+  for (const char* command : {"plan", "apply"}) {
+    CommandResult r = RunCsmigrate(S3Args(command, db_));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    all += r.out + r.err;
+    auto json_args = S3Args(command, db_);
+    json_args.push_back("--json");
+    r = RunCsmigrate(json_args);
+    all += r.out + r.err;
+  }
+  CommandResult status = RunCsmigrate({"status", "--db", "sqlite://" + db_});
+  all += status.out + status.err;
+  // A refused run's error must not echo it either.
+  auto taken = S3Args("apply", db_, "s3-region");
+  taken.push_back("--detail");
+  taken.push_back("usehttps=true");
+  CommandResult refused = RunCsmigrate(taken);
+  EXPECT_NE(refused.exit_code, 0);
+  all += refused.out + refused.err;
+  EXPECT_EQ(all.find(secret), std::string::npos);
+  EXPECT_NE(all.find("******"), std::string::npos);
+  // Without an encryption secret the value is stored as given (CloudStack with encryption off).
+  EXPECT_NE(DumpDatabase(db_).find(secret), std::string::npos);
+}
+
+TEST_F(ApplyRollback, RollbackRefusesWhenCloudStackFilledAPlaceholder) {
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  // A push filled a placeholder on the new store (cloudstack.md §3).
+  ExecSql(db_,
+          "UPDATE template_store_ref SET install_path = 'template/tmpl/2/201/x/a.qcow2' "
+          "WHERE id = (SELECT MIN(id) FROM template_store_ref WHERE store_id = "
+          "(SELECT id FROM image_store WHERE name = 's3-region'))");
+  const std::string changed = DumpDatabase(db_, true);
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("template_store_ref id"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("changed since run 1"), std::string::npos) << r.err;
+  EXPECT_EQ(DumpDatabase(db_, true), changed);  // refused: nothing written
+}
+
+TEST_F(ApplyRollback, RollbackRefusesWhenANewSnapshotLandedOnTheObjectStore) {
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  ExecSql(db_,
+          "INSERT INTO snapshot_store_ref (id, store_id, snapshot_id, created, store_role, size, "
+          "install_path, state, ref_cnt, volume_id) SELECT 9001, id, 77, '2026-11-25 10:00:00', "
+          "'Image', 1, 'snapshots/2/7/x', 'Ready', 0, 7 FROM image_store WHERE name = 's3-region'");
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("snapshot_store_ref id 9001"), std::string::npos) << r.err;
+  // --force goes ahead, and says what it overrode.
+  CommandResult forced = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1", "--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_NE(forced.out.find("9001"), std::string::npos) << forced.out;
+}
+
+TEST_F(ApplyRollback, UnknownRunIsNotFound) {
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "42"});
+  EXPECT_EQ(r.exit_code, 6);
+  EXPECT_NE(r.err.find("no run 42"), std::string::npos) << r.err;
+}
+
+TEST_F(ApplyRollback, PlanWritesNothingAndCountsRows) {
+  const std::string digest = FileDigest(db_);
+  auto args = S3Args("plan", db_);
+  args.push_back("--json");
+  CommandResult r = RunCsmigrate(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto plan = nlohmann::json::parse(r.out);
+  int64_t placeholders = -1;
+  for (const auto& step : plan["steps"]) {
+    EXPECT_FALSE(step["sql"].empty() && step["kind"] != "check") << step.dump();
+    if (step["name"] == "template placeholders") placeholders = step["rows"];
+  }
+  EXPECT_GE(placeholders, 1);
+  EXPECT_EQ(FileDigest(db_), digest);
+}
+
+}  // namespace
+}  // namespace csm::test

@@ -1,0 +1,107 @@
+// A process killed in the middle of apply leaves CloudStack's tables unchanged and a re-run
+// completes; a second apply while one runs is refused at once, naming the holder; a lease left by
+// a dead or expired holder is taken over without manual help.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+// Waits until the file at `path` contains `text` (up to 30 s).
+bool WaitForText(const std::string& path, const std::string& text) {
+  for (int i = 0; i < 300; ++i) {
+    std::ifstream in(path);
+    std::stringstream content;
+    content << in.rdbuf();
+    if (content.str().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+class CrashAndLock : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.File("cloud.db");
+    CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3");
+  }
+  // Starts an apply that pauses inside its transaction after step 10 (placeholders exist).
+  int StartPausedApply() {
+    const int pid = StartCsmigrate(S3Args("apply", db_), {"CSM_TEST_PAUSE=10:60"}, log_);
+    EXPECT_TRUE(WaitForText(log_, "test pause")) << "apply never reached the pause";
+    return pid;
+  }
+  ScratchDir dir_;
+  std::string db_;
+  std::string log_ = dir_.File("apply.log");
+};
+
+TEST_F(CrashAndLock, SigkillMidApplyLeavesNoChangeAndRerunCompletes) {
+  const std::string before = DumpDatabase(db_);
+  const int pid = StartPausedApply();
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  EXPECT_EQ(DumpDatabase(db_), before);  // every CloudStack table as before
+  const std::string engine = DumpDatabase(db_, true);
+  EXPECT_EQ(engine.find("== csm_run\n1|"), std::string::npos) << "no run may be recorded";
+
+  // The dead process's lease does not block the re-run.
+  CommandResult rerun = RunCsmigrate(S3Args("apply", db_));
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_NE(rerun.err.find("no longer exists"), std::string::npos) << rerun.err;
+  CommandResult runs = RunCsmigrate({"status", "--db", "sqlite://" + db_, "--json"});
+  EXPECT_EQ(nlohmann::json::parse(runs.out).size(), 1u);
+}
+
+TEST_F(CrashAndLock, SecondApplyIsRefusedAtOnceNamingTheHolder) {
+  const int pid = StartPausedApply();
+  const auto started = std::chrono::steady_clock::now();
+  CommandResult second = RunCsmigrate(S3Args("apply", db_, "another-name"));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(second.exit_code, 5) << second.err;
+  EXPECT_NE(second.err.find("holds the lock: "), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find(":" + std::to_string(pid) + " since "), std::string::npos)
+      << second.err;
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(waited).count(), 5)
+      << "the refusal must not wait for the holder";
+}
+
+TEST_F(CrashAndLock, ExpiredLeaseOfAnotherHostIsTakenOver) {
+  ASSERT_EQ(RunCsmigrate({"init", "--db", "sqlite://" + db_}).exit_code, 0);
+  ExecSql(db_,
+          "INSERT INTO csm_lock (name, holder, acquired_at, expires_at) VALUES ('apply', "
+          "'other-host:4242', '2026-01-01 00:00:00', 1)");
+  CommandResult r = RunCsmigrate(S3Args("apply", db_));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("it expired"), std::string::npos) << r.err;
+}
+
+TEST_F(CrashAndLock, LiveLeaseOfAnotherHostRefuses) {
+  ASSERT_EQ(RunCsmigrate({"init", "--db", "sqlite://" + db_}).exit_code, 0);
+  ExecSql(db_,
+          "INSERT INTO csm_lock (name, holder, acquired_at, expires_at) VALUES ('apply', "
+          "'other-host:4242', '2026-11-25 08:00:00', 99999999999)");
+  const std::string before = DumpDatabase(db_);
+  CommandResult r = RunCsmigrate(S3Args("apply", db_));
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("other-host:4242 since 2026-11-25 08:00:00"), std::string::npos) << r.err;
+  EXPECT_EQ(DumpDatabase(db_), before);
+}
+
+}  // namespace
+}  // namespace csm::test

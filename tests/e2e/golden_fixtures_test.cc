@@ -1,0 +1,73 @@
+// Replays every fixture in fixtures/ on a fresh SQLite database: the rows after the run must be
+// exactly the expected ones (or the run refused as expected, with nothing changed).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "db/database_url.h"
+#include "fixture/replay.h"
+#include "rules/rule_loader.h"
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+std::vector<std::string> FixtureNames() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(SourceDir() + "/fixtures")) {
+    if (std::filesystem::exists(entry.path() / "fixture.yaml")) {
+      names.push_back(entry.path().filename().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class GoldenFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenFixture, ReplaysExactly) {
+  ScratchDir dir;
+  const std::string db = dir.File("cloud.db");
+  CreateCloudDb(db, "");
+  auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/" + GetParam());
+  ASSERT_TRUE(fixture.ok()) << fixture.status().message();
+  auto rules = rules::LoadRuleFile(SourceDir() + "/rules/nfs-to-object-store.yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  auto conn = db::OpenDatabase(*db::ParseDatabaseUrl("sqlite://" + db));
+  ASSERT_TRUE(conn.ok()) << conn.status().message();
+  auto report = fixture::Replay(**conn, *rules, *fixture);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  for (const auto& d : report->differences) {
+    ADD_FAILURE() << d.table << " " << d.row << ": " << d.what;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenFixture, ::testing::ValuesIn(FixtureNames()),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+// The comparison itself must be able to fail: a wrong expectation is reported.
+TEST(GoldenFixtureComparison, ReportsAWrongExpectedValue) {
+  ScratchDir dir;
+  const std::string db = dir.File("cloud.db");
+  CreateCloudDb(db, SourceDir() + "/fixtures/basic-s3");
+  auto conn = db::OpenDatabase(*db::ParseDatabaseUrl("sqlite://" + db));
+  ASSERT_TRUE(conn.ok());
+  auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/basic-s3");
+  ASSERT_TRUE(fixture.ok());
+  fixture::Tables expected = fixture->before;
+  ASSERT_FALSE(expected["image_store"].empty());
+  for (auto& [column, value] : expected["image_store"][0]) {
+    if (column == "role") value = std::string("Bogus");
+  }
+  auto diffs = fixture::CompareTables(**conn, fixture->before, expected);
+  ASSERT_TRUE(diffs.ok());
+  ASSERT_EQ(diffs->size(), 1u);
+  EXPECT_NE((*diffs)[0].what.find("role: expected 'Bogus'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace csm::test

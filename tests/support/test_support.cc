@@ -1,0 +1,159 @@
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/digest.h"
+#include "db/database_url.h"
+#include "db/schema_files.h"
+
+extern char** environ;
+
+namespace csm::test {
+
+ScratchDir::ScratchDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "csm-test-XXXXXX").string();
+  char* made = mkdtemp(pattern.data());
+  EXPECT_NE(made, nullptr);
+  path_ = pattern;
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::string SourceDir() { return CSM_SOURCE_DIR; }
+
+void CreateCloudDb(const std::string& path, const std::string& fixture_dir,
+                   const std::string& version) {
+  setenv("CSM_DATA_DIR", CSM_SOURCE_DIR, 1);
+  auto conn = db::OpenDatabase(*db::ParseDatabaseUrl("sqlite://" + path), true);
+  ASSERT_TRUE(conn.ok()) << conn.status().message();
+  Status schema = db::InstallSchemaFile(**conn, "cloudstack-" + version);
+  ASSERT_TRUE(schema.ok()) << schema.message();
+  if (fixture_dir.empty()) return;
+  auto fixture = fixture::LoadFixture(fixture_dir);
+  ASSERT_TRUE(fixture.ok()) << fixture.status().message();
+  Status rows = fixture::LoadBeforeRows(**conn, *fixture);
+  ASSERT_TRUE(rows.ok()) << rows.message();
+}
+
+std::string DumpDatabase(const std::string& path, bool include_engine_tables) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement tables(db,
+                           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                           "'sqlite_%' ORDER BY name");
+  std::ostringstream out;
+  while (tables.executeStep()) {
+    const std::string table = tables.getColumn(0).getString();
+    if (!include_engine_tables && table.rfind("csm_", 0) == 0) continue;
+    out << "== " << table << "\n";
+    SQLite::Statement rows(db, "SELECT * FROM \"" + table + "\" ORDER BY 1");
+    while (rows.executeStep()) {
+      for (int i = 0; i < rows.getColumnCount(); ++i) {
+        const SQLite::Column c = rows.getColumn(i);
+        out << (i ? "|" : "") << (c.isNull() ? "NULL" : c.getString()) << ":" << c.getType();
+      }
+      out << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::string FileDigest(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return Sha256Hex(bytes.str());
+}
+
+void ExecSql(const std::string& path, const std::string& sql) {
+  SQLite::Database db(path, SQLite::OPEN_READWRITE);
+  db.exec(sql);
+}
+
+namespace {
+
+std::vector<char*> Pointers(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (auto& s : strings) pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+std::vector<std::string> Environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  env.push_back(std::string("CSM_DATA_DIR=") + CSM_SOURCE_DIR);
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+int Spawn(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
+          const std::string& out_path, const std::string& err_path) {
+  std::vector<std::string> argv = {CSM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> env = Environment(extra_env);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = -1;
+  auto argv_ptrs = Pointers(argv);
+  auto env_ptrs = Pointers(env);
+  const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, argv_ptrs.data(),
+                             env_ptrs.data());
+  posix_spawn_file_actions_destroy(&actions);
+  EXPECT_EQ(rc, 0) << "cannot start " << argv[0];
+  return pid;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+CommandResult RunCsmigrate(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env) {
+  ScratchDir dir;
+  const int pid = Spawn(args, env, dir.File("out"), dir.File("err"));
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = Slurp(dir.File("out"));
+  result.err = Slurp(dir.File("err"));
+  return result;
+}
+
+int StartCsmigrate(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                   const std::string& log_path) {
+  return Spawn(args, env, log_path + ".out", log_path);
+}
+
+std::vector<std::string> S3Args(const std::string& command, const std::string& db_path,
+                                const std::string& name) {
+  return {command,  "--db",     "sqlite://" + db_path,    "--provider",
+          "S3",     "--name",   name,                     "--detail",
+          "bucket=cs-secondary", "--detail", "accesskey=AKIAEXAMPLE", "--detail",
+          "secretkey=TopSecret-9f8e7d", "--detail", "endpoint=10.0.0.5:9000"};
+}
+
+}  // namespace csm::test

@@ -1,0 +1,63 @@
+// Helpers shared by the tests: scratch directories, SQLite databases built from schema/ and
+// fixtures/, full table dumps for exact comparisons, and running the csmigrate binary.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fixture/fixture.h"
+
+namespace csm::test {
+
+// A fresh directory under the system temp dir, removed when the object dies.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// The source tree (fixtures/, rules/, schema/).
+std::string SourceDir();
+
+// Creates a SQLite database at `path` with the CloudStack `version` schema ("4.3" or "4.22") and,
+// when `fixture_dir` is not empty, that fixture's before-rows. Fails the test on error.
+void CreateCloudDb(const std::string& path, const std::string& fixture_dir,
+                   const std::string& version = "4.3");
+
+// Every row of every table (CloudStack's and csmigrate's), as text, ordered: equal dumps mean
+// equal contents.
+std::string DumpDatabase(const std::string& path, bool include_engine_tables = false);
+
+// SHA-256 of the file's bytes.
+std::string FileDigest(const std::string& path);
+
+// Runs one SQL statement on the SQLite database at `path`.
+void ExecSql(const std::string& path, const std::string& sql);
+
+// The result of running the csmigrate binary.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs csmigrate with `args` (and extra environment entries "K=V"); waits for it.
+CommandResult RunCsmigrate(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env = {});
+
+// Starts csmigrate in the background; returns its pid. Output goes to `log_path`.
+int StartCsmigrate(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                   const std::string& log_path);
+
+// The arguments of a valid S3 conversion of `db_path`.
+std::vector<std::string> S3Args(const std::string& command, const std::string& db_path,
+                                const std::string& name = "s3-region");
+
+}  // namespace csm::test

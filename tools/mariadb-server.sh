@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Usage: tools/mariadb-server.sh start DIR | stop DIR | url DIR
+#
+# A throwaway MariaDB server for tests, with all state under DIR.
+#   start DIR  create DIR if missing, initialise DIR/data on first use, start
+#              mariadbd on 127.0.0.1 with a free port, wait until it answers,
+#              ensure database `cloud` and user cloud/cloud (ALL on *.*, from
+#              127.0.0.1 and localhost) exist, and print exactly one line:
+#                mysql://cloud@127.0.0.1:PORT/cloud
+#              If the server in DIR already runs, just print its URL.
+#   stop DIR   stop the server whose PID is in DIR/pid and wait for it to exit
+#              (nothing else is ever signalled); no-op if it is not running.
+#              DIR and its data stay; remove DIR yourself.
+#   url DIR    print the URL again.
+# The password is not part of the URL: give it to clients as MYSQL_PWD=cloud
+# (e.g. MYSQL_PWD=cloud mariadb -h127.0.0.1 -P"$PORT" -ucloud cloud).
+# Files: DIR/pid, DIR/port, DIR/log (server log), DIR/sock, DIR/data.
+# Installs the packages via tools/install-deps.sh --servers if mariadbd is
+# missing. Progress and errors go to stderr.
+set -euo pipefail
+
+SCRIPT_NAME=mariadb-server
+here=$(dirname -- "${BASH_SOURCE[0]}")
+# shellcheck source=tools/lib-servers.sh
+. "$here/lib-servers.sh"
+
+usage() {
+  usage_from_header "$0"
+  exit 2
+}
+
+(($# == 2)) || usage
+cmd=$1
+[[ -n "$2" ]] || usage
+
+url_for() {
+  echo "mysql://cloud@127.0.0.1:$1/cloud"
+}
+
+running_pid() {
+  local pid
+  pid=$(read_file "$dir/pid")
+  if [[ -n "$pid" ]] && pid_is_ours "$pid" "$dir/data"; then
+    echo "$pid"
+  fi
+}
+
+do_start() {
+  local pid port t0 sql
+  ensure_cmd mariadbd
+  pid=$(running_pid)
+  if [[ -n "$pid" ]]; then
+    note "already running (PID $pid)"
+    url_for "$(read_file "$dir/port")"
+    return 0
+  fi
+  # unix sockets are limited to 107 bytes
+  ((${#dir} + 5 <= 107)) || die "DIR path too long for a unix socket: $dir"
+  t0=$SECONDS
+  rm -f "$dir/pid" "$dir/sock"
+  if [[ ! -d "$dir/data/mysql" ]]; then
+    rm -rf "$dir/data"
+    if ! mariadb-install-db --no-defaults --user=root --datadir="$dir/data" \
+      --auth-root-authentication-method=normal --skip-test-db \
+      >"$dir/install.log" 2>&1; then
+      show_log "$dir/install.log"
+      die "mariadb-install-db failed"
+    fi
+  fi
+  port=$(free_port)
+  mkdir -p "$dir/tmp"
+  # --no-defaults: ignore /etc/mysql; the charset matches Debian's defaults.
+  # Durability is traded for speed: this server is throwaway.
+  mariadbd --no-defaults --user=root --datadir="$dir/data" \
+    --socket="$dir/sock" --port="$port" --bind-address=127.0.0.1 \
+    --pid-file="$dir/mariadbd.pid" --tmpdir="$dir/tmp" \
+    --skip-log-bin --skip-name-resolve \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+    --innodb-buffer-pool-size=64M --innodb-log-file-size=32M \
+    --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+    </dev/null >>"$dir/log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$dir/pid"
+  echo "$port" >"$dir/port"
+  if ! wait_until 30 "$pid" mariadb-admin --no-defaults --socket="$dir/sock" \
+    -uroot --connect-timeout=1 ping; then
+    show_log "$dir/log"
+    stop_pid "$pid" 5 || true
+    rm -f "$dir/pid"
+    die "mariadbd did not become ready within 30 s"
+  fi
+  sql="CREATE DATABASE IF NOT EXISTS cloud;"
+  for host in 127.0.0.1 localhost; do
+    sql+="CREATE USER IF NOT EXISTS 'cloud'@'$host' IDENTIFIED BY 'cloud';"
+    sql+="GRANT ALL PRIVILEGES ON *.* TO 'cloud'@'$host' WITH GRANT OPTION;"
+  done
+  if ! mariadb --no-defaults --socket="$dir/sock" -uroot -e "$sql" >&2; then
+    stop_pid "$pid" || true
+    rm -f "$dir/pid"
+    die "could not create database/user"
+  fi
+  note "ready on port $port (PID $pid) after $((SECONDS - t0)) s"
+  url_for "$port"
+}
+
+do_stop() {
+  local pid
+  pid=$(read_file "$dir/pid")
+  if [[ -z "$pid" ]]; then
+    return 0
+  fi
+  if pid_is_ours "$pid" "$dir/data"; then
+    stop_pid "$pid" 60 || die "could not stop PID $pid"
+    note "stopped PID $pid"
+  fi
+  rm -f "$dir/pid"
+}
+
+do_url() {
+  local port
+  port=$(read_file "$dir/port")
+  [[ -n "$port" ]] || die "no server was started in $dir"
+  url_for "$port"
+}
+
+case "$cmd" in
+  start) dir=$(abspath "$2"); do_start ;;
+  stop)
+    [[ -d "$2" ]] || exit 0
+    dir=$(abspath "$2"); do_stop ;;
+  url) [[ -d "$2" ]] || die "no such directory: $2"; dir=$(abspath "$2"); do_url ;;
+  *) usage ;;
+esac

@@ -18,6 +18,8 @@ struct Refusal {
   std::string setup_sql;  // run on the database first
 };
 
+void PrintTo(const Refusal& r, std::ostream* os) { *os << r.label; }
+
 class Refusals : public ::testing::TestWithParam<Refusal> {};
 
 TEST_P(Refusals, LeaveTheDatabaseByteForByteUnchanged) {

@@ -4,7 +4,7 @@
 # Idempotently installs csmigrate's build dependencies with apt-get (Debian 12).
 # With --servers it also installs the throwaway test servers used by
 # tools/mariadb-server.sh, tools/postgres-server.sh and tools/swift-server.sh
-# (MariaDB, PostgreSQL, OpenStack Swift + memcached) and rclone (S3 peer).
+# (MariaDB, PostgreSQL, OpenStack Swift + memcached, curl) and rclone (S3 peer).
 #
 # Only missing packages are installed; `apt-get update` runs only when
 # something is missing, so a run with everything present takes well under 1 s.
@@ -19,7 +19,7 @@ build_pkgs=(
 )
 server_pkgs=(
   mariadb-server mariadb-client postgresql
-  swift swift-proxy swift-object swift-container swift-account memcached rclone
+  swift swift-proxy swift-object swift-container swift-account memcached curl rclone
 )
 
 usage() {
@@ -39,7 +39,9 @@ done
 # One dpkg-query call for all packages (unknown ones are simply absent).
 declare -A installed=()
 while read -r name status; do
-  [[ "$status" == "install ok installed" ]] && installed[$name]=1
+  if [[ "$status" == "install ok installed" ]]; then
+    installed[$name]=1
+  fi
 done < <(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null || true)
 missing=()
 for p in "${pkgs[@]}"; do

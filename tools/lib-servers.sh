@@ -13,20 +13,47 @@ note() {
   echo "${SCRIPT_NAME:-server}: $*" >&2
 }
 
-# abspath DIR: create DIR if needed and print its absolute path.
+# abspath DIR: create DIR if needed and print its absolute path. Paths with
+# whitespace or quotes are refused (they end up in server command lines).
 abspath() {
+  local d
   mkdir -p -- "$1"
-  (cd -- "$1" && pwd -P)
+  d=$(cd -- "$1" && pwd -P)
+  case "$d" in
+    *[[:space:]\'\"\\]*) die "DIR must not contain whitespace, quotes or backslashes: $d" ;;
+  esac
+  echo "$d"
 }
 
-# free_port: print a TCP port on 127.0.0.1 that is free right now.
+# free_ports N [PREFERRED...]: print N distinct TCP ports on 127.0.0.1 that are
+# free right now, one per line. If exactly N PREFERRED ports are given and all
+# of them are free, they are printed (so a restarted server keeps its URL).
+free_ports() {
+  /usr/bin/python3 - "$@" <<'PY'
+import socket, sys
+n, preferred = int(sys.argv[1]), [int(p) for p in sys.argv[2:]]
+def grab(ports):
+    socks = []
+    try:
+        for p in ports:
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            socks.append(s)
+            s.bind(("127.0.0.1", p))
+        return [s.getsockname()[1] for s in socks]
+    except OSError:
+        return None
+    finally:
+        for s in socks:
+            s.close()
+ports = (len(preferred) == n and grab(preferred)) or grab([0] * n)
+print("\n".join(map(str, ports)))
+PY
+}
+
+# free_port [PREFERRED]: print one free port, PREFERRED if it is free.
 free_port() {
-  /usr/bin/python3 -c '
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
+  free_ports 1 "$@"
 }
 
 # pid_alive PID: true if PID names a live (non-zombie) process.
@@ -38,12 +65,14 @@ pid_alive() {
   [[ "$state" != Z ]]
 }
 
-# stop_pid PID [TIMEOUT_S]: SIGTERM exactly PID, wait for it to exit, SIGKILL
-# it after TIMEOUT_S (default 20) seconds. No-op if it is not running.
+# stop_pid PID [TIMEOUT_S [SIGNAL]]: send SIGNAL (default TERM) to exactly
+# PID, wait for it to exit, SIGKILL it after TIMEOUT_S (default 20) seconds.
+# No-op if it is not running. (An exited child of PID 1 may linger briefly as
+# a zombie until init reaps it; zombies count as exited.)
 stop_pid() {
-  local pid=$1 timeout=${2:-20} i
+  local pid=$1 timeout=${2:-20} sig=${3:-TERM} i
   pid_alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
+  kill -"$sig" "$pid" 2>/dev/null || return 0
   for ((i = 0; i < timeout * 20; i++)); do
     pid_alive "$pid" || return 0
     sleep 0.05
@@ -84,24 +113,37 @@ show_log() {
   done
 }
 
-# ensure_cmd CMD: install the test servers if CMD is missing.
-ensure_cmd() {
-  local here
-  if ! command -v "$1" >/dev/null 2>&1 && [[ ! -x "$1" ]]; then
-    here=$(dirname -- "${BASH_SOURCE[0]}")
-    note "$1 not found, running install-deps.sh --servers"
-    "$here/install-deps.sh" --servers >&2
-  fi
+# ensure_cmds CMD...: install the test servers if any CMD is missing.
+ensure_cmds() {
+  local c
+  for c in "$@"; do
+    if ! command -v "$c" >/dev/null 2>&1; then
+      note "$c not found, running install-deps.sh --servers"
+      "$(dirname -- "${BASH_SOURCE[0]}")/install-deps.sh" --servers >&2
+      return 0
+    fi
+  done
 }
 
-# pid_is_ours PID NEEDLE: true if PID is alive and its command line contains
-# NEEDLE (our state directory), so a stale pid file never makes us kill a
-# process that merely reuses the number.
+# pid_is_ours PID ARG...: true if PID is alive and every ARG is exactly one
+# of its command-line arguments (e.g. our own config or data path), so a stale
+# pid file never makes us signal a process that merely reuses the number.
 pid_is_ours() {
-  local pid=$1 needle=$2 cmdline
+  local pid=$1 arg want found
+  shift
   pid_alive "$pid" || return 1
-  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-  [[ "$cmdline" == *"$needle"* ]]
+  local -a argv=()
+  mapfile -d '' -t argv <"/proc/$pid/cmdline" 2>/dev/null || return 1
+  for want in "$@"; do
+    found=0
+    for arg in "${argv[@]}"; do
+      if [[ "$arg" == "$want" ]]; then
+        found=1
+        break
+      fi
+    done
+    ((found)) || return 1
+  done
 }
 
 # read_file FILE: print FILE's first line, or nothing if it does not exist.

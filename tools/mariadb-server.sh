@@ -40,14 +40,14 @@ url_for() {
 running_pid() {
   local pid
   pid=$(read_file "$dir/pid")
-  if [[ -n "$pid" ]] && pid_is_ours "$pid" "$dir/data"; then
+  if [[ -n "$pid" ]] && pid_is_ours "$pid" "--datadir=$dir/data"; then
     echo "$pid"
   fi
 }
 
 do_start() {
   local pid port t0 sql
-  ensure_cmd mariadbd
+  ensure_cmds mariadbd mariadb-install-db mariadb-admin mariadb
   pid=$(running_pid)
   if [[ -n "$pid" ]]; then
     note "already running (PID $pid)"
@@ -67,7 +67,9 @@ do_start() {
       die "mariadb-install-db failed"
     fi
   fi
-  port=$(free_port)
+  # keep the previous port (and URL) on a restart if it is still free
+  # shellcheck disable=SC2046
+  port=$(free_port $(read_file "$dir/port"))
   mkdir -p "$dir/tmp"
   # --no-defaults: ignore /etc/mysql; the charset matches Debian's defaults.
   # Durability is traded for speed: this server is throwaway.
@@ -109,7 +111,7 @@ do_stop() {
   if [[ -z "$pid" ]]; then
     return 0
   fi
-  if pid_is_ours "$pid" "$dir/data"; then
+  if pid_is_ours "$pid" "--datadir=$dir/data"; then
     stop_pid "$pid" 60 || die "could not stop PID $pid"
     note "stopped PID $pid"
   fi
@@ -119,7 +121,7 @@ do_stop() {
 do_url() {
   local port
   port=$(read_file "$dir/port")
-  [[ -n "$port" ]] || die "no server was started in $dir"
+  [[ -n "$port" && -d "$dir/data/mysql" ]] || die "no MariaDB server was started in $dir"
   url_for "$port"
 }
 

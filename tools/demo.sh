@@ -23,8 +23,8 @@ args=(--db "sqlite://$PWD/$db" --provider S3 --name s3-region
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
-step csmigrate fixture load fixtures/demo-cloud --db "sqlite://$db"
-$csm fixture load fixtures/demo-cloud --db "sqlite://$PWD/$db"
+step csmigrate fixture load fixtures/basic-s3 --db "sqlite://$db"
+$csm fixture load fixtures/basic-s3 --db "sqlite://$PWD/$db"
 step sqlite3 "$db" "SELECT id, name, image_provider_name, role FROM image_store"
 sqlite3 -header -column "$db" "SELECT id, name, image_provider_name, role, scope FROM image_store"
 

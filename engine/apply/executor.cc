@@ -63,7 +63,7 @@ Result<PreparedRun> Prepare(db::Connection& conn, const rules::RuleSet& rules,
   CSM_ASSIGN_OR_RETURN(run.catalog, rules::LoadCatalog(rules, conn));
   CSM_RETURN_IF_ERROR(rules::ValidateRules(rules, run.catalog));
   run.bindings = rules::DeriveBindings(rules, params, RandomUuid(), UtcNow());
-  run.plan = rules::Compile(rules, conn.dialect(), run.bindings);
+  run.plan = rules::Compile(rules, run.catalog, conn.dialect(), run.bindings);
   run.rules_checksum = rules::RuleChecksum(rules);
   run.params_checksum = rules::ParametersChecksum(params);
   return run;
@@ -76,8 +76,8 @@ Status CheckPreconditions(db::Connection& conn, const PreparedRun& run, int64_t 
     CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(step.check, run.bindings, run_id));
     CSM_ASSIGN_OR_RETURN(db::QueryResult r, conn.Query(step.check.text, params));
     if (!r.rows.empty()) {
-      return Status(ErrorCode::kPrecondition, "precondition '" + step.step->name +
-                                                  "' failed: " + FormatMessage(step.step->message, r));
+      return Status(ErrorCode::kPrecondition, "precondition '" + step.step->name + "' failed: " +
+                                                  FormatMessage(step.step->message, r));
     }
   }
   return Status::Ok();
@@ -98,7 +98,8 @@ class StepRunner {
       if (options_.on_step) options_.on_step(outcome);
       outcomes.push_back(std::move(outcome));
       if (options_.pause_after_step == step.number && options_.pause_seconds > 0) {
-        spdlog::warn("test pause: sleeping {} s after step {}", options_.pause_seconds, step.number);
+        spdlog::warn("test pause: sleeping {} s after step {}", options_.pause_seconds,
+                     step.number);
         sleep(static_cast<unsigned>(options_.pause_seconds));
       }
     }
@@ -135,8 +136,9 @@ class StepRunner {
                                                  step.number));
     }
     if (inserts || !step.bind_id.empty()) {
-      CSM_ASSIGN_OR_RETURN(watermark, db::QueryInt(conn_, "SELECT MAX(id) FROM " +
-                                                              conn_.dialect().Quote(step.written_table)));
+      CSM_ASSIGN_OR_RETURN(
+          watermark,
+          db::QueryInt(conn_, "SELECT MAX(id) FROM " + conn_.dialect().Quote(step.written_table)));
     }
     if (!step.pick.empty()) CSM_RETURN_IF_ERROR(Exec(step.pick).status());
     CSM_ASSIGN_OR_RETURN(outcome.rows, Exec(step.main));
@@ -226,8 +228,13 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
   for (const auto& step : run.plan.steps) {
     if (step.check.empty()) continue;
-    outcome.steps.push_back({step.number, step.step->name, KindName(step.step->kind),
-                             {rules::Preview(step.check, run.bindings, 0)}, 0, 0, false});
+    outcome.steps.push_back({step.number,
+                             step.step->name,
+                             KindName(step.step->kind),
+                             {rules::Preview(step.check, run.bindings, 0)},
+                             0,
+                             0,
+                             false});
   }
   CSM_RETURN_IF_ERROR(conn.Begin());
   // The pick table must exist for one_per steps; SQLite DDL is transactional, so it is rolled

@@ -22,11 +22,11 @@ namespace csm::apply {
 struct StepOutcome {
   int number = 0;
   std::string name;
-  std::string kind;                      // "check", "update", "delete", "insert"
-  std::vector<std::string> sql;          // previews, values inlined, secrets masked
-  int64_t rows = 0;                      // rows changed (inserted + updated/deleted + pinned)
-  int64_t pinned = 0;                    // of which source rows pinned
-  bool skipped = false;                  // only_if_exists did not hold
+  std::string kind;              // "check", "update", "delete", "insert"
+  std::vector<std::string> sql;  // previews, values inlined, secrets masked
+  int64_t rows = 0;              // rows changed (inserted + updated/deleted + pinned)
+  int64_t pinned = 0;            // of which source rows pinned
+  bool skipped = false;          // only_if_exists did not hold
 };
 
 // The new store, as CloudStack's ImageStoreResponse shows it.
@@ -37,8 +37,8 @@ struct NewStore {
 };
 
 struct RunOutcome {
-  int64_t run_id = 0;             // 0 for a plan
-  bool already_applied = false;   // the same run was applied before: nothing was done
+  int64_t run_id = 0;            // 0 for a plan
+  bool already_applied = false;  // the same run was applied before: nothing was done
   std::string rules_checksum;
   std::vector<StepOutcome> steps;
   std::map<std::string, TableChanges> tables;

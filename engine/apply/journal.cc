@@ -21,8 +21,10 @@ Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, c
   sql.Append(rows);
   sql.Append(std::string(" AND NOT EXISTS (SELECT 1 FROM ") + db::kJournalTable +
              " jn WHERE jn.run_id = ");
-  sql.BindRunId().Append(" AND jn.table_name = ").BindValue(table).Append(" AND jn.row_id = " + t +
-                                                                          ".id)");
+  sql.BindRunId()
+      .Append(" AND jn.table_name = ")
+      .BindValue(table)
+      .Append(" AND jn.row_id = " + t + ".id)");
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
   return conn_.Execute(sql.text, params).status();
 }
@@ -46,18 +48,17 @@ Status Journal::RecordInserted(const std::string& table, int64_t watermark, cons
 
 Status Journal::CaptureAfterImages() {
   const db::Dialect& d = conn_.dialect();
-  CSM_ASSIGN_OR_RETURN(
-      db::QueryResult tables,
-      conn_.Query(std::string("SELECT DISTINCT table_name FROM ") + db::kJournalTable +
-                      " WHERE run_id = ?",
-                  {run_id_}));
+  CSM_ASSIGN_OR_RETURN(db::QueryResult tables,
+                       conn_.Query(std::string("SELECT DISTINCT table_name FROM ") +
+                                       db::kJournalTable + " WHERE run_id = ?",
+                                   {run_id_}));
   for (const auto& row : tables.rows) {
     const std::string table = std::get<std::string>(row[0]);
     const std::string t = d.Quote(table);
-    const std::string sql = std::string("UPDATE ") + db::kJournalTable + " SET after_image = (SELECT " +
-                            d.RowImage(t, catalog_.at(table).ColumnNames()) + " FROM " + t +
-                            " WHERE " + t + ".id = " + db::kJournalTable +
-                            ".row_id) WHERE run_id = ? AND table_name = ? AND op <> 'D'";
+    const std::string sql =
+        std::string("UPDATE ") + db::kJournalTable + " SET after_image = (SELECT " +
+        d.RowImage(t, catalog_.at(table).ColumnNames()) + " FROM " + t + " WHERE " + t +
+        ".id = " + db::kJournalTable + ".row_id) WHERE run_id = ? AND table_name = ? AND op <> 'D'";
     CSM_RETURN_IF_ERROR(conn_.Execute(sql, {run_id_, table}).status());
   }
   return Status::Ok();

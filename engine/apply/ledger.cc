@@ -10,7 +10,9 @@ const std::string kColumns =
     "id, rules_name, rules_checksum, params_checksum, params_json, state, operator, started_at, "
     "finished_at, rolled_back_at, result_json";
 
-std::string Text(const db::Value& v) { return db::IsNull(v) ? "" : db::ToDisplay(v); }
+std::string Text(const db::Value& v) {
+  return db::IsNull(v) ? "" : db::ToDisplay(v);
+}
 
 RunRecord FromRow(const db::Row& r) {
   RunRecord run;
@@ -78,9 +80,9 @@ Result<std::vector<RunRecord>> ListRuns(db::Connection& conn) {
 }
 
 Result<RunRecord> GetRun(db::Connection& conn, int64_t run_id) {
-  CSM_ASSIGN_OR_RETURN(db::QueryResult r, conn.Query("SELECT " + kColumns + " FROM " +
-                                                     db::kRunTable + " WHERE id = ?",
-                                                     {run_id}));
+  CSM_ASSIGN_OR_RETURN(
+      db::QueryResult r,
+      conn.Query("SELECT " + kColumns + " FROM " + db::kRunTable + " WHERE id = ?", {run_id}));
   if (r.rows.empty()) {
     return Status(ErrorCode::kNotFound, "there is no run " + std::to_string(run_id) +
                                             " in this database (see `csmigrate status`)");

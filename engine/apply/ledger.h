@@ -27,7 +27,8 @@ Result<std::optional<RunRecord>> FindAppliedRun(db::Connection& conn,
                                                 const std::string& rules_checksum,
                                                 const std::string& params_checksum);
 
-// Inserts `run` (state applied, finished_at empty) and returns its id. Inside the run's transaction.
+// Inserts `run` (state applied, finished_at empty) and returns its id. Inside the run's
+// transaction.
 Result<int64_t> InsertRun(db::Connection& conn, const RunRecord& run);
 
 // Records the run's end: finished_at = now and its result.

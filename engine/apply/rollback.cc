@@ -53,11 +53,12 @@ class Restorer {
   // Rows of `table` the run wrote that no longer match its after-image (or re-appeared).
   Result<std::vector<int64_t>> Changed(const std::string& table, const db::TableSchema& schema) {
     const db::Dialect& d = conn_.dialect();
-    const std::string sql = std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
-                            d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND " +
-                            "j.table_name = ? AND ((j.op <> 'D' AND (t.id IS NULL OR " +
-                            d.DistinctFrom(d.RowImage("t", schema.ColumnNames()), "j.after_image") +
-                            ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
+    const std::string sql =
+        std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
+        d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND " +
+        "j.table_name = ? AND ((j.op <> 'D' AND (t.id IS NULL OR " +
+        d.DistinctFrom(d.RowImage("t", schema.ColumnNames()), "j.after_image", true) +
+        ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
     return Ids(conn_, sql, {run_id_, table});
   }
 
@@ -112,7 +113,7 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   }
   CSM_ASSIGN_OR_RETURN(rules::Catalog catalog, rules::LoadCatalog(rules, conn));
   CSM_RETURN_IF_ERROR(rules::ValidateRules(rules, catalog));
-  const rules::CompiledPlan plan = rules::Compile(rules, conn.dialect(), {});
+  const rules::CompiledPlan plan = rules::Compile(rules, catalog, conn.dialect(), {});
 
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
   CSM_RETURN_IF_ERROR(conn.Begin());
@@ -142,9 +143,9 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
     auto ids = Ids(conn, sql.text, *params);
     if (!ids.ok()) return abort(ids.status());
     if (!ids->empty()) {
-      conflicts.push_back(Describe(guard->table, *ids,
-                                   "written since, pointing at " + guard->references +
-                                       " rows this run inserted"));
+      conflicts.push_back(
+          Describe(guard->table, *ids,
+                   "written since, pointing at " + guard->references + " rows this run inserted"));
     }
   }
   RollbackOutcome outcome;

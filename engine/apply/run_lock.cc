@@ -35,7 +35,9 @@ bool HolderIsGone(const std::string& holder) {
 
 }  // namespace
 
-std::string RunLock::HolderName() { return HostName() + ":" + std::to_string(getpid()); }
+std::string RunLock::HolderName() {
+  return HostName() + ":" + std::to_string(getpid());
+}
 
 Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
   const std::string select = std::string("SELECT holder, acquired_at, expires_at FROM ") +
@@ -72,8 +74,8 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
   auto again = conn.Query(select, {kLockName});
   if (!again.ok()) return Fail(again.status());
   if (Status s = Held(*again); !s.ok()) return Fail(s);
-  auto removed = conn.Execute(std::string("DELETE FROM ") + db::kLockTable + " WHERE name = ?",
-                              {kLockName});
+  auto removed =
+      conn.Execute(std::string("DELETE FROM ") + db::kLockTable + " WHERE name = ?", {kLockName});
   if (!removed.ok()) return Fail(removed.status());
   auto inserted = conn.Execute(std::string("INSERT INTO ") + db::kLockTable +
                                    " (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -83,7 +85,9 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
   return RunLock(&conn);
 }
 
-RunLock::RunLock(RunLock&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
+RunLock::RunLock(RunLock&& other) noexcept : conn_(other.conn_) {
+  other.conn_ = nullptr;
+}
 
 RunLock::~RunLock() {
   if (Status s = Release(); !s.ok()) spdlog::warn("could not release the lock: {}", s.message());

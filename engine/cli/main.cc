@@ -47,7 +47,9 @@ int Fail(const Status& s) {
   return ExitCodeFor(s.code());
 }
 
-std::string DefaultRules() { return db::DataDirectory() + "/rules/nfs-to-object-store.yaml"; }
+std::string DefaultRules() {
+  return db::DataDirectory() + "/rules/nfs-to-object-store.yaml";
+}
 
 Result<std::unique_ptr<db::Connection>> Connect(const Options& o, bool create) {
   CSM_ASSIGN_OR_RETURN(db::DatabaseUrl url, db::ParseDatabaseUrl(o.db_url));
@@ -281,8 +283,9 @@ int Main(int argc, char** argv) {
       "the rollback journal. Running it again with the same arguments changes nothing.");
   AddRunParameters(apply, o);
 
-  auto* status = app.add_subcommand("status", "List runs: state, rule checksum, parameters "
-                                              "(secrets masked), rows changed per table");
+  auto* status = app.add_subcommand("status",
+                                    "List runs: state, rule checksum, parameters "
+                                    "(secrets masked), rows changed per table");
   AddDb(status, o);
   AddJson(status, o);
 
@@ -304,8 +307,9 @@ int Main(int argc, char** argv) {
   AddDb(load, o);
   load->add_option("--cloudstack", o.cloudstack_version, "Schema version: 4.3 or 4.22");
   auto* replay = fixture->add_subcommand(
-      "replay", "Load a fixture into a fresh schema, apply the rules, diff every table against "
-                "the expected rows; exit 1 on any difference");
+      "replay",
+      "Load a fixture into a fresh schema, apply the rules, diff every table against "
+      "the expected rows; exit 1 on any difference");
   replay->add_option("DIR", o.fixture_dir, "Fixture directory (holding fixture.yaml)")->required();
   AddDb(replay, o);
   AddRules(replay, o);
@@ -332,4 +336,6 @@ int Main(int argc, char** argv) {
 
 }  // namespace csm::cli
 
-int main(int argc, char** argv) { return csm::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return csm::cli::Main(argc, argv);
+}

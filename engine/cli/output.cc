@@ -17,7 +17,10 @@ std::string Changes(const nlohmann::json& tables) {
     std::string parts;
     for (const char* op : {"inserted", "updated", "deleted"}) {
       if (c.value(op, 0) > 0) {
-        parts += (parts.empty() ? "" : " ") + std::string(1, op[0] == 'i' ? '+' : op[0] == 'u' ? '~' : '-') +
+        parts += (parts.empty() ? "" : " ") +
+                 std::string(1, op[0] == 'i'   ? '+'
+                                : op[0] == 'u' ? '~'
+                                               : '-') +
                  std::to_string(c.value(op, 0));
       }
     }
@@ -49,14 +52,13 @@ nlohmann::ordered_json ImageStoreJson(const apply::NewStore& s) {
 
 std::string StepLine(const apply::StepOutcome& step) {
   char line[256];
-  std::snprintf(line, sizeof line, "  [%2d] %-7s %-45s %s", step.number, step.kind.c_str(),
-                step.name.c_str(),
-                step.kind == "check"  ? "passed (no offending row)"
-                : step.skipped        ? "skipped (condition does not hold)"
-                             : (std::to_string(step.rows) + " rows" +
-                                (step.pinned > 0 ? ", " + std::to_string(step.pinned) + " pinned"
-                                                 : ""))
-                                   .c_str());
+  std::snprintf(
+      line, sizeof line, "  [%2d] %-7s %-45s %s", step.number, step.kind.c_str(), step.name.c_str(),
+      step.kind == "check" ? "passed (no offending row)"
+      : step.skipped       ? "skipped (condition does not hold)"
+                           : (std::to_string(step.rows) + " rows" +
+                        (step.pinned > 0 ? ", " + std::to_string(step.pinned) + " pinned" : ""))
+                           .c_str());
   return line;
 }
 
@@ -83,7 +85,8 @@ nlohmann::ordered_json RunOutcomeJson(const apply::RunOutcome& o) {
 std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan) {
   std::ostringstream out;
   if (o.already_applied) {
-    out << "Run " << o.run_id << " already applied these rules with these parameters: nothing to do.\n";
+    out << "Run " << o.run_id
+        << " already applied these rules with these parameters: nothing to do.\n";
   } else if (is_plan) {
     out << "Plan (nothing is written; every statement ran in a transaction that was rolled back)\n";
     out << "rules checksum " << o.rules_checksum.substr(0, 16) << "\n\n";
@@ -92,8 +95,8 @@ std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan) {
       for (const auto& sql : s.sql) out << "         " << sql << ";\n";
     }
   } else {
-    out << "Applied run " << o.run_id << " (one transaction, journaled; undo with `csmigrate rollback "
-        << o.run_id << "`)\n";
+    out << "Applied run " << o.run_id
+        << " (one transaction, journaled; undo with `csmigrate rollback " << o.run_id << "`)\n";
     out << "Changes: " << Changes(TablesJson(o.tables)) << "\n";
   }
   if (o.image_store) {
@@ -108,21 +111,21 @@ std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan) {
 nlohmann::ordered_json RunsJson(const std::vector<apply::RunRecord>& runs) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& r : runs) {
-    const auto result = nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json,
-                                              nullptr, false);
-    out.push_back({{"id", r.id},
-                   {"rules", r.rules_name},
-                   {"rules_checksum", r.rules_checksum},
-                   {"parameters", nlohmann::json::parse(r.params_json, nullptr, false)},
-                   {"state", r.state},
-                   {"operator", r.operator_name},
-                   {"started_at", r.started_at},
-                   {"finished_at", r.finished_at},
-                   {"rolled_back_at", r.rolled_back_at.empty() ? nlohmann::json()
-                                                               : nlohmann::json(r.rolled_back_at)},
-                   {"tables", result.is_object() && result.contains("tables")
-                                  ? result["tables"]
-                                  : nlohmann::json::object()}});
+    const auto result =
+        nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json, nullptr, false);
+    out.push_back(
+        {{"id", r.id},
+         {"rules", r.rules_name},
+         {"rules_checksum", r.rules_checksum},
+         {"parameters", nlohmann::json::parse(r.params_json, nullptr, false)},
+         {"state", r.state},
+         {"operator", r.operator_name},
+         {"started_at", r.started_at},
+         {"finished_at", r.finished_at},
+         {"rolled_back_at",
+          r.rolled_back_at.empty() ? nlohmann::json() : nlohmann::json(r.rolled_back_at)},
+         {"tables", result.is_object() && result.contains("tables") ? result["tables"]
+                                                                    : nlohmann::json::object()}});
   }
   return out;
 }
@@ -133,15 +136,16 @@ std::string RunsText(const std::vector<apply::RunRecord>& runs) {
   out << Pad("RUN", 5) << Pad("STATE", 13) << Pad("RULES", 22) << Pad("CHECKSUM", 14)
       << Pad("STARTED (UTC)", 21) << "CHANGES / PARAMETERS\n";
   for (const auto& r : runs) {
-    const auto result = nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json,
-                                              nullptr, false);
+    const auto result =
+        nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json, nullptr, false);
     out << Pad(std::to_string(r.id), 5) << Pad(r.state, 13) << Pad(r.rules_name, 22)
         << Pad(r.rules_checksum.substr(0, 12), 14) << Pad(r.started_at, 21)
         << Changes(result.is_object() && result.contains("tables") ? result["tables"]
-                                                                    : nlohmann::json::object())
+                                                                   : nlohmann::json::object())
         << "\n"
         << Pad("", 75) << r.params_json << "\n";
-    if (!r.rolled_back_at.empty()) out << Pad("", 75) << "rolled back at " << r.rolled_back_at << "\n";
+    if (!r.rolled_back_at.empty())
+      out << Pad("", 75) << "rolled back at " << r.rolled_back_at << "\n";
   }
   return out.str();
 }

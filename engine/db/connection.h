@@ -48,7 +48,8 @@ class Connection {
   virtual const Dialect& dialect() const = 0;
 
   // Runs one statement with bound `params`; returns the number of rows it changed.
-  virtual Result<int64_t> Execute(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+  virtual Result<int64_t> Execute(const std::string& sql,
+                                  const std::vector<Value>& params = {}) = 0;
 
   // The id the last successful INSERT on this connection generated.
   virtual Result<int64_t> LastInsertId() = 0;

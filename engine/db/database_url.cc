@@ -1,5 +1,8 @@
 #include "db/database_url.h"
 
+#include <cstdlib>
+
+#include "db/mysql_connection.h"
 #include "db/sqlite_connection.h"
 
 namespace csm::db {
@@ -71,8 +74,9 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseUrl& url, bool cr
     CSM_ASSIGN_OR_RETURN(auto conn, SqliteConnection::Open(url.path, create));
     return std::unique_ptr<Connection>(std::move(conn));
   }
-  return Status(ErrorCode::kInvalidArgument,
-                "the " + url.scheme + " backend is not built into this csmigrate yet; use sqlite://");
+  return Status(
+      ErrorCode::kInvalidArgument,
+      "the " + url.scheme + " backend is not built into this csmigrate yet; use sqlite://");
 }
 
 }  // namespace csm::db

@@ -18,13 +18,15 @@ class Dialect {
   // `name` quoted as an identifier.
   virtual std::string Quote(const std::string& name) const = 0;
 
-  // A boolean expression: text `lhs` equals `rhs`, comparing case-sensitively (CloudStack compares
-  // provider and role names with Java's String.equals).
-  virtual std::string Equals(const std::string& lhs, const std::string& rhs) const = 0;
+  // A boolean expression: `lhs` equals `rhs`. When `text`, the comparison is case-sensitive
+  // (CloudStack compares provider and role names with Java's String.equals), whatever the column's
+  // collation; otherwise it must stay index-friendly.
+  virtual std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const = 0;
 
   // A boolean expression true when `lhs` differs from `rhs`, treating NULL as a distinct value
-  // (NULL differs from 'SYSTEM'; NULL does not differ from NULL). Case-sensitive for text.
-  virtual std::string DistinctFrom(const std::string& lhs, const std::string& rhs) const = 0;
+  // (NULL differs from 'SYSTEM'; NULL does not differ from NULL). Case-sensitive when `text`.
+  virtual std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
+                                   bool text) const = 0;
 
   // An expression producing a JSON object text {"col": value, ...} of `columns` of the row aliased
   // `alias`; used for journal images. Equal rows must give equal texts.

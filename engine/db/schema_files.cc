@@ -14,11 +14,13 @@ std::string DataDirectory() {
 }
 
 Status InstallSchemaFile(Connection& conn, const std::string& name) {
-  const std::string path = DataDirectory() + "/schema/" + conn.dialect().name() + "/" + name + ".sql";
+  const std::string path =
+      DataDirectory() + "/schema/" + conn.dialect().name() + "/" + name + ".sql";
   std::ifstream in(path);
   if (!in) {
-    return Status(ErrorCode::kNotFound,
-                  "schema file " + path + " not found (set CSM_DATA_DIR to the csmigrate source tree)");
+    return Status(
+        ErrorCode::kNotFound,
+        "schema file " + path + " not found (set CSM_DATA_DIR to the csmigrate source tree)");
   }
   std::stringstream text;
   text << in.rdbuf();

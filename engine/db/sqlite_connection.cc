@@ -154,9 +154,15 @@ Status SqliteConnection::ExecuteScript(const std::string& sql) {
   return Status::Ok();
 }
 
-Status SqliteConnection::Begin() { return ExecuteScript("BEGIN IMMEDIATE"); }
-Status SqliteConnection::Commit() { return ExecuteScript("COMMIT"); }
-Status SqliteConnection::Rollback() { return ExecuteScript("ROLLBACK"); }
+Status SqliteConnection::Begin() {
+  return ExecuteScript("BEGIN IMMEDIATE");
+}
+Status SqliteConnection::Commit() {
+  return ExecuteScript("COMMIT");
+}
+Status SqliteConnection::Rollback() {
+  return ExecuteScript("ROLLBACK");
+}
 
 Result<TableSchema> SqliteConnection::DescribeTable(const std::string& table) {
   TableSchema schema{table, {}};

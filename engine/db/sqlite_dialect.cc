@@ -11,11 +11,13 @@ std::string SqliteDialect::Quote(const std::string& name) const {
   return quoted + "\"";
 }
 
-std::string SqliteDialect::Equals(const std::string& lhs, const std::string& rhs) const {
-  return lhs + " = " + rhs;  // BINARY collation: case-sensitive
+// SQLite's default BINARY collation is case-sensitive, so `text` needs nothing more.
+std::string SqliteDialect::Equals(const std::string& lhs, const std::string& rhs, bool) const {
+  return lhs + " = " + rhs;
 }
 
-std::string SqliteDialect::DistinctFrom(const std::string& lhs, const std::string& rhs) const {
+std::string SqliteDialect::DistinctFrom(const std::string& lhs, const std::string& rhs,
+                                        bool) const {
   return lhs + " IS NOT " + rhs;
 }
 

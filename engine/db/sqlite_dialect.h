@@ -9,8 +9,9 @@ class SqliteDialect final : public Dialect {
  public:
   std::string name() const override { return "sqlite"; }
   std::string Quote(const std::string& name) const override;
-  std::string Equals(const std::string& lhs, const std::string& rhs) const override;
-  std::string DistinctFrom(const std::string& lhs, const std::string& rhs) const override;
+  std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
+  std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
+                           bool text) const override;
   std::string RowImage(const std::string& alias,
                        const std::vector<std::string>& columns) const override;
   std::string FromImage(const std::string& image_expr, const std::string& column) const override;

@@ -12,7 +12,9 @@ namespace csm::db {
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
 using Row = std::vector<Value>;
 
-inline bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+inline bool IsNull(const Value& v) {
+  return std::holds_alternative<std::monostate>(v);
+}
 
 // Renders a value for humans and for diffs: NULL, integers and doubles as written, text as is.
 std::string ToDisplay(const Value& v);

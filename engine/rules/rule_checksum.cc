@@ -77,7 +77,8 @@ std::string CanonicalForm(const RuleSet& rules) {
   json root;
   root["name"] = rules.name;
   for (const auto& p : rules.parameters) {
-    root["parameters"][p.name] = {{"required", p.required}, {"map", p.is_map}, {"one_of", p.one_of}};
+    root["parameters"][p.name] = {
+        {"required", p.required}, {"map", p.is_map}, {"one_of", p.one_of}};
   }
   for (const auto& p : rules.providers) {
     root["providers"][p.name] = {{"required", p.required_details}, {"secret", p.secret_details}};
@@ -125,6 +126,8 @@ std::string CanonicalForm(const RuleSet& rules) {
   return root.dump();
 }
 
-std::string RuleChecksum(const RuleSet& rules) { return Sha256Hex(CanonicalForm(rules)); }
+std::string RuleChecksum(const RuleSet& rules) {
+  return Sha256Hex(CanonicalForm(rules));
+}
 
 }  // namespace csm::rules

@@ -10,8 +10,9 @@ namespace {
 
 class Compiler {
  public:
-  Compiler(const RuleSet& rules, const db::Dialect& dialect, const Bindings& bindings)
-      : rules_(rules), d_(dialect), bindings_(bindings) {}
+  Compiler(const RuleSet& rules, const Catalog& catalog, const db::Dialect& dialect,
+           const Bindings& bindings)
+      : rules_(rules), catalog_(catalog), d_(dialect), bindings_(bindings) {}
 
   CompiledPlan Run() {
     CompiledPlan plan;
@@ -25,7 +26,8 @@ class Compiler {
       CompileStep(step, compiled);
       plan.steps.push_back(std::move(compiled));
     }
-    for (const auto& guard : rules_.rollback_guards) plan.guard_checks.emplace_back(&guard, Guard(guard));
+    for (const auto& guard : rules_.rollback_guards)
+      plan.guard_checks.emplace_back(&guard, Guard(guard));
     return plan;
   }
 
@@ -58,36 +60,48 @@ class Compiler {
     return sql;
   }
 
-  // The conjunction of `conditions` on rows of the table aliased `alias` ("1 = 1" when empty).
+  // True when `column` of `table` holds text (compared case-sensitively).
+  bool IsText(const std::string& table, const std::string& column) const {
+    const auto it = catalog_.find(table);
+    if (it == catalog_.end()) return false;
+    const db::ColumnInfo* info = it->second.Find(column);
+    if (info == nullptr) return false;
+    std::string type = info->declared_type;
+    for (auto& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return type.find("CHAR") != std::string::npos || type.find("TEXT") != std::string::npos;
+  }
+
+  // The conjunction of `conditions` on rows of `table` aliased `alias` ("1 = 1" when empty).
   Sql Where(const std::vector<Condition>& conditions, const std::string& alias,
-            const std::map<std::string, std::string>& aliases) {
+            const std::string& table, const std::map<std::string, std::string>& aliases) {
     Sql sql;
     if (conditions.empty()) return sql.Append("1 = 1");
     for (size_t i = 0; i < conditions.size(); ++i) {
       if (i > 0) sql.Append(" AND ");
-      sql.Append(Condition(conditions[i], alias, aliases));
+      sql.Append(Condition(conditions[i], alias, table, aliases));
     }
     return sql;
   }
 
-  Sql Condition(const rules::Condition& c, const std::string& alias,
+  Sql Condition(const rules::Condition& c, const std::string& alias, const std::string& table,
                 const std::map<std::string, std::string>& aliases) {
     Sql sql;
     const std::string lhs = Col(alias, c.column);
+    const bool text = IsText(table, c.column);
     switch (c.kind) {
       case Condition::Kind::kEquals: {
         if (c.operand.kind == Operand::Kind::kNull) return sql.Append(lhs + " IS NULL");
         const Sql rhs = Operand(c.operand, aliases);
         Sql eq;
         eq.params = rhs.params;
-        eq.text = d_.Equals(lhs, rhs.text);
+        eq.text = d_.Equals(lhs, rhs.text, text);
         return eq;
       }
       case Condition::Kind::kDistinct: {
         const Sql rhs = Operand(c.operand, aliases);
         Sql ne;
         ne.params = rhs.params;
-        ne.text = d_.DistinctFrom(lhs, rhs.text);
+        ne.text = d_.DistinctFrom(lhs, rhs.text, text);
         return ne;
       }
       case Condition::Kind::kInList: {
@@ -102,7 +116,7 @@ class Compiler {
         const std::string sub = NewAlias("s");
         sql.Append(lhs + " IN (SELECT " + Col(sub, c.sub->column) + " FROM " + Q(c.sub->table) +
                    " " + sub + " WHERE ");
-        sql.Append(Where(c.sub->where, sub, aliases));
+        sql.Append(Where(c.sub->where, sub, c.sub->table, aliases));
         return sql.Append(")");
       }
       case Condition::Kind::kPickedBy: {
@@ -133,8 +147,10 @@ class Compiler {
     return sql.Append(Operand(a.value, aliases));
   }
 
-  // Conditions identifying rows an insert wrote: its constant and parameter assignments.
-  Sql Identity(const std::vector<rules::Assignment>& values, const std::string& alias) {
+  // Conditions identifying rows an insert into `table` wrote: its constant and parameter
+  // assignments.
+  Sql Identity(const std::vector<rules::Assignment>& values, const std::string& table) {
+    const std::string alias = Q(table);
     Sql sql;
     for (const auto& a : values) {
       if (a.value.kind == Operand::Kind::kColumn) continue;
@@ -144,7 +160,8 @@ class Compiler {
         continue;
       }
       const Sql rhs = Operand(a.value, {});
-      sql.Append("NOT (" + d_.DistinctFrom(Col(alias, a.column), rhs.text) + ")");
+      sql.Append("NOT (" +
+                 d_.DistinctFrom(Col(alias, a.column), rhs.text, IsText(table, a.column)) + ")");
       sql.params.insert(sql.params.end(), rhs.params.begin(), rhs.params.end());
     }
     return sql.empty() ? sql.Append("1 = 1") : sql;
@@ -157,18 +174,20 @@ class Compiler {
       const std::string alias = NewAlias("g");
       out.guard.Append("SELECT EXISTS (SELECT 1 FROM " + Q(step.only_if_exists->table) + " " +
                        alias + " WHERE ");
-      out.guard.Append(Where(step.only_if_exists->where, alias, no_aliases)).Append(")");
+      out.guard
+          .Append(Where(step.only_if_exists->where, alias, step.only_if_exists->table, no_aliases))
+          .Append(")");
     }
     switch (step.kind) {
       case Step::Kind::kRequireNone: {
         out.check.Append("SELECT * FROM " + table + " WHERE ");
-        out.check.Append(Where(step.where, table, no_aliases));
+        out.check.Append(Where(step.where, table, step.table, no_aliases));
         out.check.Append(" ORDER BY " + table + ".id LIMIT 1");
         return;
       }
       case Step::Kind::kUpdate: {
         out.written_table = step.table;
-        out.touched_rows = Where(step.where, table, no_aliases);
+        out.touched_rows = Where(step.where, table, step.table, no_aliases);
         out.main.Append("UPDATE " + table + " SET ");
         for (size_t i = 0; i < step.values.size(); ++i) {
           if (i > 0) out.main.Append(", ");
@@ -179,7 +198,7 @@ class Compiler {
       }
       case Step::Kind::kDelete: {
         out.written_table = step.table;
-        out.touched_rows = Where(step.where, table, no_aliases);
+        out.touched_rows = Where(step.where, table, step.table, no_aliases);
         out.main.Append("DELETE FROM " + table + " WHERE ").Append(out.touched_rows);
         return;
       }
@@ -197,7 +216,7 @@ class Compiler {
           values.Append(Operand(step.values[i].value, no_aliases));
         }
         out.main.Append(") VALUES (").Append(values).Append(")");
-        out.inserted_rows = Identity(step.values, table);
+        out.inserted_rows = Identity(step.values, step.table);
         return;
       }
       case Step::Kind::kInsertEach:
@@ -244,7 +263,7 @@ class Compiler {
                              (a.value.parameter == "key" || a.value.parameter == "value");
       if (!per_entry) constant.push_back(a);
     }
-    out.inserted_rows = Identity(constant, table);
+    out.inserted_rows = Identity(constant, step.table);
   }
 
   void CompileInsertFrom(const Step& step, CompiledStep& out) {
@@ -269,12 +288,14 @@ class Compiler {
         on.push_back(c);
       }
       on.insert(on.end(), join.where.begin(), join.where.end());
-      from.Append(Where(on, alias, aliases));
+      from.Append(Where(on, alias, join.table, aliases));
     }
-    Sql filter = Where(step.where, "src", aliases);
+    Sql filter = Where(step.where, "src", step.table, aliases);
     if (step.unless_exists) {
-      filter.Append(" AND NOT EXISTS (SELECT 1 FROM " + Q(step.unless_exists_table) + " dst WHERE ");
-      filter.Append(Where(*step.unless_exists, "dst", aliases)).Append(")");
+      filter.Append(" AND NOT EXISTS (SELECT 1 FROM " + Q(step.unless_exists_table) +
+                    " dst WHERE ");
+      filter.Append(Where(*step.unless_exists, "dst", step.unless_exists_table, aliases))
+          .Append(")");
     }
 
     // The target columns and the expressions that fill them.
@@ -325,7 +346,7 @@ class Compiler {
         out.pin.Append(" WHERE ").Append(picked);
       }
     }
-    out.inserted_rows = Identity(step.values, target);
+    out.inserted_rows = Identity(step.values, step.into);
   }
 
   Sql Guard(const RollbackGuard& guard) {
@@ -335,7 +356,7 @@ class Compiler {
                " ji ON ji.row_id = r." + Q(guard.column) + " AND ji.table_name = ");
     sql.BindValue(guard.references).Append(" AND ji.op = 'I' AND ji.run_id = ");
     sql.BindRunId();
-    sql.Append(" WHERE ").Append(Where(guard.where, "r", {}));
+    sql.Append(" WHERE ").Append(Where(guard.where, "r", guard.table, {}));
     sql.Append(std::string(" AND NOT EXISTS (SELECT 1 FROM ") + db::kJournalTable +
                " jr WHERE jr.run_id = ji.run_id AND jr.table_name = ");
     sql.BindValue(guard.table).Append(" AND jr.row_id = r.id) ORDER BY r.id");
@@ -343,6 +364,7 @@ class Compiler {
   }
 
   const RuleSet& rules_;
+  const Catalog& catalog_;
   const db::Dialect& d_;
   const Bindings& bindings_;
   std::map<std::string, int> numbers_;
@@ -359,8 +381,9 @@ std::vector<const Sql*> CompiledStep::DataStatements() const {
   return statements;
 }
 
-CompiledPlan Compile(const RuleSet& rules, const db::Dialect& dialect, const Bindings& bindings) {
-  return Compiler(rules, dialect, bindings).Run();
+CompiledPlan Compile(const RuleSet& rules, const Catalog& catalog, const db::Dialect& dialect,
+                     const Bindings& bindings) {
+  return Compiler(rules, catalog, dialect, bindings).Run();
 }
 
 }  // namespace csm::rules

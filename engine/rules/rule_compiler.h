@@ -8,8 +8,10 @@
 
 namespace csm::rules {
 
-// Compiles `rules` (already validated against the live schema) for `dialect`. `bindings` supplies
-// the map parameters, which fix the number of rows an insert_each writes.
-CompiledPlan Compile(const RuleSet& rules, const db::Dialect& dialect, const Bindings& bindings);
+// Compiles `rules` (already validated against `catalog`, which gives column types) for
+// `dialect`. `bindings` supplies the map parameters, which fix the number of rows an insert_each
+// writes.
+CompiledPlan Compile(const RuleSet& rules, const Catalog& catalog, const db::Dialect& dialect,
+                     const Bindings& bindings);
 
 }  // namespace csm::rules

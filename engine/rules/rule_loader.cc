@@ -22,9 +22,9 @@ class Loader {
     RuleSet rules;
     rules.file = file_;
     ExpectMap(root, "the rule file");
-    CheckKeys(root, "the rule file",
-              {"name", "description", "parameters", "providers", "derived", "steps",
-               "rollback_guards"});
+    CheckKeys(
+        root, "the rule file",
+        {"name", "description", "parameters", "providers", "derived", "steps", "rollback_guards"});
     rules.name = RequireScalar(root, "name", "the rule file");
     if (root["description"]) rules.description = Scalar(root["description"], "description");
     if (root["parameters"]) rules.parameters = Parameters(root["parameters"]);
@@ -67,7 +67,8 @@ class Loader {
       if (!known) {
         std::string expected;
         for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
-        Fail(entry.first, "unknown key '" + key + "' in " + what + "; expected one of: " + expected);
+        Fail(entry.first,
+             "unknown key '" + key + "' in " + what + "; expected one of: " + expected);
       }
     }
   }
@@ -172,7 +173,8 @@ class Loader {
       if (!IsIdentifier(c.column)) Fail(entry.first, "'" + c.column + "' is not a column name");
       const YAML::Node value = entry.second;
       if (value.IsMap()) {
-        CheckKeys(value, "the condition on '" + c.column + "'", {"not", "in", "picked_by", "select"});
+        CheckKeys(value, "the condition on '" + c.column + "'",
+                  {"not", "in", "picked_by", "select"});
         if (value["not"]) {
           c.kind = Condition::Kind::kDistinct;
           c.operand = ParseOperand(value["not"], aliases, false);
@@ -307,8 +309,8 @@ class Loader {
         ExpectMap(unless, "unless_exists");
         CheckKeys(unless, "unless_exists", {"from", "where"});
         step.unless_exists_table = unless["from"] ? Scalar(unless["from"], "from") : step.into;
-        step.unless_exists = ParseWhere(Require(unless, "where", "unless_exists"), aliases,
-                                        "unless_exists where");
+        step.unless_exists =
+            ParseWhere(Require(unless, "where", "unless_exists"), aliases, "unless_exists where");
       }
       if (node["pin_source"]) {
         step.pin_source = ParseAssignments(node["pin_source"], {}, true, nullptr);
@@ -339,10 +341,12 @@ class Loader {
         break;
       case Step::Kind::kUpdate:
         if (step.values.empty()) Fail(node, what + " needs 'set'");
-        if (step.where.empty()) Fail(node, what + " needs 'where' (an update of a whole table is refused)");
+        if (step.where.empty())
+          Fail(node, what + " needs 'where' (an update of a whole table is refused)");
         break;
       case Step::Kind::kDelete:
-        if (step.where.empty()) Fail(node, what + " needs 'where' (a delete of a whole table is refused)");
+        if (step.where.empty())
+          Fail(node, what + " needs 'where' (a delete of a whole table is refused)");
         break;
       case Step::Kind::kInsert:
         if (step.values.empty()) Fail(node, what + " needs 'values'");
@@ -412,7 +416,8 @@ class Loader {
       if (body["coalesce"]) {
         CheckKeys(body, "derived value '" + d.name + "'", {"coalesce"});
         ExpectSequence(body["coalesce"], "coalesce");
-        for (const auto& item : body["coalesce"]) d.coalesce.push_back(ParseOperand(item, {}, false));
+        for (const auto& item : body["coalesce"])
+          d.coalesce.push_back(ParseOperand(item, {}, false));
       } else if (body["if"]) {
         CheckKeys(body, "derived value '" + d.name + "'", {"if", "then", "else"});
         ExpectMap(body["if"], "if");
@@ -471,8 +476,8 @@ Result<RuleSet> LoadRuleText(const std::string& text, const std::string& file_na
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return Status(ErrorCode::kInvalidRules, file_name + ":" + std::to_string(e.mark.line + 1) +
-                                                ": malformed YAML: " + e.msg);
+    return Status(ErrorCode::kInvalidRules,
+                  file_name + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " + e.msg);
   }
   try {
     return Loader(file_name).Load(root);

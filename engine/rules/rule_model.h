@@ -44,19 +44,19 @@ struct SubSelect {
 // One `column: ...` entry of a where map. All entries of a map are ANDed.
 struct Condition {
   enum class Kind {
-    kEquals,     // column = operand (IS NULL for null)
-    kDistinct,   // {not: X}
-    kInList,     // {in: [a, b]}
-    kInSelect,   // {in: {from: ...}}
-    kPickedBy,   // {picked_by: STEP, select: C}
+    kEquals,    // column = operand (IS NULL for null)
+    kDistinct,  // {not: X}
+    kInList,    // {in: [a, b]}
+    kInSelect,  // {in: {from: ...}}
+    kPickedBy,  // {picked_by: STEP, select: C}
   };
   Kind kind = Kind::kEquals;
   std::string column;
-  Operand operand;              // kEquals, kDistinct
-  std::vector<Operand> list;    // kInList
+  Operand operand;                 // kEquals, kDistinct
+  std::vector<Operand> list;       // kInList
   std::shared_ptr<SubSelect> sub;  // kInSelect
-  std::string picked_step;      // kPickedBy
-  std::string picked_column;    // kPickedBy
+  std::string picked_step;         // kPickedBy
+  std::string picked_column;       // kPickedBy
   SourceLocation where;
 };
 
@@ -98,8 +98,8 @@ struct Step {
   std::vector<Assignment> pin_source;                   // insert_from: update of picked sources
   std::optional<SubSelect> only_if_exists;              // guard: run only if a row matches
   std::string message;                                  // require_none: shown to the user
-  std::string bind_id;      // insert: the new row's id becomes parameter $bind_id
-  std::string for_each;     // insert_each: the map parameter
+  std::string bind_id;   // insert: the new row's id becomes parameter $bind_id
+  std::string for_each;  // insert_each: the map parameter
 };
 
 // Declared run parameter.

@@ -1,8 +1,7 @@
 #include "rules/run_parameters.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "common/digest.h"
 
@@ -73,9 +72,10 @@ Status ValidateParameters(const RuleSet& rules, const RunParameters& params) {
         std::find(spec.one_of.begin(), spec.one_of.end(), *value) == spec.one_of.end()) {
       std::string allowed;
       for (const auto& a : spec.one_of) allowed += (allowed.empty() ? "" : ", ") + a;
-      return Status(ErrorCode::kInvalidArgument, "--" + spec.name + " '" + *value +
-                                                     "' is not accepted; expected exactly one of: " +
-                                                     allowed + " (case-sensitive)");
+      return Status(ErrorCode::kInvalidArgument,
+                    "--" + spec.name + " '" + *value +
+                        "' is not accepted; expected exactly one of: " + allowed +
+                        " (case-sensitive)");
     }
   }
   const std::optional<std::string> provider = Lookup(params, "provider");
@@ -84,16 +84,17 @@ Status ValidateParameters(const RuleSet& rules, const RunParameters& params) {
       for (const auto& key : spec->required_details) {
         const std::optional<std::string> value = Lookup(params, "details." + key);
         if (!value || value->empty()) {
-          return Status(ErrorCode::kInvalidArgument, "provider " + *provider +
-                                                         " needs --detail " + key +
-                                                         "=VALUE (required: " + [&] {
-                                                           std::string all;
-                                                           for (const auto& k :
-                                                                spec->required_details) {
-                                                             all += (all.empty() ? "" : ", ") + k;
-                                                           }
-                                                           return all;
-                                                         }() + ")");
+          return Status(
+              ErrorCode::kInvalidArgument, "provider " + *provider + " needs --detail " + key +
+                                               "=VALUE (required: " +
+                                               [&] {
+                                                 std::string all;
+                                                 for (const auto& k : spec->required_details) {
+                                                   all += (all.empty() ? "" : ", ") + k;
+                                                 }
+                                                 return all;
+                                               }() +
+                                               ")");
         }
       }
     }
@@ -150,7 +151,8 @@ Bindings DeriveBindings(const RuleSet& rules, const RunParameters& params, const
 
 std::set<std::string> SecretNames(const RuleSet& rules) {
   std::set<std::string> names = {"password"};
-  for (const auto& p : rules.providers) names.insert(p.secret_details.begin(), p.secret_details.end());
+  for (const auto& p : rules.providers)
+    names.insert(p.secret_details.begin(), p.secret_details.end());
   return names;
 }
 

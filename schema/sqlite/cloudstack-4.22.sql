@@ -11,7 +11,7 @@
 -- vm_template, data_center, volumes and snapshots get a selection of later columns, each with a
 -- DEFAULT where it is NOT NULL, as in cloudstack-4.3.sql.
 --
--- Conventions: as in cloudstack-4.3.sql (INTEGER PRIMARY KEY without AUTOINCREMENT, MySQL-ish
+-- Conventions: as in cloudstack-4.3.sql (INTEGER PRIMARY KEY AUTOINCREMENT, MySQL-ish
 -- declared types for the right affinity, foreign keys only where CloudStack has them).
 
 CREATE TABLE IF NOT EXISTS data_center (

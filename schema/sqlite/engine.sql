@@ -1,7 +1,7 @@
 -- csmigrate's own tables, created before any data transaction (CREATE ... IF NOT EXISTS).
 -- The ledger: one row per applied run. A run that fails leaves no row (its transaction rolls back).
 CREATE TABLE IF NOT EXISTS csm_run (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   rules_name VARCHAR(255) NOT NULL,
   rules_checksum CHAR(64) NOT NULL,
   params_checksum CHAR(64) NOT NULL,

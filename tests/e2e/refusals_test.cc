@@ -18,7 +18,9 @@ struct Refusal {
   std::string setup_sql;  // run on the database first
 };
 
-void PrintTo(const Refusal& r, std::ostream* os) { *os << r.label; }
+void PrintTo(const Refusal& r, std::ostream* os) {
+  *os << r.label;
+}
 
 class Refusals : public ::testing::TestWithParam<Refusal> {};
 
@@ -36,7 +38,7 @@ TEST_P(Refusals, LeaveTheDatabaseByteForByteUnchanged) {
   EXPECT_EQ(FileDigest(db), digest);
 }
 
-const std::vector<std::string> kS3 = {"--detail", "bucket=b", "--detail", "accesskey=a",
+const std::vector<std::string> kS3 = {"--detail", "bucket=b",    "--detail", "accesskey=a",
                                       "--detail", "secretkey=s", "--detail", "endpoint=e:9000"};
 
 std::vector<std::string> With(std::vector<std::string> head, const std::vector<std::string>& tail) {
@@ -51,13 +53,17 @@ INSTANTIATE_TEST_SUITE_P(
                 "--provider 's3' is not accepted; expected exactly one of: S3, Swift", ""},
         Refusal{"provider_missing", With({"--name", "x"}, kS3), 2, "--provider is required", ""},
         Refusal{"s3_without_secretkey",
-                {"--provider", "S3", "--detail", "bucket=b", "--detail", "accesskey=a",
-                 "--detail", "endpoint=e"},
-                2, "needs --detail secretkey=VALUE", ""},
+                {"--provider", "S3", "--detail", "bucket=b", "--detail", "accesskey=a", "--detail",
+                 "endpoint=e"},
+                2,
+                "needs --detail secretkey=VALUE",
+                ""},
         Refusal{"swift_without_key",
                 {"--provider", "Swift", "--url", "http://s/auth/v1.0", "--detail", "account=a",
                  "--detail", "username=u"},
-                2, "needs --detail key=VALUE", ""},
+                2,
+                "needs --detail key=VALUE",
+                ""},
         Refusal{"detail_without_equals", With({"--provider", "S3", "--detail", "oops"}, kS3), 2,
                 "expected KEY=VALUE", ""},
         Refusal{"duplicate_detail", With({"--provider", "S3", "--detail", "bucket=c"}, kS3), 2,
@@ -73,8 +79,11 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"rules_file_missing",
                 With({"--provider", "S3", "--name", "x", "--rules", "/nonexistent.yaml"}, kS3), 6,
                 "cannot read rule file /nonexistent.yaml", ""},
-        Refusal{"no_details_at_all", {"--provider", "S3", "--name", "x"}, 2,
-                "needs --detail bucket=VALUE", ""}),
+        Refusal{"no_details_at_all",
+                {"--provider", "S3", "--name", "x"},
+                2,
+                "needs --detail bucket=VALUE",
+                ""}),
     [](const auto& info) { return info.param.label; });
 
 TEST(RefusalsMisc, MissingDatabaseFileIsNotCreated) {

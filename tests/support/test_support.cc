@@ -1,13 +1,13 @@
 #include "test_support.h"
 
-#include <gtest/gtest.h>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,7 +32,9 @@ ScratchDir::~ScratchDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-std::string SourceDir() { return CSM_SOURCE_DIR; }
+std::string SourceDir() {
+  return CSM_SOURCE_DIR;
+}
 
 void CreateCloudDb(const std::string& path, const std::string& fixture_dir,
                    const std::string& version) {
@@ -114,8 +116,8 @@ int Spawn(const std::vector<std::string>& args, const std::vector<std::string>& 
   pid_t pid = -1;
   auto argv_ptrs = Pointers(argv);
   auto env_ptrs = Pointers(env);
-  const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, argv_ptrs.data(),
-                             env_ptrs.data());
+  const int rc =
+      posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, argv_ptrs.data(), env_ptrs.data());
   posix_spawn_file_actions_destroy(&actions);
   EXPECT_EQ(rc, 0) << "cannot start " << argv[0];
   return pid;
@@ -150,10 +152,21 @@ int StartCsmigrate(const std::vector<std::string>& args, const std::vector<std::
 
 std::vector<std::string> S3Args(const std::string& command, const std::string& db_path,
                                 const std::string& name) {
-  return {command,  "--db",     "sqlite://" + db_path,    "--provider",
-          "S3",     "--name",   name,                     "--detail",
-          "bucket=cs-secondary", "--detail", "accesskey=AKIAEXAMPLE", "--detail",
-          "secretkey=TopSecret-9f8e7d", "--detail", "endpoint=10.0.0.5:9000"};
+  return {command,
+          "--db",
+          "sqlite://" + db_path,
+          "--provider",
+          "S3",
+          "--name",
+          name,
+          "--detail",
+          "bucket=cs-secondary",
+          "--detail",
+          "accesskey=AKIAEXAMPLE",
+          "--detail",
+          "secretkey=TopSecret-9f8e7d",
+          "--detail",
+          "endpoint=10.0.0.5:9000"};
 }
 
 }  // namespace csm::test

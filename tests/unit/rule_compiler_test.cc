@@ -14,7 +14,7 @@ CompiledPlan CompileText(const std::string& steps, RuleSet& holder, const Bindin
   EXPECT_TRUE(rules.ok()) << rules.status().message();
   holder = *rules;
   static db::SqliteDialect dialect;
-  return Compile(holder, dialect, b);
+  return Compile(holder, {}, dialect, b);
 }
 
 TEST(RuleCompiler, UpdateIsOneSetBasedStatementWithBoundValues) {

@@ -36,12 +36,14 @@ Status Validate(const std::string& steps) {
 
 TEST(RuleValidator, AcceptsAValidRuleSet) {
   Status s = Validate(
-      "  - {name: stage, update: image_store, where: {role: Image, removed: null}, set: {role: X}}\n"
+      "  - {name: stage, update: image_store, where: {role: Image, removed: null}, set: {role: "
+      "X}}\n"
       "  - {name: add, insert: image_store, values: {name: $name}, bind_id: store}\n"
       "  - name: copy\n    insert_from: refs\n    where: {store_id: 1}\n    one_per: obj\n"
       "    unless_exists: {where: {store_id: $store, obj: src.obj}}\n"
       "    values: {copy: [obj], store_id: $store}\n    pin_source: {ref_cnt: {add: 1}}\n"
-      "  - {name: mark, update: refs, where: {obj: {picked_by: copy, select: obj}}, set: {ref_cnt: 0}}\n");
+      "  - {name: mark, update: refs, where: {obj: {picked_by: copy, select: obj}}, set: {ref_cnt: "
+      "0}}\n");
   EXPECT_TRUE(s.ok()) << s.message();
 }
 
@@ -79,7 +81,8 @@ TEST(RuleValidator, RejectsAnInsertThatLeavesANotNullColumnEmpty) {
 TEST(RuleValidator, RejectsPickedByOfAStepThatPicksNothing) {
   Status s = Validate(
       "  - {name: a, update: refs, where: {obj: 1}, set: {ref_cnt: 0}}\n"
-      "  - {name: b, update: refs, where: {obj: {picked_by: a, select: obj}}, set: {ref_cnt: 0}}\n");
+      "  - {name: b, update: refs, where: {obj: {picked_by: a, select: obj}}, set: {ref_cnt: "
+      "0}}\n");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("picked_by 'a' must name an earlier insert_from step"),
             std::string::npos)

@@ -1,0 +1,58 @@
+#include "db/mysql_dialect.h"
+
+namespace csm::db {
+
+std::string MysqlDialect::Quote(const std::string& name) const {
+  std::string quoted = "`";
+  for (char c : name) {
+    quoted += c;
+    if (c == '`') quoted += '`';
+  }
+  return quoted + "`";
+}
+
+// The plain comparison keeps indexes usable; BINARY makes it exact for text.
+std::string MysqlDialect::Equals(const std::string& lhs, const std::string& rhs, bool text) const {
+  if (!text) return lhs + " = " + rhs;
+  return "(" + lhs + " = " + rhs + " AND BINARY " + lhs + " = " + rhs + ")";
+}
+
+std::string MysqlDialect::DistinctFrom(const std::string& lhs, const std::string& rhs,
+                                       bool text) const {
+  return "NOT (" + std::string(text ? "BINARY " : "") + lhs + " <=> " + rhs + ")";
+}
+
+std::string MysqlDialect::RowImage(const std::string& alias,
+                                   const std::vector<std::string>& columns) const {
+  std::string expr = "JSON_OBJECT(";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) expr += ", ";
+    expr += "'" + columns[i] + "', " + alias + "." + Quote(columns[i]);
+  }
+  return expr + ")";
+}
+
+// JSON_UNQUOTE of a JSON null is the text 'null', so nulls are told apart first.
+std::string MysqlDialect::FromImage(const std::string& image_expr,
+                                    const std::string& column) const {
+  const std::string value = "JSON_EXTRACT(" + image_expr + ", '$.\"" + column + "\"')";
+  return "(CASE WHEN JSON_TYPE(" + value + ") = 'NULL' THEN NULL ELSE JSON_UNQUOTE(" + value +
+         ") END)";
+}
+
+std::string MysqlDialect::UpdateFromImages(const std::string& table,
+                                           const std::vector<std::string>& columns,
+                                           const std::string& journal_table,
+                                           const std::string& journal_alias,
+                                           const std::string& journal_where) const {
+  std::string sql = "UPDATE " + Quote(table) + " JOIN " + journal_table + " AS " + journal_alias +
+                    " ON " + journal_alias + ".row_id = " + Quote(table) + ".id SET ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += Quote(table) + "." + Quote(columns[i]) + " = " +
+           FromImage(journal_alias + ".before_image", columns[i]);
+  }
+  return sql + " WHERE " + journal_where;
+}
+
+}  // namespace csm::db

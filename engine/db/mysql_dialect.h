@@ -1,0 +1,25 @@
+// The MySQL / MariaDB dialect (MariaDB 10.5+, MySQL 8): backtick quoting, BINARY for
+// case-sensitive text comparisons (CloudStack's tables use case-insensitive utf8 collations),
+// JSON_OBJECT row images, UPDATE ... JOIN for restores.
+#pragma once
+
+#include "db/dialect.h"
+
+namespace csm::db {
+
+class MysqlDialect final : public Dialect {
+ public:
+  std::string name() const override { return "mysql"; }
+  std::string Quote(const std::string& name) const override;
+  std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
+  std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
+                           bool text) const override;
+  std::string RowImage(const std::string& alias,
+                       const std::vector<std::string>& columns) const override;
+  std::string FromImage(const std::string& image_expr, const std::string& column) const override;
+  std::string UpdateFromImages(const std::string& table, const std::vector<std::string>& columns,
+                               const std::string& journal_table, const std::string& journal_alias,
+                               const std::string& journal_where) const override;
+};
+
+}  // namespace csm::db

@@ -1,0 +1,54 @@
+-- csmigrate's own tables, created before any data transaction (CREATE ... IF NOT EXISTS), in the same
+-- database as CloudStack's tables so that the journal commits or rolls back with the data. The MySQL
+-- twin of schema/sqlite/engine.sql (same tables, same columns in the same order). InnoDB (the journal
+-- must be transactional), utf8mb4 (images may hold any text); the index is declared inside CREATE TABLE
+-- so that the file stays idempotent on MySQL, which has no CREATE INDEX IF NOT EXISTS.
+-- Run as one multi-statement script: plain statements, no DELIMITER, no transaction control.
+
+-- The ledger: one row per applied run. A run that fails leaves no row (its transaction rolls back).
+-- id is AUTO_INCREMENT: never reused.
+CREATE TABLE IF NOT EXISTS csm_run (
+  id bigint NOT NULL AUTO_INCREMENT,
+  rules_name varchar(255) NOT NULL,
+  rules_checksum char(64) NOT NULL,
+  params_checksum char(64) NOT NULL,
+  params_json longtext NOT NULL,         -- the parameters, secrets masked
+  state varchar(16) NOT NULL,            -- applied | rolled_back
+  operator varchar(255) NOT NULL,        -- host:pid of the process that applied it
+  started_at datetime NOT NULL,
+  finished_at datetime,
+  rolled_back_at datetime,
+  result_json longtext,                  -- rows per step and per table, the new store's id
+  PRIMARY KEY (id),
+  INDEX csm_run_checksums (rules_checksum, params_checksum, state)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- The journal: every row a run touched. op I = inserted (no before image), U = updated, D = deleted
+-- (no after image). Images are JSON objects of every column, as of before the run / at its commit.
+CREATE TABLE IF NOT EXISTS csm_journal (
+  run_id bigint NOT NULL,
+  table_name varchar(64) NOT NULL,
+  row_id bigint NOT NULL,
+  op char(1) NOT NULL,
+  step_no int NOT NULL,
+  before_image longtext,
+  after_image longtext,
+  PRIMARY KEY (run_id, table_name, row_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- Source rows picked by one_per steps during a run (emptied before the run commits).
+CREATE TABLE IF NOT EXISTS csm_pick (
+  run_id bigint NOT NULL,
+  step_no int NOT NULL,
+  src_id bigint NOT NULL,
+  PRIMARY KEY (run_id, step_no, src_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- The lease that lets one apply or rollback run at a time; expires_at is a Unix time.
+CREATE TABLE IF NOT EXISTS csm_lock (
+  name varchar(64) NOT NULL,
+  holder varchar(255) NOT NULL,
+  acquired_at datetime NOT NULL,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

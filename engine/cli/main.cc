@@ -53,7 +53,7 @@ std::string DefaultRules() {
 
 Result<std::unique_ptr<db::Connection>> Connect(const Options& o, bool create) {
   CSM_ASSIGN_OR_RETURN(db::DatabaseUrl url, db::ParseDatabaseUrl(o.db_url));
-  return db::OpenDatabase(url, create);
+  return db::OpenDatabase(url, create, db::PasswordFromEnvironment(url));
 }
 
 Result<rules::RuleSet> Rules(const Options& o) {

@@ -69,14 +69,25 @@ Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
   return parsed;
 }
 
-Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseUrl& url, bool create) {
+std::string PasswordFromEnvironment(const DatabaseUrl& url) {
+  for (const char* name : {"CSM_DB_PASSWORD", url.scheme == "mysql" ? "MYSQL_PWD" : "PGPASSWORD"}) {
+    if (const char* value = std::getenv(name); value != nullptr) return value;
+  }
+  return "";
+}
+
+Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseUrl& url, bool create,
+                                                 const std::string& password) {
   if (url.scheme == "sqlite") {
     CSM_ASSIGN_OR_RETURN(auto conn, SqliteConnection::Open(url.path, create));
     return std::unique_ptr<Connection>(std::move(conn));
   }
-  return Status(
-      ErrorCode::kInvalidArgument,
-      "the " + url.scheme + " backend is not built into this csmigrate yet; use sqlite://");
+  if (url.scheme == "mysql") {
+    CSM_ASSIGN_OR_RETURN(auto conn, MysqlConnection::Open(url, password));
+    return std::unique_ptr<Connection>(std::move(conn));
+  }
+  return Status(ErrorCode::kInvalidArgument,
+                "the " + url.scheme + " backend is not built into this csmigrate yet");
 }
 
 }  // namespace csm::db

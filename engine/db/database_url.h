@@ -24,7 +24,13 @@ struct DatabaseUrl {
 // Parses `url`; errors name the part that is wrong and show the accepted forms.
 Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url);
 
+// The database password from the environment: $CSM_DB_PASSWORD, else the client library's
+// convention ($MYSQL_PWD, $PGPASSWORD); empty when none is set.
+std::string PasswordFromEnvironment(const DatabaseUrl& url);
+
 // Opens a connection to `url`. With `create`, a missing SQLite file is created (for `init`).
-Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseUrl& url, bool create = false);
+// `password` is used by the server backends (SQLite has none).
+Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseUrl& url, bool create = false,
+                                                 const std::string& password = "");
 
 }  // namespace csm::db

@@ -8,6 +8,8 @@
 
 namespace csm::db {
 
+// Fragments may contain `?` placeholders passed in as `rhs`; a dialect must use each such operand
+// exactly once, so that placeholders and bound values stay in step.
 class Dialect {
  public:
   virtual ~Dialect() = default;

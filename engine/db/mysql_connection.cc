@@ -68,12 +68,14 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const DatabaseUrl
   return conn;
 }
 
-MysqlConnection::~MysqlConnection() { mysql_close(mysql_); }
+MysqlConnection::~MysqlConnection() {
+  mysql_close(mysql_);
+}
 
 Status MysqlConnection::Error(const std::string& what) const {
   std::string shown = what.size() > 160 ? what.substr(0, 160) + "..." : what;
-  return Status(ErrorCode::kDatabase, std::string("mysql (") + where_ + "): " +
-                                          mysql_error(mysql_) + " [in: " + shown + "]");
+  return Status(ErrorCode::kDatabase, std::string("mysql (") + where_ +
+                                          "): " + mysql_error(mysql_) + " [in: " + shown + "]");
 }
 
 Result<int64_t> MysqlConnection::Run(
@@ -83,8 +85,8 @@ Result<int64_t> MysqlConnection::Run(
   if (!stmt) return Error(sql);
   if (mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) {
     return Status(ErrorCode::kDatabase, std::string("mysql (") + where_ +
-                                            "): " + mysql_stmt_error(stmt.get()) + " [in: " +
-                                            sql.substr(0, 160) + "]");
+                                            "): " + mysql_stmt_error(stmt.get()) +
+                                            " [in: " + sql.substr(0, 160) + "]");
   }
   std::vector<MYSQL_BIND> binds(params.size());
   std::vector<long long> ints(params.size());
@@ -114,8 +116,8 @@ Result<int64_t> MysqlConnection::Run(
   }
   auto fail = [&]() {
     return Status(ErrorCode::kDatabase, std::string("mysql (") + where_ +
-                                            "): " + mysql_stmt_error(stmt.get()) + " [in: " +
-                                            sql.substr(0, 160) + "]");
+                                            "): " + mysql_stmt_error(stmt.get()) +
+                                            " [in: " + sql.substr(0, 160) + "]");
   };
   if (!binds.empty() && mysql_stmt_bind_param(stmt.get(), binds.data()) != 0) return fail();
   if (mysql_stmt_execute(stmt.get()) != 0) return fail();
@@ -175,7 +177,7 @@ Result<int64_t> MysqlConnection::Run(
       }
       if (IsIntegerType(fields[i].type)) {
         row[i] = static_cast<int64_t>((fields[i].flags & UNSIGNED_FLAG) ? std::stoull(text)
-                                                                         : std::stoll(text));
+                                                                        : std::stoll(text));
       } else if (IsFloatType(fields[i].type)) {
         row[i] = std::stod(text);
       } else {
@@ -188,12 +190,13 @@ Result<int64_t> MysqlConnection::Run(
   return int64_t{0};
 }
 
-Result<int64_t> MysqlConnection::Execute(const std::string& sql,
-                                         const std::vector<Value>& params) {
+Result<int64_t> MysqlConnection::Execute(const std::string& sql, const std::vector<Value>& params) {
   return Run(sql, params, nullptr);
 }
 
-Result<int64_t> MysqlConnection::LastInsertId() { return last_insert_id_; }
+Result<int64_t> MysqlConnection::LastInsertId() {
+  return last_insert_id_;
+}
 
 Result<QueryResult> MysqlConnection::Query(const std::string& sql,
                                            const std::vector<Value>& params) {
@@ -225,9 +228,15 @@ Status MysqlConnection::ExecuteScript(const std::string& sql) {
   return Status::Ok();
 }
 
-Status MysqlConnection::Begin() { return ExecuteScript("START TRANSACTION"); }
-Status MysqlConnection::Commit() { return ExecuteScript("COMMIT"); }
-Status MysqlConnection::Rollback() { return ExecuteScript("ROLLBACK"); }
+Status MysqlConnection::Begin() {
+  return ExecuteScript("START TRANSACTION");
+}
+Status MysqlConnection::Commit() {
+  return ExecuteScript("COMMIT");
+}
+Status MysqlConnection::Rollback() {
+  return ExecuteScript("ROLLBACK");
+}
 
 Result<TableSchema> MysqlConnection::DescribeTable(const std::string& table) {
   TableSchema schema{table, {}};

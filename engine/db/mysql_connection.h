@@ -36,8 +36,9 @@ class MysqlConnection final : public Connection {
  private:
   MysqlConnection(st_mysql* mysql, std::string where) : mysql_(mysql), where_(std::move(where)) {}
   // Prepares `sql`, binds `params`, executes; calls `on_row` per result row when given.
-  Result<int64_t> Run(const std::string& sql, const std::vector<Value>& params,
-                      const std::function<bool(const Row&, const std::vector<std::string>&)>* on_row);
+  Result<int64_t> Run(
+      const std::string& sql, const std::vector<Value>& params,
+      const std::function<bool(const Row&, const std::vector<std::string>&)>* on_row);
   Status Error(const std::string& what) const;
 
   st_mysql* mysql_;

@@ -11,10 +11,10 @@ std::string MysqlDialect::Quote(const std::string& name) const {
   return quoted + "`";
 }
 
-// The plain comparison keeps indexes usable; BINARY makes it exact for text.
+// BINARY makes text comparisons exact (CloudStack's utf8 collations ignore case). It costs the
+// index on `lhs`, which only matters for ids and other integer columns, compared plainly.
 std::string MysqlDialect::Equals(const std::string& lhs, const std::string& rhs, bool text) const {
-  if (!text) return lhs + " = " + rhs;
-  return "(" + lhs + " = " + rhs + " AND BINARY " + lhs + " = " + rhs + ")";
+  return std::string(text ? "BINARY " : "") + lhs + " = " + rhs;
 }
 
 std::string MysqlDialect::DistinctFrom(const std::string& lhs, const std::string& rhs,

@@ -1,9 +1,15 @@
 #include "rules/sql.h"
 
+#include <algorithm>
+#include <cassert>
+
 namespace csm::rules {
 
 Result<std::vector<db::Value>> ResolveParams(const Sql& sql, const Bindings& bindings,
                                              int64_t run_id) {
+  assert(static_cast<size_t>(std::count(sql.text.begin(), sql.text.end(), '?')) ==
+             sql.params.size() &&
+         "every placeholder needs exactly one bound value");
   std::vector<db::Value> values;
   values.reserve(sql.params.size());
   for (const auto& p : sql.params) {

@@ -81,15 +81,8 @@ class Restorer {
     // conflict, and under --force the journal's version wins.
     CSM_RETURN_IF_ERROR(
         conn_.Execute("DELETE FROM " + t + " WHERE id IN (" + journaled + ")", params).status());
-    std::string columns, images;
-    for (const auto& c : schema.ColumnNames()) {
-      columns += (columns.empty() ? "" : ", ") + d.Quote(c);
-      images += (images.empty() ? "" : ", ") + d.FromImage("j.before_image", c);
-    }
-    return conn_.Execute("INSERT INTO " + t + " (" + columns + ") SELECT " + images + " FROM " +
-                             db::kJournalTable +
-                             " j WHERE j.run_id = ? AND j.table_name = ? AND j.op = ? ORDER BY "
-                             "j.row_id",
+    return conn_.Execute(d.InsertFromImages(table, schema.ColumnNames(), db::kJournalTable, "j",
+                                            "j.run_id = ? AND j.table_name = ? AND j.op = ?"),
                          params);
   }
 

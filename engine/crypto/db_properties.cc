@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -18,7 +19,13 @@ constexpr std::string_view kEncSuffix = ")";
 
 using Properties = std::map<std::string, std::string>;
 
+// The bytes of the file at `path` (any readable file, e.g. a pipe from `--key-file <(...)`).
 Result<std::string> ReadFile(const std::string& path, std::string_view what) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    return Status(ErrorCode::kIo,
+                  "cannot read " + std::string(what) + " " + path + ": it is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status(ErrorCode::kIo,

@@ -156,6 +156,7 @@ bool RunDesCbc(bool encrypt, std::string_view password, std::string_view salt,
   return true;
 }
 
+// CloudStack's V2 key: SHA-256 of the password's bytes.
 bool DeriveV2(std::string_view password, KeyBytes<kV2KeyBytes>& key) {
   unsigned int length = 0;
   return EVP_Digest(password.data(), password.size(), key.data, &length, EVP_sha256(), nullptr) ==

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "db/mysql_connection.h"
+#include "db/postgres_connection.h"
 #include "db/sqlite_connection.h"
 
 namespace csm::db {
@@ -86,8 +87,8 @@ Result<std::unique_ptr<Connection>> OpenDatabase(const DatabaseUrl& url, bool cr
     CSM_ASSIGN_OR_RETURN(auto conn, MysqlConnection::Open(url, password));
     return std::unique_ptr<Connection>(std::move(conn));
   }
-  return Status(ErrorCode::kInvalidArgument,
-                "the " + url.scheme + " backend is not built into this csmigrate yet");
+  CSM_ASSIGN_OR_RETURN(auto conn, PostgresConnection::Open(url, password));
+  return std::unique_ptr<Connection>(std::move(conn));
 }
 
 }  // namespace csm::db

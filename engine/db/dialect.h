@@ -47,6 +47,21 @@ class Dialect {
                                        const std::string& journal_table,
                                        const std::string& journal_alias,
                                        const std::string& journal_where) const = 0;
+
+  // A statement that inserts into `table` one row per journal row selected by `journal_where`,
+  // with every column in `columns` taken from its before_image, in row_id order.
+  virtual std::string InsertFromImages(const std::string& table,
+                                       const std::vector<std::string>& columns,
+                                       const std::string& journal_table,
+                                       const std::string& journal_alias,
+                                       const std::string& journal_where) const;
+
+  // `expr` (a placeholder or literal) given the type of the column it is stored into, where the
+  // backend cannot infer it (PostgreSQL: a parameter in a SELECT list is text otherwise).
+  virtual std::string Typed(const std::string& expr, const std::string& declared_type) const {
+    (void)declared_type;
+    return expr;
+  }
 };
 
 }  // namespace csm::db

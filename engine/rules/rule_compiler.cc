@@ -60,13 +60,17 @@ class Compiler {
     return sql;
   }
 
+  // The declared type of `column` of `table` as the backend reports it ("" when unknown).
+  std::string DeclaredType(const std::string& table, const std::string& column) const {
+    const auto it = catalog_.find(table);
+    if (it == catalog_.end()) return "";
+    const db::ColumnInfo* info = it->second.Find(column);
+    return info == nullptr ? "" : info->declared_type;
+  }
+
   // True when `column` of `table` holds text (compared case-sensitively).
   bool IsText(const std::string& table, const std::string& column) const {
-    const auto it = catalog_.find(table);
-    if (it == catalog_.end()) return false;
-    const db::ColumnInfo* info = it->second.Find(column);
-    if (info == nullptr) return false;
-    std::string type = info->declared_type;
+    std::string type = DeclaredType(table, column);
     for (auto& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     return type.find("CHAR") != std::string::npos || type.find("TEXT") != std::string::npos;
   }
@@ -308,7 +312,11 @@ class Compiler {
     for (const auto& a : step.values) {
       columns.push_back(a.column);
       if (!exprs.empty()) exprs.Append(", ");
-      exprs.Append(Operand(a.value, aliases));
+      Sql value = Operand(a.value, aliases);
+      if (a.value.kind != Operand::Kind::kColumn) {
+        value.text = d_.Typed(value.text, DeclaredType(step.into, a.column));
+      }
+      exprs.Append(value);
     }
     std::string column_list;
     for (const auto& c : columns) column_list += (column_list.empty() ? "" : ", ") + Q(c);

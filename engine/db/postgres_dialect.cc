@@ -1,0 +1,73 @@
+#include "db/postgres_dialect.h"
+
+namespace csm::db {
+
+std::string PostgresDialect::Quote(const std::string& name) const {
+  std::string quoted = "\"";
+  for (char c : name) {
+    quoted += c;
+    if (c == '"') quoted += '"';
+  }
+  return quoted + "\"";
+}
+
+// PostgreSQL compares text case-sensitively with its default collations.
+std::string PostgresDialect::Equals(const std::string& lhs, const std::string& rhs, bool) const {
+  return lhs + " = " + rhs;
+}
+
+std::string PostgresDialect::DistinctFrom(const std::string& lhs, const std::string& rhs,
+                                          bool) const {
+  return lhs + " IS DISTINCT FROM " + rhs;
+}
+
+// to_jsonb of the whole row: every column, with no argument limit (jsonb_build_object takes at
+// most 100 arguments, fewer than vm_template's columns).
+std::string PostgresDialect::RowImage(const std::string& alias,
+                                      const std::vector<std::string>&) const {
+  return "to_jsonb(" + alias + ")";
+}
+
+std::string PostgresDialect::FromImage(const std::string& image_expr,
+                                       const std::string& column) const {
+  return "(" + image_expr + " ->> '" + column + "')";
+}
+
+std::string PostgresDialect::UpdateFromImages(const std::string& table,
+                                              const std::vector<std::string>& columns,
+                                              const std::string& journal_table,
+                                              const std::string& journal_alias,
+                                              const std::string& journal_where) const {
+  std::string targets, values;
+  for (const auto& c : columns) {
+    targets += (targets.empty() ? "" : ", ") + Quote(c);
+    values += (values.empty() ? "" : ", ") + std::string("img.") + Quote(c);
+  }
+  return "UPDATE " + Quote(table) + " SET (" + targets + ") = ROW(" + values + ") FROM " +
+         journal_table + " " + journal_alias + ", jsonb_populate_record(NULL::" + Quote(table) +
+         ", " + journal_alias + ".before_image) img WHERE " + journal_alias +
+         ".row_id = " + Quote(table) + ".id AND " + journal_where;
+}
+
+std::string PostgresDialect::InsertFromImages(const std::string& table,
+                                              const std::vector<std::string>& columns,
+                                              const std::string& journal_table,
+                                              const std::string& journal_alias,
+                                              const std::string& journal_where) const {
+  std::string targets, values;
+  for (const auto& c : columns) {
+    targets += (targets.empty() ? "" : ", ") + Quote(c);
+    values += (values.empty() ? "" : ", ") + std::string("img.") + Quote(c);
+  }
+  return "INSERT INTO " + Quote(table) + " (" + targets + ") SELECT " + values + " FROM " +
+         journal_table + " " + journal_alias + ", jsonb_populate_record(NULL::" + Quote(table) +
+         ", " + journal_alias + ".before_image) img WHERE " + journal_where + " ORDER BY " +
+         journal_alias + ".row_id";
+}
+
+std::string PostgresDialect::Typed(const std::string& expr,
+                                   const std::string& declared_type) const {
+  return declared_type.empty() ? expr : "CAST(" + expr + " AS " + declared_type + ")";
+}
+
+}  // namespace csm::db

@@ -14,6 +14,7 @@ namespace csm::apply {
 namespace {
 
 constexpr const char* kLockName = "apply";
+constexpr const char* kAdvisoryName = "csmigrate.apply";
 
 std::string HostName() {
   char host[256] = {0};
@@ -60,15 +61,32 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
                       std::to_string(expires - now) + " s); wait for it to finish");
   };
   CSM_ASSIGN_OR_RETURN(db::QueryResult current, conn.Query(select, {kLockName}));
-  CSM_RETURN_IF_ERROR(Held(current));
+  // The server's advisory lock decides between two live processes; the lease row says who.
+  CSM_ASSIGN_OR_RETURN(bool advisory, conn.TryAdvisoryLock(kAdvisoryName));
+  if (!advisory) {
+    if (current.rows.empty()) {
+      return Status(ErrorCode::kConflict,
+                    "another csmigrate run holds the database's advisory lock; wait for it");
+    }
+    return Status(ErrorCode::kConflict,
+                  "another csmigrate run holds the lock: " + db::ToDisplay(current.rows[0][0]) +
+                      " since " + db::ToDisplay(current.rows[0][1]) +
+                      " UTC; wait for it to finish");
+  }
+  if (Status s = Held(current); !s.ok()) {
+    (void)conn.ReleaseAdvisoryLock(kAdvisoryName);
+    return s;
+  }
 
   Status begun = conn.Begin();
   if (!begun.ok()) {
+    (void)conn.ReleaseAdvisoryLock(kAdvisoryName);
     return Status(ErrorCode::kConflict,
                   "the database is busy with another writer (" + begun.message() + "); try again");
   }
   auto Fail = [&](Status s) {
     (void)conn.Rollback();
+    (void)conn.ReleaseAdvisoryLock(kAdvisoryName);
     return s;
   };
   auto again = conn.Query(select, {kLockName});
@@ -97,10 +115,12 @@ Status RunLock::Release() {
   if (conn_ == nullptr) return Status::Ok();
   db::Connection* conn = conn_;
   conn_ = nullptr;
-  return conn
-      ->Execute(std::string("DELETE FROM ") + db::kLockTable + " WHERE name = ? AND holder = ?",
-                {kLockName, HolderName()})
-      .status();
+  Status removed =
+      conn->Execute(std::string("DELETE FROM ") + db::kLockTable + " WHERE name = ? AND holder = ?",
+                    {kLockName, HolderName()})
+          .status();
+  Status released = conn->ReleaseAdvisoryLock(kAdvisoryName);
+  return removed.ok() ? released : removed;
 }
 
 }  // namespace csm::apply

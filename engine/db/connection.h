@@ -72,6 +72,13 @@ class Connection {
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
 
+  // Takes the server's session-level advisory lock `name` without waiting: true when taken, false
+  // when another session holds it. The server releases it if this process dies, so it cannot go
+  // stale. SQLite has no such lock (its own write lock and the lease row serve) and returns true.
+  virtual Result<bool> TryAdvisoryLock(const std::string& name) = 0;
+  // Releases the advisory lock `name` taken by this connection.
+  virtual Status ReleaseAdvisoryLock(const std::string& name) = 0;
+
   // The live shape of `table` (columns empty when it does not exist).
   virtual Result<TableSchema> DescribeTable(const std::string& table) = 0;
 

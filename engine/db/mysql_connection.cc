@@ -238,6 +238,15 @@ Status MysqlConnection::Rollback() {
   return ExecuteScript("ROLLBACK");
 }
 
+Result<bool> MysqlConnection::TryAdvisoryLock(const std::string& name) {
+  CSM_ASSIGN_OR_RETURN(int64_t got, QueryInt(*this, "SELECT GET_LOCK(?, 0)", {name}));
+  return got == 1;
+}
+
+Status MysqlConnection::ReleaseAdvisoryLock(const std::string& name) {
+  return Query("SELECT RELEASE_LOCK(?)", {name}).status();
+}
+
 Result<TableSchema> MysqlConnection::DescribeTable(const std::string& table) {
   TableSchema schema{table, {}};
   CSM_ASSIGN_OR_RETURN(

@@ -210,6 +210,16 @@ Status PostgresConnection::Rollback() {
   return ExecuteScript("ROLLBACK");
 }
 
+Result<bool> PostgresConnection::TryAdvisoryLock(const std::string& name) {
+  CSM_ASSIGN_OR_RETURN(int64_t got,
+                       QueryInt(*this, "SELECT pg_try_advisory_lock(hashtext(?))", {name}));
+  return got == 1;
+}
+
+Status PostgresConnection::ReleaseAdvisoryLock(const std::string& name) {
+  return Query("SELECT pg_advisory_unlock(hashtext(?))", {name}).status();
+}
+
 Result<TableSchema> PostgresConnection::DescribeTable(const std::string& table) {
   TableSchema schema{table, {}};
   CSM_ASSIGN_OR_RETURN(

@@ -29,6 +29,8 @@ class PostgresConnection final : public Connection {
   Status Begin() override;
   Status Commit() override;
   Status Rollback() override;
+  Result<bool> TryAdvisoryLock(const std::string& name) override;
+  Status ReleaseAdvisoryLock(const std::string& name) override;
   Result<TableSchema> DescribeTable(const std::string& table) override;
   std::string Describe() const override { return "postgresql:" + where_; }
 

@@ -164,6 +164,14 @@ Status SqliteConnection::Rollback() {
   return ExecuteScript("ROLLBACK");
 }
 
+Result<bool> SqliteConnection::TryAdvisoryLock(const std::string&) {
+  return true;
+}
+
+Status SqliteConnection::ReleaseAdvisoryLock(const std::string&) {
+  return Status::Ok();
+}
+
 Result<TableSchema> SqliteConnection::DescribeTable(const std::string& table) {
   TableSchema schema{table, {}};
   CSM_ASSIGN_OR_RETURN(QueryResult info,

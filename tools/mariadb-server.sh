@@ -84,7 +84,7 @@ do_start() {
   pid=$!
   echo "$pid" >"$dir/pid"
   echo "$port" >"$dir/port"
-  if ! wait_until 30 "$pid" mariadb-admin --no-defaults --socket="$dir/sock" \
+  if ! wait_until 30 "$pid" env -u MYSQL_PWD mariadb-admin --no-defaults --socket="$dir/sock" \
     -uroot --connect-timeout=1 ping; then
     show_log "$dir/log"
     stop_pid "$pid" 5 || true
@@ -96,7 +96,7 @@ do_start() {
     sql+="CREATE USER IF NOT EXISTS 'cloud'@'$host' IDENTIFIED BY 'cloud';"
     sql+="GRANT ALL PRIVILEGES ON *.* TO 'cloud'@'$host' WITH GRANT OPTION;"
   done
-  if ! mariadb --no-defaults --socket="$dir/sock" -uroot -e "$sql" >&2; then
+  if ! env -u MYSQL_PWD mariadb --no-defaults --socket="$dir/sock" -uroot -e "$sql" >&2; then
     stop_pid "$pid" || true
     rm -f "$dir/pid"
     die "could not create database/user"

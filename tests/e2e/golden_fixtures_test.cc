@@ -23,13 +23,15 @@ std::vector<std::string> FixtureNames() {
   return names;
 }
 
-class GoldenFixture : public ::testing::TestWithParam<std::string> {};
+// (schema version, fixture): every fixture on both CloudStack table shapes.
+class GoldenFixture : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 
 TEST_P(GoldenFixture, ReplaysExactly) {
+  const auto& [version, name] = GetParam();
   ScratchDir dir;
   const std::string db = dir.File("cloud.db");
-  CreateCloudDb(db, "");
-  auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/" + GetParam());
+  CreateCloudDb(db, "", version);
+  auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/" + name);
   ASSERT_TRUE(fixture.ok()) << fixture.status().message();
   auto rules = rules::LoadRuleFile(SourceDir() + "/rules/nfs-to-object-store.yaml");
   ASSERT_TRUE(rules.ok()) << rules.status().message();
@@ -42,10 +44,15 @@ TEST_P(GoldenFixture, ReplaysExactly) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenFixture, ::testing::ValuesIn(FixtureNames()),
+INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenFixture,
+                         ::testing::Combine(::testing::Values("4.3", "4.22"),
+                                            ::testing::ValuesIn(FixtureNames())),
                          [](const auto& info) {
-                           std::string name = info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
+                           std::string name =
+                               std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                           for (char& c : name) {
+                             if (c == '-' || c == '.') c = '_';
+                           }
                            return name;
                          });
 

@@ -1,0 +1,200 @@
+// Reliability on real servers: exact rollback and its refusals, a second apply refused while one
+// runs, a client killed mid-apply (the server rolls back), the server stopped mid-apply, and
+// unsigned reference counts.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "fixture/fixture.h"
+#include "server_support.h"
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+bool WaitForText(const std::string& path, const std::string& text, int seconds = 30) {
+  for (int i = 0; i < seconds * 10; ++i) {
+    std::ifstream in(path);
+    std::stringstream content;
+    content << in.rdbuf();
+    if (content.str().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::vector<std::string> Apply(const std::string& url, const std::string& name = "s3-region") {
+  return {"apply",       "--db",     url,           "--provider", "S3",
+          "--name",      name,       "--detail",    "bucket=b",   "--detail",
+          "accesskey=a", "--detail", "secretkey=s", "--detail",   "endpoint=e:9000"};
+}
+
+void LoadFixture(db::Connection& conn, const std::string& name) {
+  auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/" + name);
+  ASSERT_TRUE(fixture.ok()) << fixture.status().message();
+  Status loaded = fixture::LoadBeforeRows(conn, *fixture);
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+}
+
+// Runs `sql` and fails the test on error.
+void Exec(db::Connection& conn, const std::string& sql) {
+  auto r = conn.Execute(sql, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+}
+
+class ServerReliability : public ::testing::TestWithParam<std::string> {
+ protected:
+  ScratchDir dir_;
+};
+
+TEST_P(ServerReliability, RollbackIsExactAndRefusedAfterCloudStackKeptWorking) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "ref-cnt-copied");
+  const std::string before = DumpCloudTables(db.conn());
+  ASSERT_EQ(RunCsmigrate(Apply(db.url())).exit_code, 0);
+  const std::string applied = DumpCloudTables(db.conn());
+  ASSERT_NE(applied, before);
+
+  // A push filled a placeholder: refused, naming the row.
+  Exec(db.conn(),
+       "UPDATE template_store_ref SET install_path = 'template/tmpl/2/201/x.qcow2' WHERE id = "
+       "(SELECT m FROM (SELECT MAX(id) AS m FROM template_store_ref) x)");
+  CommandResult refused = RunCsmigrate({"rollback", "--db", db.url(), "1"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  EXPECT_NE(refused.err.find("template_store_ref id"), std::string::npos) << refused.err;
+  Exec(db.conn(),
+       "UPDATE template_store_ref SET install_path = NULL WHERE id = "
+       "(SELECT m FROM (SELECT MAX(id) AS m FROM template_store_ref) x)");
+
+  // A new snapshot row landed on the object store: refused, naming it.
+  Exec(db.conn(),
+       "INSERT INTO snapshot_store_ref (id, store_id, snapshot_id, created, store_role, size, "
+       "install_path, state, ref_cnt, volume_id) SELECT 9001, s.id, n.id, '2026-11-25 10:00:00', "
+       "'Image', 1, 'snapshots/2/7/x', 'Ready', 0, n.volume_id FROM image_store s, snapshots n "
+       "WHERE s.name = 's3-region' AND n.id = (SELECT MIN(id) FROM snapshots)");
+  refused = RunCsmigrate({"rollback", "--db", db.url(), "1"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  EXPECT_NE(refused.err.find("snapshot_store_ref id 9001"), std::string::npos) << refused.err;
+  Exec(db.conn(), "DELETE FROM snapshot_store_ref WHERE id = 9001");
+
+  CommandResult rolled = RunCsmigrate({"rollback", "--db", db.url(), "1"});
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  EXPECT_EQ(DumpCloudTables(db.conn()), before);
+}
+
+TEST_P(ServerReliability, SecondApplyIsRefusedWhileOneRuns) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "basic-s3");
+  const std::string log = dir_.File("first.log");
+  const int pid = StartCsmigrate(Apply(db.url()), {"CSM_TEST_PAUSE=10:60"}, log);
+  ASSERT_TRUE(WaitForText(log, "test pause"));
+  CommandResult second = RunCsmigrate(Apply(db.url(), "other"));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(second.exit_code, 5) << second.err;
+  EXPECT_NE(second.err.find(":" + std::to_string(pid) + " since "), std::string::npos)
+      << second.err;
+}
+
+TEST_P(ServerReliability, ClientKilledMidApplyLeavesNoChangeAndRerunCompletes) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "basic-s3");
+  const std::string before = DumpCloudTables(db.conn());
+  const std::string log = dir_.File("killed.log");
+  const int pid = StartCsmigrate(Apply(db.url()), {"CSM_TEST_PAUSE=12:60"}, log);
+  ASSERT_TRUE(WaitForText(log, "test pause"));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  // The server notices the dead client and rolls its transaction back.
+  for (int i = 0; i < 50 && DumpCloudTables(db.conn()) != before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(DumpCloudTables(db.conn()), before);
+  CommandResult rerun = RunCsmigrate(Apply(db.url()));
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  CommandResult status = RunCsmigrate({"status", "--db", db.url(), "--json"});
+  EXPECT_EQ(nlohmann::json::parse(status.out).size(), 1u);
+}
+
+TEST_P(ServerReliability, ReferenceCountsCannotGoNegative) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "basic-s3");
+  Exec(db.conn(), "UPDATE volume_store_ref SET ref_cnt = 0");
+  auto negative = db.conn().Execute("UPDATE volume_store_ref SET ref_cnt = ref_cnt - 1", {});
+  EXPECT_FALSE(negative.ok()) << "an unsigned/CHECKed ref_cnt must refuse to go below zero";
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, ServerReliability, ::testing::Values("mysql", "postgresql"));
+
+// Stopping the server in the middle of an apply: a clear error, and after a restart the database
+// is as before and a re-run completes. Uses a server of its own, started by the tools/ script.
+class ServerStopped : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ServerStopped, MidApplyGivesAClearErrorAndNoPartialState) {
+  CSM_REQUIRE_SERVER(shared, GetParam());
+  (void)shared;  // this test starts a server of its own
+  ScratchDir dir;
+  const std::string script =
+      SourceDir() + "/tools/" + (GetParam() == "mysql" ? "mariadb" : "postgres") + "-server.sh";
+  const std::string server_dir = dir.File("server");
+  auto sh = [&](const std::string& command) {
+    const int rc = std::system(("bash " + script + " " + command + " " + server_dir + " >" +
+                                dir.File("url") + " 2>" + dir.File("server.log"))
+                                   .c_str());
+    if (rc != 0) {
+      std::ifstream log(dir.File("server.log"));
+      std::stringstream text;
+      text << log.rdbuf();
+      ADD_FAILURE() << script << " " << command << " failed: " << text.str();
+    }
+    return rc;
+  };
+  ASSERT_EQ(sh("start"), 0);
+  std::ifstream url_file(dir.File("url"));
+  std::string url;
+  std::getline(url_file, url);
+  const ServerBackend own{GetParam(), url};
+  std::string before, scratch_url;
+  {
+    auto scratch = std::make_unique<ScratchDatabase>(own);
+    LoadFixture(scratch->conn(), "basic-s3");
+    before = DumpCloudTables(scratch->conn());
+    scratch_url = scratch->url();
+    const std::string log = dir.File("apply.log");
+    const int pid = StartCsmigrate(Apply(scratch_url), {"CSM_TEST_PAUSE=12:8"}, log);
+    ASSERT_TRUE(WaitForText(log, "test pause"));
+    ASSERT_EQ(sh("stop"), 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 7);
+    std::ifstream in(log);
+    std::stringstream err;
+    err << in.rdbuf();
+    EXPECT_NE(err.str().find("csmigrate: error: "), std::string::npos) << err.str();
+    ASSERT_EQ(sh("start"), 0);
+    auto conn = Connect(scratch_url);
+    ASSERT_TRUE(conn);
+    EXPECT_EQ(DumpCloudTables(*conn), before);
+    CommandResult rerun = RunCsmigrate(Apply(scratch_url));
+    EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+    scratch.reset();
+  }
+  EXPECT_EQ(sh("stop"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, ServerStopped, ::testing::Values("mysql", "postgresql"));
+
+}  // namespace
+}  // namespace csm::test

@@ -57,12 +57,13 @@ std::string FormatMessage(const std::string& message, const db::QueryResult& r) 
 }
 
 Result<PreparedRun> Prepare(db::Connection& conn, const rules::RuleSet& rules,
-                            const rules::RunParameters& params) {
+                            const rules::RunParameters& params, const ApplyOptions& options) {
   CSM_RETURN_IF_ERROR(rules::ValidateParameters(rules, params));
   PreparedRun run;
   CSM_ASSIGN_OR_RETURN(run.catalog, rules::LoadCatalog(rules, conn));
   CSM_RETURN_IF_ERROR(rules::ValidateRules(rules, run.catalog));
   run.bindings = rules::DeriveBindings(rules, params, RandomUuid(), UtcNow());
+  CSM_RETURN_IF_ERROR(PrepareDetailValues(rules, run.catalog, options.encryption, run.bindings));
   run.plan = rules::Compile(rules, run.catalog, conn.dialect(), run.bindings);
   run.rules_checksum = rules::RuleChecksum(rules);
   run.params_checksum = rules::ParametersChecksum(params);
@@ -221,8 +222,8 @@ Result<NewStore> ReadImageStore(db::Connection& conn, int64_t id) {
 }
 
 Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
-                        const rules::RunParameters& params) {
-  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params));
+                        const rules::RunParameters& params, const ApplyOptions& options) {
+  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params, options));
   RunOutcome outcome;
   outcome.rules_checksum = run.rules_checksum;
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
@@ -250,7 +251,7 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
 
 Result<RunOutcome> ApplyBare(db::Connection& conn, const rules::RuleSet& rules,
                              const rules::RunParameters& params) {
-  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params));
+  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params, {}));
   RunOutcome outcome;
   CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
   CSM_RETURN_IF_ERROR(conn.Begin());
@@ -266,7 +267,7 @@ Result<RunOutcome> ApplyBare(db::Connection& conn, const rules::RuleSet& rules,
 
 Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
                          const rules::RunParameters& params, const ApplyOptions& options) {
-  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params));
+  CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params, options));
   RunOutcome outcome;
   outcome.rules_checksum = run.rules_checksum;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "apply/journal.h"
+#include "apply/secret_details.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "rules/rule_model.h"
@@ -48,6 +49,8 @@ struct RunOutcome {
 struct ApplyOptions {
   // Called after each step (progress). May be empty.
   std::function<void(const StepOutcome&)> on_step;
+  // When set, secret details are stored encrypted as the installation does (cloudstack.md §6).
+  std::optional<SecretEncryption> encryption;
   // Test hook: after this step number, sleep `pause_seconds` inside the transaction.
   int pause_after_step = 0;
   int pause_seconds = 0;
@@ -56,7 +59,7 @@ struct ApplyOptions {
 // Runs every step inside a transaction that is always rolled back, and reports what each would
 // change. Writes nothing.
 Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
-                        const rules::RunParameters& params);
+                        const rules::RunParameters& params, const ApplyOptions& options = {});
 
 // Applies `rules` with `params`: validates, takes the lock, runs all steps with the journal and
 // the ledger row in one transaction, commits. Any failure leaves the database as it was.

@@ -2,6 +2,8 @@
 // database honest. This file only wires the command line; the work is in the engine library.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -14,6 +16,7 @@
 #include "apply/rollback.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "crypto/db_properties.h"
 #include "db/database_url.h"
 #include "db/schema_files.h"
 #include "fixture/fixture.h"
@@ -26,6 +29,7 @@ namespace {
 // Options shared by the commands.
 struct Options {
   std::string db_url;
+  std::string db_properties, key_file;
   std::string rules_path;
   bool json = false;
   bool verbose = false;
@@ -51,9 +55,58 @@ std::string DefaultRules() {
   return db::DataDirectory() + "/rules/nfs-to-object-store.yaml";
 }
 
-Result<std::unique_ptr<db::Connection>> Connect(const Options& o, bool create) {
-  CSM_ASSIGN_OR_RETURN(db::DatabaseUrl url, db::ParseDatabaseUrl(o.db_url));
-  return db::OpenDatabase(url, create, db::PasswordFromEnvironment(url));
+// Reads a password from the terminal without echo; empty when stdin is not a terminal.
+std::string PromptPassword(const std::string& what) {
+  if (!isatty(STDIN_FILENO)) return "";
+  std::cerr << "Password for " << what << ": " << std::flush;
+  termios old_mode{};
+  tcgetattr(STDIN_FILENO, &old_mode);
+  termios quiet = old_mode;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::string password;
+  std::getline(std::cin, password);
+  tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
+  std::cerr << "\n";
+  return password;
+}
+
+// The database to work on and how secrets are written there: from --db (password from the
+// environment or a prompt) or from CloudStack's db.properties (password and secrets from there).
+struct Target {
+  std::unique_ptr<db::Connection> conn;
+  std::optional<apply::SecretEncryption> encryption;
+};
+
+Result<Target> Connect(const Options& o, bool create) {
+  Target target;
+  db::DatabaseUrl url;
+  std::string password;
+  std::optional<crypto::CloudStackDbConfig> config;
+  if (!o.db_properties.empty()) {
+    CSM_ASSIGN_OR_RETURN(config, crypto::LoadDbProperties(o.db_properties, o.key_file));
+    url.scheme = "mysql";
+    url.host = config->host;
+    url.port = config->port;
+    url.user = config->username;
+    url.database = config->database;
+    password = config->password;
+  } else if (!o.db_url.empty()) {
+    CSM_ASSIGN_OR_RETURN(url, db::ParseDatabaseUrl(o.db_url));
+  } else {
+    return Status(ErrorCode::kInvalidArgument,
+                  "say which database: --db URL or --db-properties /etc/cloudstack/management/"
+                  "db.properties");
+  }
+  if (password.empty() && url.scheme != "sqlite") {
+    password = db::PasswordFromEnvironment(url);
+    if (password.empty()) password = PromptPassword(url.ToString());
+  }
+  CSM_ASSIGN_OR_RETURN(target.conn, db::OpenDatabase(url, create, password));
+  if (config) {
+    CSM_ASSIGN_OR_RETURN(target.encryption, apply::SecretEncryptionFor(*target.conn, *config));
+  }
+  return target;
 }
 
 Result<rules::RuleSet> Rules(const Options& o) {
@@ -116,18 +169,18 @@ void Print(const Options& o, const nlohmann::ordered_json& json, const std::stri
 }
 
 int RunInit(const Options& o) {
-  auto conn = Connect(o, true);
-  if (!conn.ok()) return Fail(conn.status());
+  auto target = Connect(o, true);
+  if (!target.ok()) return Fail(target.status());
+  auto& conn = target->conn;
   if (o.cloudstack_version != "4.3" && o.cloudstack_version != "4.22") {
     return Fail(Status(ErrorCode::kInvalidArgument, "--cloudstack must be 4.3 or 4.22"));
   }
-  if (Status s = db::InstallSchemaFile(**conn, "cloudstack-" + o.cloudstack_version); !s.ok()) {
+  if (Status s = db::InstallSchemaFile(*conn, "cloudstack-" + o.cloudstack_version); !s.ok()) {
     return Fail(s);
   }
-  if (Status s = db::EnsureEngineTables(**conn); !s.ok()) return Fail(s);
+  if (Status s = db::EnsureEngineTables(*conn); !s.ok()) return Fail(s);
   std::cerr << "Created the CloudStack " << o.cloudstack_version
-            << " secondary-storage tables and csmigrate's tables in " << (*conn)->Describe()
-            << "\n";
+            << " secondary-storage tables and csmigrate's tables in " << conn->Describe() << "\n";
   return kExitOk;
 }
 
@@ -136,25 +189,26 @@ int RunPlanOrApply(const Options& o, bool is_plan) {
   if (!rules.ok()) return Fail(rules.status());
   auto params = Parameters(o);
   if (!params.ok()) return Fail(params.status());
-  auto conn = Connect(o, false);
-  if (!conn.ok()) return Fail(conn.status());
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(target.status());
   apply::ApplyOptions options;
   options.on_step = [](const apply::StepOutcome& s) { spdlog::info("{}", StepLine(s)); };
-  auto outcome = is_plan ? apply::Plan(**conn, *rules, *params)
-                         : apply::Apply(**conn, *rules, *params, TestPause(options));
+  options.encryption = target->encryption;
+  auto outcome = is_plan ? apply::Plan(*target->conn, *rules, *params, options)
+                         : apply::Apply(*target->conn, *rules, *params, TestPause(options));
   if (!outcome.ok()) return Fail(outcome.status());
   Print(o, RunOutcomeJson(*outcome), RunOutcomeText(*outcome, is_plan));
   return kExitOk;
 }
 
 int RunStatus(const Options& o) {
-  auto conn = Connect(o, false);
-  if (!conn.ok()) return Fail(conn.status());
-  auto exists = db::EngineTablesExist(**conn);
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(target.status());
+  auto exists = db::EngineTablesExist(*target->conn);
   if (!exists.ok()) return Fail(exists.status());
   std::vector<apply::RunRecord> runs;
   if (*exists) {
-    auto listed = apply::ListRuns(**conn);
+    auto listed = apply::ListRuns(*target->conn);
     if (!listed.ok()) return Fail(listed.status());
     runs = std::move(*listed);
   }
@@ -165,9 +219,9 @@ int RunStatus(const Options& o) {
 int RunRollback(const Options& o) {
   auto rules = Rules(o);
   if (!rules.ok()) return Fail(rules.status());
-  auto conn = Connect(o, false);
-  if (!conn.ok()) return Fail(conn.status());
-  auto outcome = apply::Rollback(**conn, *rules, o.run_id, o.force);
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(target.status());
+  auto outcome = apply::Rollback(*target->conn, *rules, o.run_id, o.force);
   if (!outcome.ok()) return Fail(outcome.status());
   Print(o, RollbackJson(*outcome), RollbackText(*outcome));
   return kExitOk;
@@ -177,9 +231,9 @@ int RunFixtureLoad(const Options& o) {
   auto fixture = fixture::LoadFixture(o.fixture_dir);
   if (!fixture.ok()) return Fail(fixture.status());
   if (int code = RunInit(o); code != kExitOk) return code;
-  auto conn = Connect(o, false);
-  if (!conn.ok()) return Fail(conn.status());
-  if (Status s = fixture::LoadBeforeRows(**conn, *fixture); !s.ok()) return Fail(s);
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(target.status());
+  if (Status s = fixture::LoadBeforeRows(*target->conn, *fixture); !s.ok()) return Fail(s);
   std::cerr << "Loaded the before-rows of " << o.fixture_dir << "\n";
   return kExitOk;
 }
@@ -190,9 +244,9 @@ int RunFixtureReplay(const Options& o) {
   auto rules = Rules(o);
   if (!rules.ok()) return Fail(rules.status());
   if (int code = RunInit(o); code != kExitOk) return code;
-  auto conn = Connect(o, false);
-  if (!conn.ok()) return Fail(conn.status());
-  auto report = fixture::Replay(**conn, *rules, *fixture);
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(target.status());
+  auto report = fixture::Replay(*target->conn, *rules, *fixture);
   if (!report.ok()) return Fail(report.status());
   if (o.json) {
     nlohmann::ordered_json out = {{"fixture", report->fixture},
@@ -214,10 +268,19 @@ int RunFixtureReplay(const Options& o) {
 }
 
 void AddDb(CLI::App* cmd, Options& o) {
-  cmd->add_option("--db", o.db_url,
-                  "Database URL: sqlite:///path/cloud.db, mysql://user@host:port/cloud or "
-                  "postgresql://user@host:port/cloud (no password in the URL)")
-      ->required();
+  auto* db = cmd->add_option("--db", o.db_url,
+                             "Database URL: sqlite:///path/cloud.db, mysql://user@host:port/cloud "
+                             "or postgresql://user@host:port/cloud. No password in the URL: it "
+                             "comes from $CSM_DB_PASSWORD, $MYSQL_PWD / $PGPASSWORD or a prompt");
+  auto* properties = cmd->add_option(
+      "--db-properties", o.db_properties,
+      "Use CloudStack's db.properties (e.g. /etc/cloudstack/management/db.properties): its MySQL "
+      "host, user, password and, when the installation encrypts, its secret, so that secretkey / "
+      "key details are stored encrypted as CloudStack does");
+  db->excludes(properties);
+  cmd->add_option("--key-file", o.key_file,
+                  "The management key file for ENC(...) values in db.properties (default: "
+                  "/etc/cloudstack/management/key, or $CLOUD_SECRET_KEY)");
 }
 
 void AddJson(CLI::App* cmd, Options& o) {

@@ -238,13 +238,18 @@ Status MysqlConnection::Rollback() {
   return ExecuteScript("ROLLBACK");
 }
 
+// MySQL's lock names are server-wide (PostgreSQL's are per database), so the name carries the
+// database's: two clouds on one server do not block each other. Names are limited to 64 bytes.
+constexpr const char* kLockName = "LEFT(CONCAT(?, '@', DATABASE()), 64)";
+
 Result<bool> MysqlConnection::TryAdvisoryLock(const std::string& name) {
-  CSM_ASSIGN_OR_RETURN(int64_t got, QueryInt(*this, "SELECT GET_LOCK(?, 0)", {name}));
+  CSM_ASSIGN_OR_RETURN(
+      int64_t got, QueryInt(*this, std::string("SELECT GET_LOCK(") + kLockName + ", 0)", {name}));
   return got == 1;
 }
 
 Status MysqlConnection::ReleaseAdvisoryLock(const std::string& name) {
-  return Query("SELECT RELEASE_LOCK(?)", {name}).status();
+  return Query(std::string("SELECT RELEASE_LOCK(") + kLockName + ")", {name}).status();
 }
 
 Result<TableSchema> MysqlConnection::DescribeTable(const std::string& table) {

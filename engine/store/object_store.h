@@ -1,0 +1,53 @@
+// One interface over the places CloudStack keeps secondary-storage objects: an S3 bucket, a Swift
+// account, an NFS export. Listings stream in ascending byte order of the key and page internally;
+// a listing that cannot finish is an error, never a partial result.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace csm::store {
+
+// One object as a listing or a HEAD shows it.
+struct ObjectInfo {
+  std::string key;            // S3: the object key; Swift: "container/object"; NFS: relative path
+  int64_t size = 0;           // bytes
+  std::string etag;           // S3/Swift ETag without quotes (multipart: "md5-N"); NFS: empty
+  std::string last_modified;  // as the store gives it (ISO 8601 for S3/Swift)
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // Where this store is, for messages and reports, without secrets ("s3://bucket at endpoint").
+  virtual std::string Describe() const = 0;
+
+  // Calls `on_object` for every object whose key starts with `prefix`, in ascending byte order of
+  // the key, paging as the store requires; stops early (ok) when `on_object` returns false.
+  // Transient failures (5xx, 429, timeouts) are retried with exponential backoff; what still
+  // fails is an error (kIo, or kInvalidArgument for a rejected credential), never a short list.
+  virtual Status List(const std::string& prefix,
+                      const std::function<bool(const ObjectInfo&)>& on_object) = 0;
+
+  // The object at `key`, or nullopt when it does not exist.
+  virtual Result<std::optional<ObjectInfo>> Head(const std::string& key) = 0;
+
+  // Streams the object's bytes to `sink` in chunks; a sink error stops the transfer.
+  virtual Status Get(const std::string& key,
+                     const std::function<Status(std::string_view chunk)>& sink) = 0;
+
+  // Uploads the local file at `path` to `key`, streaming it (never read whole into memory).
+  // Returns what the store reports for the new object.
+  virtual Result<ObjectInfo> Put(const std::string& key, const std::string& path) = 0;
+
+  // Deletes `key`; deleting a missing object is not an error.
+  virtual Status Delete(const std::string& key) = 0;
+};
+
+}  // namespace csm::store

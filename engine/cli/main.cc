@@ -345,6 +345,16 @@ int Main(int argc, char** argv) {
       "Validate every parameter and precondition, then run all steps in one transaction with "
       "the rollback journal. Running it again with the same arguments changes nothing.");
   AddRunParameters(apply, o);
+  apply->footer(
+      "Example (S3; the secret key read from a file):\n"
+      "  echo 'secretkey=...' > s3.properties\n"
+      "  csmigrate apply --db-properties /etc/cloudstack/management/db.properties \\\n"
+      "      --provider S3 --name s3-region --detail bucket=cloudstack --detail accesskey=AKIA... "
+      "\\\n"
+      "      --detail endpoint=http://10.0.32.251:9000 --details-file s3.properties --json\n"
+      "Example (Swift): --provider Swift --url http://swift:8080/auth/v1.0 --detail account=cs \\\n"
+      "      --detail username=cloud --details-file swift.properties   # key=...\n\n" +
+      std::string(kExitCodeHelp));
 
   auto* status = app.add_subcommand("status",
                                     "List runs: state, rule checksum, parameters "
@@ -361,6 +371,12 @@ int Main(int argc, char** argv) {
   AddJson(rollback, o);
   rollback->add_option("RUN", o.run_id, "The run id (see `csmigrate status`)")->required();
   rollback->add_flag("--force", o.force, "Roll back even over rows changed since the run");
+  rollback->footer(
+      "Refuses (exit 5), naming tables and ids, when rows the run wrote have changed since\n"
+      "(a push filled a placeholder) or rows written since point at rows it inserted (a new\n"
+      "snapshot on the object store). Review them first: --force restores the journal's rows\n"
+      "anyway, and rows CloudStack wrote on the new store are left dangling.\n\n" +
+      std::string(kExitCodeHelp));
 
   auto* fixture = app.add_subcommand("fixture", "Work with before/after fixtures (QA)");
   fixture->require_subcommand(1);

@@ -314,9 +314,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   outcome.steps = std::move(*steps);
 
   if (Status s = journal.CaptureAfterImages(); !s.ok()) return Abort(conn, s);
-  auto changes = journal.Changes();
-  if (!changes.ok()) return Abort(conn, changes.status());
-  outcome.tables = std::move(*changes);
+  outcome.tables = journal.Changes();
   auto cleared = conn.Execute(std::string("DELETE FROM ") + db::kPickTable + " WHERE run_id = ?",
                               {outcome.run_id});
   if (!cleared.ok()) return Abort(conn, cleared.status());

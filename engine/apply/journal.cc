@@ -26,7 +26,9 @@ Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, c
       .BindValue(table)
       .Append(" AND jn.row_id = " + t + ".id)");
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
-  return conn_.Execute(sql.text, params).status();
+  CSM_ASSIGN_OR_RETURN(int64_t journaled, conn_.Execute(sql.text, params));
+  (op == 'D' ? changes_[table].deleted : changes_[table].updated) += journaled;
+  return Status::Ok();
 }
 
 Result<int64_t> Journal::Watermark(const std::string& table) {
@@ -43,17 +45,15 @@ Status Journal::RecordInserted(const std::string& table, int64_t watermark, cons
   sql.BindValue(static_cast<int64_t>(step_no)).Append(" FROM " + t + " WHERE " + t + ".id > ");
   sql.BindValue(watermark).Append(" AND ").Append(rows);
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
-  return conn_.Execute(sql.text, params).status();
+  CSM_ASSIGN_OR_RETURN(int64_t inserted, conn_.Execute(sql.text, params));
+  changes_[table].inserted += inserted;
+  return Status::Ok();
 }
 
 Status Journal::CaptureAfterImages() {
   const db::Dialect& d = conn_.dialect();
-  CSM_ASSIGN_OR_RETURN(db::QueryResult tables,
-                       conn_.Query(std::string("SELECT DISTINCT table_name FROM ") +
-                                       db::kJournalTable + " WHERE run_id = ?",
-                                   {run_id_}));
-  for (const auto& row : tables.rows) {
-    const std::string table = std::get<std::string>(row[0]);
+  for (const auto& entry : changes_) {
+    const std::string& table = entry.first;
     const std::string t = d.Quote(table);
     const std::string sql =
         std::string("UPDATE ") + db::kJournalTable + " SET after_image = (SELECT " +
@@ -62,22 +62,6 @@ Status Journal::CaptureAfterImages() {
     CSM_RETURN_IF_ERROR(conn_.Execute(sql, {run_id_, table}).status());
   }
   return Status::Ok();
-}
-
-Result<std::map<std::string, TableChanges>> Journal::Changes() {
-  CSM_ASSIGN_OR_RETURN(
-      db::QueryResult counts,
-      conn_.Query(std::string("SELECT table_name, op, COUNT(*) FROM ") + db::kJournalTable +
-                      " WHERE run_id = ? GROUP BY table_name, op ORDER BY table_name",
-                  {run_id_}));
-  std::map<std::string, TableChanges> changes;
-  for (const auto& row : counts.rows) {
-    TableChanges& c = changes[std::get<std::string>(row[0])];
-    const std::string op = std::get<std::string>(row[1]);
-    const int64_t n = std::get<int64_t>(row[2]);
-    (op == "I" ? c.inserted : op == "U" ? c.updated : c.deleted) = n;
-  }
-  return changes;
 }
 
 }  // namespace csm::apply

@@ -38,8 +38,8 @@ class Journal {
   // Stores the after-image of every journaled, not deleted row of the run. Call last.
   Status CaptureAfterImages();
 
-  // The run's changes per table, from the journal.
-  Result<std::map<std::string, TableChanges>> Changes();
+  // The run's changes per table, as journaled so far (counted while journaling: no query).
+  const std::map<std::string, TableChanges>& Changes() const { return changes_; }
 
  private:
   Result<std::vector<db::Value>> Params(const rules::Sql& sql) const;
@@ -48,6 +48,7 @@ class Journal {
   const rules::Catalog& catalog_;
   const rules::Bindings& bindings_;
   int64_t run_id_;
+  std::map<std::string, TableChanges> changes_;
 };
 
 }  // namespace csm::apply

@@ -35,7 +35,8 @@ class Journal {
   Status RecordInserted(const std::string& table, int64_t watermark, const rules::Sql& rows,
                         int step_no);
 
-  // Stores the after-image of every journaled, not deleted row of the run. Call last.
+  // Stores the after-image of every journaled, not deleted row of the run (in the after table).
+  // Call last.
   Status CaptureAfterImages();
 
   // The run's changes per table, as journaled so far (counted while journaling: no query).

@@ -55,9 +55,12 @@ class Restorer {
     const db::Dialect& d = conn_.dialect();
     const std::string sql =
         std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
-        d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND " +
-        "j.table_name = ? AND ((j.op <> 'D' AND (t.id IS NULL OR " +
-        d.DistinctFrom(d.RowImage("t", schema.ColumnNames()), "j.after_image", true) +
+        db::kAfterTable +
+        " a ON a.run_id = j.run_id AND a.table_name = j.table_name AND a.row_id = j.row_id "
+        "LEFT JOIN " +
+        d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND " +
+        "((j.op <> 'D' AND (t.id IS NULL OR " +
+        d.DistinctFrom(d.RowImage("t", schema.ColumnNames()), "a.after_image", true) +
         ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
     return Ids(conn_, sql, {run_id_, table});
   }

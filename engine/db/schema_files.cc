@@ -28,7 +28,7 @@ Status InstallSchemaFile(Connection& conn, const std::string& name) {
 }
 
 Result<bool> EngineTablesExist(Connection& conn) {
-  for (const char* table : {kRunTable, kJournalTable, kPickTable, kLockTable}) {
+  for (const char* table : {kRunTable, kJournalTable, kAfterTable, kPickTable, kLockTable}) {
     CSM_ASSIGN_OR_RETURN(TableSchema schema, conn.DescribeTable(table));
     if (!schema.exists()) return false;
   }

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS csm_run (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 -- The journal: every row a run touched. op I = inserted (no before image), U = updated, D = deleted
--- (no after image). Images are JSON objects of every column, as of before the run / at its commit.
+-- Before-images are JSON objects of every column, as of before the run.
 CREATE TABLE IF NOT EXISTS csm_journal (
   run_id bigint NOT NULL,
   table_name varchar(64) NOT NULL,
@@ -32,6 +32,15 @@ CREATE TABLE IF NOT EXISTS csm_journal (
   op char(1) NOT NULL,
   step_no int NOT NULL,
   before_image longtext,
+  PRIMARY KEY (run_id, table_name, row_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- After-images: every row the run inserted or updated, as it was when the run committed (what
+-- rollback compares the current row with, to see whether anything changed it since).
+CREATE TABLE IF NOT EXISTS csm_journal_after (
+  run_id bigint NOT NULL,
+  table_name varchar(64) NOT NULL,
+  row_id bigint NOT NULL,
   after_image longtext,
   PRIMARY KEY (run_id, table_name, row_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -45,7 +45,7 @@ CREATE INDEX IF NOT EXISTS csm_run_checksums ON csm_run (rules_checksum, params_
 CREATE OR REPLACE TRIGGER csm_autoincrement_id BEFORE INSERT ON csm_run FOR EACH ROW EXECUTE FUNCTION csm_autoincrement_id();
 
 -- The journal: every row a run touched. op I = inserted (no before image), U = updated, D = deleted
--- (no after image). Images are JSON objects of every column, as of before the run / at its commit.
+-- Before-images are JSON objects of every column, as of before the run.
 CREATE TABLE IF NOT EXISTS csm_journal (
   run_id bigint NOT NULL,
   table_name varchar(64) NOT NULL,
@@ -53,6 +53,15 @@ CREATE TABLE IF NOT EXISTS csm_journal (
   op char(1) NOT NULL,
   step_no integer NOT NULL,
   before_image jsonb,
+  PRIMARY KEY (run_id, table_name, row_id)
+);
+
+-- After-images: every row the run inserted or updated, as it was when the run committed (what
+-- rollback compares the current row with, to see whether anything changed it since).
+CREATE TABLE IF NOT EXISTS csm_journal_after (
+  run_id bigint NOT NULL,
+  table_name varchar(64) NOT NULL,
+  row_id bigint NOT NULL,
   after_image jsonb,
   PRIMARY KEY (run_id, table_name, row_id)
 );

@@ -15,8 +15,8 @@ CREATE TABLE IF NOT EXISTS csm_run (
 );
 CREATE INDEX IF NOT EXISTS csm_run_checksums ON csm_run (rules_checksum, params_checksum, state);
 
--- The journal: every row a run touched. op I = inserted (no before image), U = updated, D = deleted
--- (no after image). Images are JSON objects of every column, as of before the run / at its commit.
+-- The journal: every row a run touched. op I = inserted (no before image), U = updated, D = deleted.
+-- Images are JSON objects of every column as of before the run.
 CREATE TABLE IF NOT EXISTS csm_journal (
   run_id BIGINT NOT NULL,
   table_name VARCHAR(64) NOT NULL,
@@ -24,9 +24,18 @@ CREATE TABLE IF NOT EXISTS csm_journal (
   op CHAR(1) NOT NULL,
   step_no INT NOT NULL,
   before_image TEXT,
+  PRIMARY KEY (run_id, table_name, row_id)
+) WITHOUT ROWID;
+
+-- After-images: every row the run inserted or updated, as it was when the run committed (what
+-- rollback compares the current row with, to see whether anything changed it since).
+CREATE TABLE IF NOT EXISTS csm_journal_after (
+  run_id BIGINT NOT NULL,
+  table_name VARCHAR(64) NOT NULL,
+  row_id BIGINT NOT NULL,
   after_image TEXT,
   PRIMARY KEY (run_id, table_name, row_id)
-);
+) WITHOUT ROWID;
 
 -- Source rows picked by one_per steps during a run (emptied before the run commits).
 CREATE TABLE IF NOT EXISTS csm_pick (

@@ -1,0 +1,95 @@
+// ObjectStore over the S3 API (AWS, MinIO, Ceph RGW, Swift's s3api, ...), signed with SigV4.
+// Configured from CloudStack's S3 details (cloudstack.md §1): endpoint, bucket, accesskey,
+// secretkey, usehttps.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "store/http_client.h"
+#include "store/object_store.h"
+
+namespace csm::store {
+
+struct S3Config {
+  // host[:port] (use_https picks the scheme) or a URL "http(s)://host[:port]" with no path;
+  // empty = s3.amazonaws.com.
+  std::string endpoint;
+  std::string bucket;
+  std::string access_key;
+  std::string secret_key;  // never shown in messages or logs
+  bool use_https = false;
+  std::string region = "us-east-1";
+  bool path_style = true;  // false: virtual-hosted requests to bucket.host
+  // Files larger than this are uploaded in parts; at most 5 GiB (S3's single-PUT limit).
+  int64_t multipart_threshold = int64_t{64} << 20;
+  // Part size, at least 5 MiB; grown (in whole MiB) so that no file needs more than 10000 parts.
+  int64_t part_size = int64_t{16} << 20;
+  HttpClientOptions http;
+};
+
+class S3Store : public ObjectStore {
+ public:
+  // The store for `config`, or kInvalidArgument naming what is wrong with it. Does not connect.
+  static Result<std::unique_ptr<S3Store>> Create(S3Config config);
+
+  // "s3://BUCKET at SCHEME://HOST[:PORT]".
+  std::string Describe() const override;
+
+  // ListObjectsV2, 1000 keys a page, following continuation tokens; S3 lists in ascending byte
+  // order of the key, which is checked (a server that breaks it is an error, as is a malformed
+  // page or a truncated page without a continuation token).
+  Status List(const std::string& prefix,
+              const std::function<bool(const ObjectInfo&)>& on_object) override;
+
+  // HEAD; last_modified as in listings ("2009-10-12T17:50:30.000Z", to the second).
+  Result<std::optional<ObjectInfo>> Head(const std::string& key) override;
+
+  // GET, streamed; a missing key is kNotFound.
+  Status Get(const std::string& key,
+             const std::function<Status(std::string_view chunk)>& sink) override;
+
+  // One PUT up to multipart_threshold, else a multipart upload (aborted when it fails), both
+  // streamed from the file with an unsigned payload; then a HEAD for what the store reports.
+  Result<ObjectInfo> Put(const std::string& key, const std::string& path) override;
+
+  // DELETE; a missing key is not an error.
+  Status Delete(const std::string& key) override;
+
+ private:
+  // One S3 call: `key` empty for a bucket-level call.
+  struct Call {
+    Call(std::string method, std::string key, NameValues query = {}, NameValues headers = {})
+        : method(std::move(method)),
+          key(std::move(key)),
+          query(std::move(query)),
+          headers(std::move(headers)) {}
+    std::string method;
+    std::string key;
+    NameValues query;
+    NameValues headers;
+    std::string body;
+    std::optional<FileRange> body_file;
+  };
+
+  S3Store(S3Config config, std::string scheme, std::string host);
+
+  // Signs and sends `call` (retrying transient failures).
+  Result<HttpResponse> Send(const Call& call, const HttpSink& sink = nullptr);
+  // The error for a response that is not the expected success; `what` is e.g. "GET of key K".
+  Status Failure(const HttpResponse& response, const std::string& what) const;
+  // Uploads `size` bytes of `path` in parts of `part_size` to `key`.
+  Status PutMultipart(const std::string& key, const std::string& path, int64_t size);
+  Status UploadParts(const std::string& key, const std::string& path, int64_t size,
+                     const std::string& upload_id);
+
+  S3Config config_;
+  std::string scheme_;  // "http" or "https"
+  std::string host_;    // the Host header: endpoint host[:port], or bucket.host[:port]
+  std::string where_;   // "bucket B at SCHEME://HOST[:PORT]" (the endpoint), for messages
+  HttpClient client_;
+};
+
+}  // namespace csm::store

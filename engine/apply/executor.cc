@@ -181,8 +181,9 @@ Status Abort(db::Connection& conn, Status error) {
   return error;
 }
 
-nlohmann::json ResultJson(const RunOutcome& outcome) {
+nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
   nlohmann::json result;
+  result["image_columns"] = journal.ImageColumns();
   for (const auto& s : outcome.steps) {
     result["steps"].push_back(
         {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});
@@ -324,7 +325,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
     if (!store.ok()) return Abort(conn, store.status());
     outcome.image_store = *store;
   }
-  if (Status s = FinishRun(conn, outcome.run_id, ResultJson(outcome).dump()); !s.ok()) {
+  if (Status s = FinishRun(conn, outcome.run_id, ResultJson(outcome, journal).dump()); !s.ok()) {
     return Abort(conn, s);
   }
   CSM_RETURN_IF_ERROR(conn.Commit());

@@ -69,4 +69,10 @@ Status Journal::CaptureAfterImages() {
   return Status::Ok();
 }
 
+std::map<std::string, std::vector<std::string>> Journal::ImageColumns() const {
+  std::map<std::string, std::vector<std::string>> columns;
+  for (const auto& entry : changes_) columns[entry.first] = catalog_.at(entry.first).ColumnNames();
+  return columns;
+}
+
 }  // namespace csm::apply

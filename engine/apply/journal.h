@@ -39,6 +39,10 @@ class Journal {
   // Call last.
   Status CaptureAfterImages();
 
+  // Per journaled table, the columns its images hold, in image order. Stored with the run: a
+  // rollback reads images by this list, whatever the live schema has become.
+  std::map<std::string, std::vector<std::string>> ImageColumns() const;
+
   // The run's changes per table, as journaled so far (counted while journaling: no query).
   const std::map<std::string, TableChanges>& Changes() const { return changes_; }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include "apply/ledger.h"
 #include "apply/run_lock.h"
 #include "db/engine_tables.h"
@@ -51,7 +53,9 @@ class Restorer {
   }
 
   // Rows of `table` the run wrote that no longer match its after-image (or re-appeared).
-  Result<std::vector<int64_t>> Changed(const std::string& table, const db::TableSchema& schema) {
+  // `columns` are the columns its images hold.
+  Result<std::vector<int64_t>> Changed(const std::string& table,
+                                       const std::vector<std::string>& columns) {
     const db::Dialect& d = conn_.dialect();
     const std::string sql =
         std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
@@ -60,13 +64,14 @@ class Restorer {
         "LEFT JOIN " +
         d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND " +
         "((j.op <> 'D' AND (t.id IS NULL OR " +
-        d.DistinctFrom(d.RowImage("t", schema.ColumnNames()), "a.after_image", true) +
+        d.DistinctFrom(d.RowImage("t", columns), "a.after_image", true) +
         ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
     return Ids(conn_, sql, {run_id_, table});
   }
 
-  // Undoes the run's changes to `table`; `op` is 'I', 'U' or 'D'. Returns the rows affected.
-  Result<int64_t> Undo(const std::string& table, const db::TableSchema& schema, char op) {
+  // Undoes the run's changes to `table`, whose images hold `columns`; `op` is 'I', 'U' or 'D'.
+  // Returns the rows affected.
+  Result<int64_t> Undo(const std::string& table, const std::vector<std::string>& columns, char op) {
     const db::Dialect& d = conn_.dialect();
     const std::string t = d.Quote(table);
     const std::string journaled = std::string("SELECT row_id FROM ") + db::kJournalTable +
@@ -76,7 +81,7 @@ class Restorer {
       return conn_.Execute("DELETE FROM " + t + " WHERE id IN (" + journaled + ")", params);
     }
     if (op == 'U') {
-      return conn_.Execute(d.UpdateFromImages(table, schema.ColumnNames(), db::kJournalTable, "j",
+      return conn_.Execute(d.UpdateFromImages(table, columns, db::kJournalTable, "j",
                                               "j.run_id = ? AND j.table_name = ? AND j.op = ?"),
                            params);
     }
@@ -84,7 +89,7 @@ class Restorer {
     // conflict, and under --force the journal's version wins.
     CSM_RETURN_IF_ERROR(
         conn_.Execute("DELETE FROM " + t + " WHERE id IN (" + journaled + ")", params).status());
-    return conn_.Execute(d.InsertFromImages(table, schema.ColumnNames(), db::kJournalTable, "j",
+    return conn_.Execute(d.InsertFromImages(table, columns, db::kJournalTable, "j",
                                             "j.run_id = ? AND j.table_name = ? AND j.op = ?"),
                          params);
   }
@@ -121,13 +126,20 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   Restorer restorer(conn, run_id);
   auto tables = restorer.Tables();
   if (!tables.ok()) return abort(tables.status());
-  std::map<std::string, db::TableSchema> schemas;
+  // The columns each table's images hold, as recorded with the run (older runs: the live ones).
+  const auto result = nlohmann::json::parse(record.result_json, nullptr, false);
+  std::map<std::string, std::vector<std::string>> columns;
   std::vector<std::string> conflicts;
   for (const auto& table : *tables) {
-    auto schema = conn.DescribeTable(table);
-    if (!schema.ok()) return abort(schema.status());
-    schemas[table] = *schema;
-    auto changed = restorer.Changed(table, *schema);
+    if (result.is_object() && result.contains("image_columns") &&
+        result["image_columns"].contains(table)) {
+      columns[table] = result["image_columns"][table].get<std::vector<std::string>>();
+    } else {
+      auto schema = conn.DescribeTable(table);
+      if (!schema.ok()) return abort(schema.status());
+      columns[table] = schema->ColumnNames();
+    }
+    auto changed = restorer.Changed(table, columns[table]);
     if (!changed.ok()) return abort(changed.status());
     if (!changed->empty()) {
       conflicts.push_back(Describe(table, *changed, "changed since run " + std::to_string(run_id)));
@@ -158,15 +170,15 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   // Inserted rows go first, newest table first (children before the store they point at); then
   // updated rows are restored and deleted rows re-inserted.
   for (auto it = tables->rbegin(); it != tables->rend(); ++it) {
-    auto n = restorer.Undo(*it, schemas[*it], 'I');
+    auto n = restorer.Undo(*it, columns[*it], 'I');
     if (!n.ok()) return abort(n.status());
     outcome.restored[*it].inserted = *n;
   }
   for (const auto& table : *tables) {
-    auto updated = restorer.Undo(table, schemas[table], 'U');
+    auto updated = restorer.Undo(table, columns[table], 'U');
     if (!updated.ok()) return abort(updated.status());
     outcome.restored[table].updated = *updated;
-    auto deleted = restorer.Undo(table, schemas[table], 'D');
+    auto deleted = restorer.Undo(table, columns[table], 'D');
     if (!deleted.ok()) return abort(deleted.status());
     outcome.restored[table].deleted = *deleted;
   }

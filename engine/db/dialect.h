@@ -30,14 +30,16 @@ class Dialect {
   virtual std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
                                    bool text) const = 0;
 
-  // An expression producing a JSON object text {"col": value, ...} of `columns` of the row aliased
-  // `alias`; used for journal images. Equal rows must give equal texts.
+  // An expression producing the journal image of `columns` of the row aliased `alias`: a JSON
+  // array of their values in that order (the column list is stored with the run), or another JSON
+  // form the dialect reads back itself. Equal rows must give equal images.
   virtual std::string RowImage(const std::string& alias,
                                const std::vector<std::string>& columns) const = 0;
 
-  // An expression reading `column` back out of a row image held in `image_expr`, as the SQL value
-  // it had (JSON null as SQL NULL).
-  virtual std::string FromImage(const std::string& image_expr, const std::string& column) const = 0;
+  // An expression reading column `columns[index]` back out of an image (made by RowImage over
+  // `columns`) held in `image_expr`, as the SQL value it had (JSON null as SQL NULL).
+  virtual std::string FromImage(const std::string& image_expr,
+                                const std::vector<std::string>& columns, size_t index) const = 0;
 
   // A statement that sets every column in `columns` of the rows of `table` from the row images held
   // in `journal_alias`.before_image, for the journal rows selected by `journal_where` (which may

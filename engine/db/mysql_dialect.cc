@@ -24,18 +24,17 @@ std::string MysqlDialect::DistinctFrom(const std::string& lhs, const std::string
 
 std::string MysqlDialect::RowImage(const std::string& alias,
                                    const std::vector<std::string>& columns) const {
-  std::string expr = "JSON_OBJECT(";
+  std::string expr = "JSON_ARRAY(";
   for (size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) expr += ", ";
-    expr += "'" + columns[i] + "', " + alias + "." + Quote(columns[i]);
+    expr += (i > 0 ? ", " : "") + alias + "." + Quote(columns[i]);
   }
   return expr + ")";
 }
 
 // JSON_UNQUOTE of a JSON null is the text 'null', so nulls are told apart first.
-std::string MysqlDialect::FromImage(const std::string& image_expr,
-                                    const std::string& column) const {
-  const std::string value = "JSON_EXTRACT(" + image_expr + ", '$.\"" + column + "\"')";
+std::string MysqlDialect::FromImage(const std::string& image_expr, const std::vector<std::string>&,
+                                    size_t index) const {
+  const std::string value = "JSON_EXTRACT(" + image_expr + ", '$[" + std::to_string(index) + "]')";
   return "(CASE WHEN JSON_TYPE(" + value + ") = 'NULL' THEN NULL ELSE JSON_UNQUOTE(" + value +
          ") END)";
 }
@@ -50,7 +49,7 @@ std::string MysqlDialect::UpdateFromImages(const std::string& table,
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) sql += ", ";
     sql += Quote(table) + "." + Quote(columns[i]) + " = " +
-           FromImage(journal_alias + ".before_image", columns[i]);
+           FromImage(journal_alias + ".before_image", columns, i);
   }
   return sql + " WHERE " + journal_where;
 }

@@ -29,8 +29,9 @@ std::string PostgresDialect::RowImage(const std::string& alias,
 }
 
 std::string PostgresDialect::FromImage(const std::string& image_expr,
-                                       const std::string& column) const {
-  return "(" + image_expr + " ->> '" + column + "')";
+                                       const std::vector<std::string>& columns,
+                                       size_t index) const {
+  return "(" + image_expr + " ->> '" + columns[index] + "')";
 }
 
 std::string PostgresDialect::UpdateFromImages(const std::string& table,

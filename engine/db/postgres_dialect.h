@@ -16,7 +16,8 @@ class PostgresDialect final : public Dialect {
                            bool text) const override;
   std::string RowImage(const std::string& alias,
                        const std::vector<std::string>& columns) const override;
-  std::string FromImage(const std::string& image_expr, const std::string& column) const override;
+  std::string FromImage(const std::string& image_expr, const std::vector<std::string>& columns,
+                        size_t index) const override;
   std::string UpdateFromImages(const std::string& table, const std::vector<std::string>& columns,
                                const std::string& journal_table, const std::string& journal_alias,
                                const std::string& journal_where) const override;

@@ -21,19 +21,19 @@ std::string SqliteDialect::DistinctFrom(const std::string& lhs, const std::strin
   return lhs + " IS NOT " + rhs;
 }
 
+// A positional json_array: about half the bytes of a keyed object, and cheaper to build.
 std::string SqliteDialect::RowImage(const std::string& alias,
                                     const std::vector<std::string>& columns) const {
-  std::string expr = "json_object(";
+  std::string expr = "json_array(";
   for (size_t i = 0; i < columns.size(); ++i) {
-    if (i > 0) expr += ", ";
-    expr += "'" + columns[i] + "', " + alias + "." + Quote(columns[i]);
+    expr += (i > 0 ? ", " : "") + alias + "." + Quote(columns[i]);
   }
   return expr + ")";
 }
 
-std::string SqliteDialect::FromImage(const std::string& image_expr,
-                                     const std::string& column) const {
-  return "json_extract(" + image_expr + ", '$.\"" + column + "\"')";
+std::string SqliteDialect::FromImage(const std::string& image_expr, const std::vector<std::string>&,
+                                     size_t index) const {
+  return "json_extract(" + image_expr + ", '$[" + std::to_string(index) + "]')";
 }
 
 std::string SqliteDialect::UpdateFromImages(const std::string& table,
@@ -44,7 +44,7 @@ std::string SqliteDialect::UpdateFromImages(const std::string& table,
   std::string sql = "UPDATE " + Quote(table) + " SET ";
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) sql += ", ";
-    sql += Quote(columns[i]) + " = " + FromImage(journal_alias + ".before_image", columns[i]);
+    sql += Quote(columns[i]) + " = " + FromImage(journal_alias + ".before_image", columns, i);
   }
   sql += " FROM " + journal_table + " AS " + journal_alias + " WHERE " + journal_alias +
          ".row_id = " + Quote(table) + ".id AND " + journal_where;

@@ -262,7 +262,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, const HttpSink
     std::string reason;
     if (outcome.result.ok()) {
       const long status = outcome.result->status;
-      if (!IsRetryableStatus(status) || !may_retry) return outcome.result;
+      if (!IsRetryableStatus(status) || !may_retry) return std::move(outcome.result);
       reason = request.method + " " + request.url + " answered HTTP " + std::to_string(status);
     } else {
       const Status& failure = outcome.result.status();

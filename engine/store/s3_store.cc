@@ -56,7 +56,9 @@ Status CheckKey(const std::string& key) {
   return Status::Ok();
 }
 
-std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+std::string Quoted(const std::string& text) {
+  return "\"" + text + "\"";
+}
 
 }  // namespace
 
@@ -84,11 +86,12 @@ S3Store::S3Store(S3Config config, std::string scheme, std::string host)
     : config_(std::move(config)),
       scheme_(std::move(scheme)),
       host_(config_.path_style ? host : config_.bucket + "." + host),
-      where_("bucket " + config_.bucket + " at " + scheme_ + "://" + host),
+      endpoint_(scheme_ + "://" + host),
+      where_("bucket " + config_.bucket + " at " + endpoint_),
       client_(config_.http) {}
 
 std::string S3Store::Describe() const {
-  return "s3://" + config_.bucket + where_.substr(where_.find(" at "));
+  return "s3://" + config_.bucket + " at " + endpoint_;
 }
 
 Result<HttpResponse> S3Store::Send(const Call& call, const HttpSink& sink) {
@@ -170,8 +173,8 @@ Status S3Store::List(const std::string& prefix,
     }
     if (!page->truncated) return Status::Ok();
     if (page->next_token.empty()) {
-      return Status(ErrorCode::kIo, "S3 " + where_ + " truncated the " + what +
-                                        " without a continuation token");
+      return Status(ErrorCode::kIo,
+                    "S3 " + where_ + " truncated the " + what + " without a continuation token");
     }
     token = page->next_token;
   }
@@ -256,7 +259,9 @@ Status S3Store::UploadParts(const std::string& key, const std::string& path, int
     const std::string what = "upload of part " + number + " of key " + Quoted(key);
     if (response.status != 200) return Failure(response, what);
     std::string etag = response.Header("etag");
-    if (etag.empty()) return Status(ErrorCode::kIo, "S3 " + where_ + " sent no ETag for the " + what);
+    if (etag.empty()) {
+      return Status(ErrorCode::kIo, "S3 " + where_ + " sent no ETag for the " + what);
+    }
     etags.push_back(std::move(etag));
   }
   Call complete{"POST", key, {{"uploadId", upload_id}}, {{"Content-Type", "application/xml"}}};

@@ -30,6 +30,7 @@ struct S3Config {
   HttpClientOptions http;
 };
 
+// Not thread-safe (one HTTP connection): use one store per thread.
 class S3Store : public ObjectStore {
  public:
   // The store for `config`, or kInvalidArgument naming what is wrong with it. Does not connect.
@@ -86,9 +87,10 @@ class S3Store : public ObjectStore {
                      const std::string& upload_id);
 
   S3Config config_;
-  std::string scheme_;  // "http" or "https"
-  std::string host_;    // the Host header: endpoint host[:port], or bucket.host[:port]
-  std::string where_;   // "bucket B at SCHEME://HOST[:PORT]" (the endpoint), for messages
+  std::string scheme_;    // "http" or "https"
+  std::string host_;      // the Host header: endpoint host[:port], or bucket.host[:port]
+  std::string endpoint_;  // "SCHEME://HOST[:PORT]" as configured, for messages
+  std::string where_;     // "bucket B at <endpoint_>", for messages
   HttpClient client_;
 };
 

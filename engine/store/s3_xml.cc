@@ -1,8 +1,7 @@
 #include "store/s3_xml.h"
 
-#include <pugixml.hpp>
-
 #include <charconv>
+#include <pugixml.hpp>
 #include <sstream>
 
 #include "store/http_client.h"

@@ -4,8 +4,9 @@
 # Installs what is needed (build packages and the test servers), builds, checks formatting, and
 # runs the whole test suite:
 #   1. unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/),
-#   2. every test in build/: unit, e2e (the csmigrate binary on SQLite files) and server (real
-#      MariaDB and PostgreSQL servers, started here in a temporary directory and stopped on exit).
+#   2. every test in build/: unit, e2e (the csmigrate binary on SQLite files), server (real
+#      MariaDB and PostgreSQL) and store (S3 and Swift clients against a Swift all-in-one with its
+#      S3 API); the servers are started here in a temporary directory and stopped on exit.
 # Prints ctest's summary; exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,14 +30,16 @@ servers=$(mktemp -d /tmp/csm-servers.XXXXXX)
 stop_servers() {
   bash tools/mariadb-server.sh stop "$servers/mariadb" >/dev/null 2>&1 || true
   bash tools/postgres-server.sh stop "$servers/postgres" >/dev/null 2>&1 || true
+  bash tools/swift-server.sh stop "$servers/swift" >/dev/null 2>&1 || true  # unmounts its tmpfs
   rm -rf "$servers"
 }
 trap stop_servers EXIT
 export MYSQL_PWD=cloud PGPASSWORD=cloud CSM_TEST_REQUIRE_SERVERS=1
 CSM_TEST_MYSQL_URL=$(bash tools/mariadb-server.sh start "$servers/mariadb")
 CSM_TEST_POSTGRESQL_URL=$(bash tools/postgres-server.sh start "$servers/postgres")
-export CSM_TEST_MYSQL_URL CSM_TEST_POSTGRESQL_URL
-echo "MariaDB at $CSM_TEST_MYSQL_URL, PostgreSQL at $CSM_TEST_POSTGRESQL_URL"
+CSM_TEST_SWIFT_URL=$(bash tools/swift-server.sh start "$servers/swift")
+export CSM_TEST_MYSQL_URL CSM_TEST_POSTGRESQL_URL CSM_TEST_SWIFT_URL
+echo "MariaDB at $CSM_TEST_MYSQL_URL, PostgreSQL at $CSM_TEST_POSTGRESQL_URL, Swift at $CSM_TEST_SWIFT_URL"
 
 echo "== unit, e2e and server tests"
 (cd build && ctest --output-on-failure -j2)

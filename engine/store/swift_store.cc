@@ -185,8 +185,10 @@ Result<bool> SwiftStore::ListPages(const std::string& path, const std::string& p
 Result<bool> SwiftStore::ListContainer(const std::string& container,
                                        const std::string& object_prefix,
                                        const std::function<bool(const ObjectInfo&)>& on_object) {
+  bool any = false;
   Result<bool> listed =
       ListPages("/" + UriEncode(container, false), object_prefix, [&](const ListingEntry& entry) {
+        any = true;
         ObjectInfo info;
         info.key = container + "/" + entry.name;
         info.size = entry.bytes;
@@ -194,7 +196,8 @@ Result<bool> SwiftStore::ListContainer(const std::string& container,
         info.last_modified = entry.last_modified;
         return on_object(info);
       });
-  if (!listed.ok() && listed.status().code() == ErrorCode::kNotFound) return true;
+  // A missing container holds no objects; one that vanishes mid-listing is an error.
+  if (!listed.ok() && listed.status().code() == ErrorCode::kNotFound && !any) return true;
   return listed;
 }
 

@@ -7,9 +7,8 @@
 //   floor    csm::apply::ApplyBare: the engine's set-based statements, nothing else;
 //   apply    csm::apply::Apply: validation, lock, journal, ledger, one transaction;
 //   per-row  the same changes one statement per row, the way CloudStack's DAOs make them, in one
-//            transaction with prepared statements reused (per_row_baseline.h);
-//   per-row-uncached  (opt-in) the same on the engine's connection, which re-prepares each
-//            statement.
+//            transaction, on the engine's SQLite connection (which reuses prepared statements,
+//            as a JDBC statement cache does; per_row_baseline.h).
 // Afterwards it checks that every variant left the same data behind as the floor, and prints
 // seconds (wall, fastest of --repeat runs), store_ref rows per second, peak RSS and CPU seconds
 // per variant with the ratios the engine aims at (apply within 2x of floor at 10^6 rows, at least
@@ -34,7 +33,6 @@
 #include <vector>
 
 #include "apply/executor.h"
-#include "caching_sqlite_connection.h"
 #include "common/result.h"
 #include "db/database_url.h"
 #include "db/schema_files.h"
@@ -157,13 +155,8 @@ Status RunVariant(const Options& o) {
   VariantRun run;
   double cpu_start = 0;
 
-  if (o.variant == "per-row" || o.variant == "per-row-uncached") {
-    std::unique_ptr<db::Connection> conn;
-    if (o.variant == "per-row") {
-      CSM_ASSIGN_OR_RETURN(conn, CachingSqliteConnection::Open(o.db_file));
-    } else {
-      CSM_ASSIGN_OR_RETURN(conn, OpenFile(o.db_file, false));
-    }
+  if (o.variant == "per-row") {
+    CSM_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenFile(o.db_file, false));
     CSM_RETURN_IF_ERROR(ApplyPragmas(*conn, o.pragmas));
     cpu_start = CpuSeconds();
     const auto start = Clock::now();
@@ -204,7 +197,7 @@ Status RunVariant(const Options& o) {
     if (timing) run.profile = timing->Stats("after the last step (after-images, ledger, commit)");
   } else {
     return Status(ErrorCode::kInvalidArgument,
-                  "unknown variant '" + o.variant + "' (floor, apply, per-row, per-row-uncached)");
+                  "unknown variant '" + o.variant + "' (floor, apply, per-row)");
   }
   run.cpu_seconds = CpuSeconds() - cpu_start;
   run.hwm_kib = PeakRssKib();
@@ -607,7 +600,7 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   app.add_option("--dir", o.dir, "Directory for the databases (default: a temporary one)");
   app.add_option("--variants", o.variants,
-                 "Variants to run: floor, apply, per-row, per-row-uncached (comma separated)")
+                 "Variants to run: floor, apply, per-row (comma separated)")
       ->delimiter(',');
   app.add_option("--repeat", o.repeat,
                  "Runs per variant, each on a fresh copy; the fastest is reported (the machine is "

@@ -9,6 +9,20 @@ namespace csm::db {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr size_t kMaxCachedStatements = 256;  // the engine uses a few dozen; bounds odd callers
+
+// Resets a statement when the scope ends, so that none stays in progress (an unfinished
+// statement would keep a read transaction open) whatever path the caller takes.
+struct ResetOnExit {
+  SQLite::Statement& stmt;
+  ~ResetOnExit() {
+    try {
+      stmt.reset();
+    } catch (const std::exception&) {
+      // reset() reports the statement's last error again; it was handled where it happened
+    }
+  }
+};
 
 Status SqlError(const std::exception& e, const std::string& sql) {
   std::string shown = sql.size() > 160 ? sql.substr(0, 160) + "..." : sql;
@@ -94,10 +108,21 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
   }
 }
 
+SQLite::Statement& SqliteConnection::Prepared(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    if (statements_.size() >= kMaxCachedStatements) statements_.clear();
+    it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(*db_, sql)).first;
+  }
+  it->second->clearBindings();
+  return *it->second;
+}
+
 Result<int64_t> SqliteConnection::Execute(const std::string& sql,
                                           const std::vector<Value>& params) {
   try {
-    SQLite::Statement stmt(*db_, sql);
+    SQLite::Statement& stmt = Prepared(sql);
+    ResetOnExit reset{stmt};
     Bind(stmt, params);
     return static_cast<int64_t>(stmt.exec());
   } catch (const std::exception& e) {
@@ -113,7 +138,8 @@ Result<QueryResult> SqliteConnection::Query(const std::string& sql,
                                             const std::vector<Value>& params) {
   QueryResult result;
   try {
-    SQLite::Statement stmt(*db_, sql);
+    SQLite::Statement& stmt = Prepared(sql);
+    ResetOnExit reset{stmt};
     Bind(stmt, params);
     for (int i = 0; i < stmt.getColumnCount(); ++i) result.columns.push_back(stmt.getColumnName(i));
     while (stmt.executeStep()) {
@@ -131,7 +157,8 @@ Result<QueryResult> SqliteConnection::Query(const std::string& sql,
 Status SqliteConnection::ForEachRow(const std::string& sql, const std::vector<Value>& params,
                                     const std::function<bool(const Row&)>& on_row) {
   try {
-    SQLite::Statement stmt(*db_, sql);
+    SQLite::Statement& stmt = Prepared(sql);
+    ResetOnExit reset{stmt};
     Bind(stmt, params);
     Row row;
     while (stmt.executeStep()) {
@@ -147,6 +174,8 @@ Status SqliteConnection::ForEachRow(const std::string& sql, const std::vector<Va
 
 Status SqliteConnection::ExecuteScript(const std::string& sql) {
   try {
+    // A script may change the schema: statements prepared before it are dropped.
+    if (sql.rfind("BEGIN", 0) != 0 && sql != "COMMIT" && sql != "ROLLBACK") statements_.clear();
     db_->exec(sql);
   } catch (const std::exception& e) {
     return SqlError(e, sql);

@@ -1,15 +1,19 @@
-// The embedded default backend: a SQLite database file, opened through SQLiteCpp.
+// The embedded default backend: a SQLite database file, opened through SQLiteCpp. Prepared
+// statements are kept and reused per SQL text (as a JDBC statement cache does): a caller issuing
+// the same statement many times pays for preparing it once.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "db/connection.h"
 #include "db/sqlite_dialect.h"
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+}  // namespace SQLite
 
 namespace csm::db {
 
@@ -37,8 +41,11 @@ class SqliteConnection final : public Connection {
 
  private:
   SqliteConnection(std::unique_ptr<SQLite::Database> db, std::string path);
+  // The prepared statement for `sql`, reset and with no bindings, from the cache or new.
+  SQLite::Statement& Prepared(const std::string& sql);
 
   std::unique_ptr<SQLite::Database> db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
   std::string path_;
   SqliteDialect dialect_;
 };

@@ -34,12 +34,7 @@ Value ParseDefault(const char* text) {
   return s;
 }
 
-// Closes a prepared statement on every path.
-struct StatementCloser {
-  void operator()(MYSQL_STMT* stmt) const {
-    if (stmt != nullptr) mysql_stmt_close(stmt);
-  }
-};
+constexpr size_t kMaxCachedStatements = 256;  // the engine uses a few dozen
 
 }  // namespace
 
@@ -69,7 +64,34 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const DatabaseUrl
 }
 
 MysqlConnection::~MysqlConnection() {
+  for (auto& entry : statements_) mysql_stmt_close(entry.second);
   mysql_close(mysql_);
+}
+
+Result<MYSQL_STMT*> MysqlConnection::Prepared(const std::string& sql) {
+  if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
+  if (statements_.size() >= kMaxCachedStatements) {
+    for (auto& entry : statements_) mysql_stmt_close(entry.second);
+    statements_.clear();
+  }
+  MYSQL_STMT* stmt = mysql_stmt_init(mysql_);
+  if (stmt == nullptr) return Error(sql);
+  if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) {
+    Status s(ErrorCode::kDatabase, std::string("mysql (") + where_ +
+                                       "): " + mysql_stmt_error(stmt) +
+                                       " [in: " + sql.substr(0, 160) + "]");
+    mysql_stmt_close(stmt);
+    return s;
+  }
+  statements_.emplace(sql, stmt);
+  return stmt;
+}
+
+void MysqlConnection::Forget(const std::string& sql) {
+  if (auto it = statements_.find(sql); it != statements_.end()) {
+    mysql_stmt_close(it->second);
+    statements_.erase(it);
+  }
 }
 
 Status MysqlConnection::Error(const std::string& what) const {
@@ -81,13 +103,24 @@ Status MysqlConnection::Error(const std::string& what) const {
 Result<int64_t> MysqlConnection::Run(
     const std::string& sql, const std::vector<Value>& params,
     const std::function<bool(const Row&, const std::vector<std::string>&)>* on_row) {
-  std::unique_ptr<MYSQL_STMT, StatementCloser> stmt(mysql_stmt_init(mysql_));
-  if (!stmt) return Error(sql);
-  if (mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) {
-    return Status(ErrorCode::kDatabase, std::string("mysql (") + where_ +
-                                            "): " + mysql_stmt_error(stmt.get()) +
-                                            " [in: " + sql.substr(0, 160) + "]");
-  }
+  CSM_ASSIGN_OR_RETURN(MYSQL_STMT * stmt, Prepared(sql));
+  // Leaves the cached statement ready for its next execution on every path: results freed, a
+  // half-read result set reset, and a statement that failed dropped from the cache.
+  struct Finish {
+    MysqlConnection* conn;
+    const std::string& sql;
+    MYSQL_STMT* stmt;
+    bool failed = true;
+    bool partial = false;
+    ~Finish() {
+      if (failed) {
+        conn->Forget(sql);
+        return;
+      }
+      mysql_stmt_free_result(stmt);
+      if (partial) mysql_stmt_reset(stmt);
+    }
+  } finish{this, sql, stmt};
   std::vector<MYSQL_BIND> binds(params.size());
   std::vector<long long> ints(params.size());
   std::vector<double> doubles(params.size());
@@ -116,15 +149,18 @@ Result<int64_t> MysqlConnection::Run(
   }
   auto fail = [&]() {
     return Status(ErrorCode::kDatabase, std::string("mysql (") + where_ +
-                                            "): " + mysql_stmt_error(stmt.get()) +
+                                            "): " + mysql_stmt_error(stmt) +
                                             " [in: " + sql.substr(0, 160) + "]");
   };
-  if (!binds.empty() && mysql_stmt_bind_param(stmt.get(), binds.data()) != 0) return fail();
-  if (mysql_stmt_execute(stmt.get()) != 0) return fail();
-  last_insert_id_ = static_cast<int64_t>(mysql_stmt_insert_id(stmt.get()));
+  if (!binds.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0) return fail();
+  if (mysql_stmt_execute(stmt) != 0) return fail();
+  last_insert_id_ = static_cast<int64_t>(mysql_stmt_insert_id(stmt));
 
-  MYSQL_RES* meta = mysql_stmt_result_metadata(stmt.get());
-  if (meta == nullptr) return static_cast<int64_t>(mysql_stmt_affected_rows(stmt.get()));
+  MYSQL_RES* meta = mysql_stmt_result_metadata(stmt);
+  if (meta == nullptr) {
+    finish.failed = false;
+    return static_cast<int64_t>(mysql_stmt_affected_rows(stmt));
+  }
   const unsigned columns = mysql_num_fields(meta);
   MYSQL_FIELD* fields = mysql_fetch_fields(meta);
   std::vector<std::string> names;
@@ -142,14 +178,14 @@ Result<int64_t> MysqlConnection::Run(
     out[i].length = &out_lengths[i];
     out[i].is_null = &nulls[i];
   }
-  if (mysql_stmt_bind_result(stmt.get(), out.data()) != 0) {
+  if (mysql_stmt_bind_result(stmt, out.data()) != 0) {
     mysql_free_result(meta);
     return fail();
   }
   Row row(columns);
   bool keep_going = true;
   while (keep_going) {
-    const int rc = mysql_stmt_fetch(stmt.get());
+    const int rc = mysql_stmt_fetch(stmt);
     if (rc == MYSQL_NO_DATA) break;
     if (rc == 1) {
       mysql_free_result(meta);
@@ -168,7 +204,7 @@ Result<int64_t> MysqlConnection::Run(
         whole.buffer_type = MYSQL_TYPE_STRING;
         whole.buffer = text.data();
         whole.buffer_length = text.size();
-        if (mysql_stmt_fetch_column(stmt.get(), &whole, i, 0) != 0) {
+        if (mysql_stmt_fetch_column(stmt, &whole, i, 0) != 0) {
           mysql_free_result(meta);
           return fail();
         }
@@ -187,6 +223,8 @@ Result<int64_t> MysqlConnection::Run(
     keep_going = (*on_row)(row, names);
   }
   mysql_free_result(meta);
+  finish.failed = false;
+  finish.partial = !keep_going;
   return int64_t{0};
 }
 
@@ -219,6 +257,11 @@ Status MysqlConnection::ForEachRow(const std::string& sql, const std::vector<Val
 }
 
 Status MysqlConnection::ExecuteScript(const std::string& sql) {
+  if (sql.rfind("START TRANSACTION", 0) != 0 && sql != "COMMIT" && sql != "ROLLBACK") {
+    // A script may change the schema: statements prepared before it are dropped.
+    for (auto& entry : statements_) mysql_stmt_close(entry.second);
+    statements_.clear();
+  }
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql);
   do {
     if (MYSQL_RES* result = mysql_store_result(mysql_)) mysql_free_result(result);

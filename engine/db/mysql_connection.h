@@ -1,15 +1,18 @@
 // The MySQL / MariaDB backend, through MariaDB Connector/C (Debian default-libmysqlclient-dev).
-// Every statement is a server-side prepared statement with bound parameters.
+// Every statement is a server-side prepared statement with bound parameters, prepared once per
+// SQL text and reused (one round trip per execution, as with a JDBC statement cache).
 #pragma once
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "db/connection.h"
 #include "db/database_url.h"
 #include "db/mysql_dialect.h"
 
 struct st_mysql;
+struct st_mysql_stmt;
 
 namespace csm::db {
 
@@ -42,8 +45,13 @@ class MysqlConnection final : public Connection {
       const std::string& sql, const std::vector<Value>& params,
       const std::function<bool(const Row&, const std::vector<std::string>&)>* on_row);
   Status Error(const std::string& what) const;
+  // The prepared statement for `sql`, from the cache or newly prepared.
+  Result<st_mysql_stmt*> Prepared(const std::string& sql);
+  // Closes and forgets the cached statement for `sql` (after an error its state is unknown).
+  void Forget(const std::string& sql);
 
   st_mysql* mysql_;
+  std::unordered_map<std::string, st_mysql_stmt*> statements_;
   std::string where_;
   int64_t last_insert_id_ = 0;
   MysqlDialect dialect_;

@@ -17,18 +17,6 @@
 namespace csm::test {
 namespace {
 
-// Waits until the file at `path` contains `text` (up to 30 s).
-bool WaitForText(const std::string& path, const std::string& text) {
-  for (int i = 0; i < 300; ++i) {
-    std::ifstream in(path);
-    std::stringstream content;
-    content << in.rdbuf();
-    if (content.str().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
 class CrashAndLock : public ::testing::Test {
  protected:
   void SetUp() override {

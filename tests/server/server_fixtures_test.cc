@@ -12,17 +12,6 @@
 namespace csm::test {
 namespace {
 
-std::vector<std::string> FixtureNames() {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(SourceDir() + "/fixtures")) {
-    if (std::filesystem::exists(entry.path() / "fixture.yaml")) {
-      names.push_back(entry.path().filename().string());
-    }
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 using Case = std::tuple<std::string, std::string, std::string>;  // backend, version, fixture
 
 class ServerFixture : public ::testing::TestWithParam<Case> {};

@@ -19,17 +19,6 @@
 namespace csm::test {
 namespace {
 
-bool WaitForText(const std::string& path, const std::string& text, int seconds = 30) {
-  for (int i = 0; i < seconds * 10; ++i) {
-    std::ifstream in(path);
-    std::stringstream content;
-    content << in.rdbuf();
-    if (content.str().find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
 std::vector<std::string> Apply(const std::string& url, const std::string& name = "s3-region") {
   return {"apply",       "--db",     url,           "--provider", "S3",
           "--name",      name,       "--detail",    "bucket=b",   "--detail",

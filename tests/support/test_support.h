@@ -27,6 +27,12 @@ class ScratchDir {
 // The source tree (fixtures/, rules/, schema/).
 std::string SourceDir();
 
+// The names of the fixture directories under fixtures/ (those holding a fixture.yaml), sorted.
+std::vector<std::string> FixtureNames();
+
+// Waits until the file at `path` contains `text`, up to `seconds`; false when it never does.
+bool WaitForText(const std::string& path, const std::string& text, int seconds = 30);
+
 // Creates a SQLite database at `path` with the CloudStack `version` schema ("4.3" or "4.22") and,
 // when `fixture_dir` is not empty, that fixture's before-rows. Fails the test on error.
 void CreateCloudDb(const std::string& path, const std::string& fixture_dir,

@@ -21,6 +21,7 @@
 #include "db/schema_files.h"
 #include "fixture/fixture.h"
 #include "fixture/replay.h"
+#include "reconcile/reconciler.h"
 #include "rules/rule_loader.h"
 
 namespace csm::cli {
@@ -44,6 +45,13 @@ struct Options {
   bool force = false;
   // fixture
   std::string fixture_dir;
+  // reconcile
+  std::vector<int64_t> stores;
+  std::vector<std::string> nfs_roots;
+  std::string format = "table";
+  std::string output, repair_sql;
+  bool show_ok = false;
+  bool quiet = false;
 };
 
 int Fail(const Status& s) {
@@ -267,6 +275,71 @@ int RunFixtureReplay(const Options& o) {
   return report->ok() ? kExitOk : kExitFindings;
 }
 
+// Writes `path` through a temporary file renamed into place, so that a failure never leaves half
+// a file; `write` produces the content.
+Status WriteFileAtomically(const std::string& path,
+                           const std::function<Status(std::ostream&)>& write) {
+  const std::string temporary = path + ".tmp-" + std::to_string(getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return Status(ErrorCode::kIo, "cannot write " + path);
+    Status status = write(out);
+    out.close();
+    if (status.ok() && !out) status = Status(ErrorCode::kIo, "cannot write " + path);
+    if (!status.ok()) {
+      std::filesystem::remove(temporary);
+      return status;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return Status(ErrorCode::kIo, "cannot write " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+// reconcile exits 0 (clean), 1 (findings) or 2 (could not complete), whatever the cause.
+int FailReconcile(const Status& s) {
+  std::cerr << "csmigrate: reconcile could not complete: " << s.message() << "\n";
+  return kExitUsage;
+}
+
+int RunReconcile(const Options& o) {
+  auto format = reconcile::ParseReportFormat(o.format);
+  if (!format.ok()) return FailReconcile(format.status());
+  reconcile::ReconcileOptions options;
+  options.stores = o.stores;
+  options.progress = !o.quiet;
+  for (const auto& text : o.nfs_roots) {
+    auto pair = KeyValue(text, "--nfs-root");
+    if (!pair.ok()) return FailReconcile(pair.status());
+    auto id = db::AsInteger(pair->first);
+    if (!id || *id <= 0) {
+      return FailReconcile(
+          Status(ErrorCode::kInvalidArgument, "--nfs-root " + text + ": expected STORE_ID=PATH"));
+    }
+    options.access.nfs_roots[*id] = pair->second;
+  }
+  auto target = Connect(o, false);
+  if (!target.ok()) return FailReconcile(target.status());
+  if (target->encryption) options.encrypt_secret = target->encryption->password;
+  auto report = reconcile::Report::Create(*format, o.show_ok);
+  if (!report.ok()) return FailReconcile(report.status());
+  auto outcome = reconcile::Reconcile(*target->conn, options, **report);
+  if (!outcome.ok()) return FailReconcile(outcome.status());
+  auto write = [&](std::ostream& out) {
+    return (*report)->Write(out, outcome->stores, outcome->verdicts);
+  };
+  const Status written = o.output.empty() ? write(std::cout) : WriteFileAtomically(o.output, write);
+  if (!written.ok()) return FailReconcile(written);
+  if (!o.repair_sql.empty()) {
+    const std::string dialect = target->conn->dialect().name();
+    const Status repair = WriteFileAtomically(
+        o.repair_sql, [&](std::ostream& out) { return (*report)->WriteRepairSql(out, dialect); });
+    if (!repair.ok()) return FailReconcile(repair);
+  }
+  return (*report)->has_problems() ? kExitFindings : kExitOk;
+}
+
 void AddDb(CLI::App* cmd, Options& o) {
   auto* db = cmd->add_option("--db", o.db_url,
                              "Database URL: sqlite:///path/cloud.db, mysql://user@host:port/cloud "
@@ -326,7 +399,8 @@ int Main(int argc, char** argv) {
       "                     --details-file secret.properties   # secretkey=... stays out of ps\n"
       "  csmigrate apply    (same arguments)     # prints the run id\n"
       "  csmigrate status   --db ...             # runs, their state, what each changed\n"
-      "  csmigrate rollback --db ... RUN         # exact undo from the journal\n"};
+      "  csmigrate rollback --db ... RUN         # exact undo from the journal\n"
+      "  csmigrate reconcile --db ... --nfs-root 1=/mnt/nfs1   # DB claims vs real listings\n"};
   app.footer(kExitCodeHelp);
   app.require_subcommand(1);
   app.add_flag("-v,--verbose", o.verbose, "Log more on stderr");
@@ -378,6 +452,47 @@ int Main(int argc, char** argv) {
       "anyway, and rows CloudStack wrote on the new store are left dangling.\n\n" +
       std::string(kExitCodeHelp));
 
+  auto* reconcile = app.add_subcommand(
+      "reconcile",
+      "Compare what the database says each store holds with what the store really lists (S3 "
+      "ListObjectsV2, Swift container listings, the NFS export's files) and report every "
+      "difference in CloudStack's terms. Changes nothing.");
+  AddDb(reconcile, o);
+  reconcile->add_option("--store", o.stores,
+                        "Only this image_store id (repeatable; default: every live store)");
+  reconcile->add_option("--nfs-root", o.nfs_roots,
+                        "STORE_ID=PATH: where an NFS store's export is mounted here (repeatable); "
+                        "NFS stores without one are not listed");
+  reconcile->add_option("--format", o.format, "table (for people), jsonl or csv (for machines)")
+      ->capture_default_str();
+  reconcile->add_option("--output", o.output, "Write the report to FILE instead of stdout");
+  reconcile->add_option("--repair-sql", o.repair_sql,
+                        "Also write the SQL that would fix what can be fixed to FILE, for review "
+                        "(never run by csmigrate)");
+  reconcile->add_flag("--show-ok", o.show_ok,
+                      "Also list every object that matched (they are always counted)");
+  reconcile->add_flag("--quiet", o.quiet, "No progress line on stderr");
+  reconcile->footer(
+      "Findings, each with store, table, row id, object id, install path or key and sizes:\n"
+      "  ! placeholder_broken  a placeholder whose staging copy is gone, unpinned or missing\n"
+      "  - missing             a row claims an object the store does not list\n"
+      "  * size_mismatch       listed with another size than the row's physical_size\n"
+      "  + orphan              listed, claimed by no live row\n"
+      "  % incomplete          template.properties lacks uniquename/virtualsize/filename\n"
+      "  ^ pin_anomaly         ref_cnt impossible, or a staging pin no placeholder needs\n"
+      "  ? state_mismatch      state and download_state disagree\n"
+      "  ~ placeholder_pending expected after a conversion: content still on a pinned staging "
+      "copy\n"
+      "  = ok                  (shown with --show-ok)\n"
+      "Keys outside CloudStack's layout (template/, snapshots/, volumes/; Swift T-, S-, V-) are "
+      "not examined.\n\n"
+      "Example:\n"
+      "  csmigrate reconcile --db-properties /etc/cloudstack/management/db.properties \\\n"
+      "      --nfs-root 1=/mnt/secondary --format jsonl --output report.jsonl \\\n"
+      "      --repair-sql repair.sql\n\n"
+      "Exit codes (reconcile): 0 clean, 1 findings, 2 could not complete (bad configuration, "
+      "authentication, network, database): a listing that fails never yields findings.");
+
   auto* fixture = app.add_subcommand("fixture", "Work with before/after fixtures (QA)");
   fixture->require_subcommand(1);
   auto* load = fixture->add_subcommand(
@@ -408,6 +523,7 @@ int Main(int argc, char** argv) {
   if (*apply) return RunPlanOrApply(o, false);
   if (*status) return RunStatus(o);
   if (*rollback) return RunRollback(o);
+  if (*reconcile) return RunReconcile(o);
   if (*load) return RunFixtureLoad(o);
   if (*replay) return RunFixtureReplay(o);
   return kExitUsage;

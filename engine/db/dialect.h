@@ -30,6 +30,10 @@ class Dialect {
   virtual std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
                                    bool text) const = 0;
 
+  // An ORDER BY key that sorts the text `expr` by its UTF-8 bytes, the order in which S3, Swift
+  // and csmigrate's NFS walker list keys, whatever the column's collation.
+  virtual std::string ByteOrder(const std::string& expr) const = 0;
+
   // An expression producing the journal image of `columns` of the row aliased `alias`: a JSON
   // array of their values in that order (the column list is stored with the run), or another JSON
   // form the dialect reads back itself. Equal rows must give equal images.

@@ -13,6 +13,10 @@ std::string MysqlDialect::Quote(const std::string& name) const {
 
 // BINARY makes text comparisons exact (CloudStack's utf8 collations ignore case). It costs the
 // index on `lhs`, which only matters for ids and other integer columns, compared plainly.
+std::string MysqlDialect::ByteOrder(const std::string& expr) const {
+  return "CAST(" + expr + " AS BINARY)";
+}
+
 std::string MysqlDialect::Equals(const std::string& lhs, const std::string& rhs, bool text) const {
   return std::string(text ? "BINARY " : "") + lhs + " = " + rhs;
 }

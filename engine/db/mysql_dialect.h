@@ -12,6 +12,7 @@ class MysqlDialect final : public Dialect {
   std::string name() const override { return "mysql"; }
   std::string Quote(const std::string& name) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
+  std::string ByteOrder(const std::string& expr) const override;
   std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
                            bool text) const override;
   std::string RowImage(const std::string& alias,

@@ -12,6 +12,10 @@ std::string PostgresDialect::Quote(const std::string& name) const {
 }
 
 // PostgreSQL compares text case-sensitively with its default collations.
+std::string PostgresDialect::ByteOrder(const std::string& expr) const {
+  return expr + " COLLATE \"C\"";
+}
+
 std::string PostgresDialect::Equals(const std::string& lhs, const std::string& rhs, bool) const {
   return lhs + " = " + rhs;
 }

@@ -12,6 +12,10 @@ std::string SqliteDialect::Quote(const std::string& name) const {
 }
 
 // SQLite's default BINARY collation is case-sensitive, so `text` needs nothing more.
+std::string SqliteDialect::ByteOrder(const std::string& expr) const {
+  return expr + " COLLATE BINARY";
+}
+
 std::string SqliteDialect::Equals(const std::string& lhs, const std::string& rhs, bool) const {
   return lhs + " = " + rhs;
 }

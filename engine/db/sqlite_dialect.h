@@ -10,6 +10,7 @@ class SqliteDialect final : public Dialect {
   std::string name() const override { return "sqlite"; }
   std::string Quote(const std::string& name) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
+  std::string ByteOrder(const std::string& expr) const override;
   std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
                            bool text) const override;
   std::string RowImage(const std::string& alias,

@@ -1,8 +1,20 @@
 #include "db/value.h"
 
+#include <charconv>
 #include <sstream>
 
 namespace csm::db {
+
+std::optional<int64_t> AsInteger(const Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    int64_t value = 0;
+    const auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), value);
+    if (ec == std::errc() && end == s->data() + s->size()) return value;
+  }
+  return std::nullopt;
+}
 
 std::string ToDisplay(const Value& v) {
   if (IsNull(v)) return "NULL";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -15,6 +16,10 @@ using Row = std::vector<Value>;
 inline bool IsNull(const Value& v) {
   return std::holds_alternative<std::monostate>(v);
 }
+
+// The value as an integer: integers as they are, doubles truncated, text parsed as a decimal
+// integer; nullopt for NULL and for text that is not one.
+std::optional<int64_t> AsInteger(const Value& v);
 
 // Renders a value for humans and for diffs: NULL, integers and doubles as written, text as is.
 std::string ToDisplay(const Value& v);

@@ -1,0 +1,149 @@
+#include "reconcile/reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/digest.h"
+#include "common/progress_line.h"
+#include "reconcile/claim.h"
+#include "reconcile/claim_merge.h"
+#include "reconcile/listing_feed.h"
+#include "reconcile/placeholder_check.h"
+#include "reconcile/ref_tables.h"
+#include "reconcile/row_checks.h"
+#include "store/nfs_store.h"
+#include "store/template_properties.h"
+
+namespace csm::reconcile {
+namespace {
+
+Status CheckNfsRoots(const std::vector<ImageStoreRow>& stores, const ReconcileOptions& options) {
+  for (const auto& [id, path] : options.access.nfs_roots) {
+    const ImageStoreRow* found = nullptr;
+    for (const auto& s : stores) {
+      if (s.id == id) found = &s;
+    }
+    if (found == nullptr) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--nfs-root " + std::to_string(id) + "=" + path +
+                        ": no live image store with id " + std::to_string(id) +
+                        (options.stores.empty() ? "" : " among the --store ids"));
+    }
+    if (found->provider != "NFS") {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--nfs-root " + std::to_string(id) + "=" + path + ": image store " +
+                        std::to_string(id) + " is a " + found->provider + " store, not NFS");
+    }
+  }
+  for (int64_t id : options.stores) {
+    for (const auto& s : stores) {
+      if (s.id == id && s.provider == "NFS" && options.access.nfs_roots.count(id) == 0) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "--store " + std::to_string(id) +
+                          " is an NFS store: say where its export is mounted with --nfs-root " +
+                          std::to_string(id) + "=PATH");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// An incomplete finding when the template.properties at `key` lacks required keys.
+Status CheckTemplateProperties(store::NfsStore& nfs, int64_t store_id,
+                               const store::ObjectInfo& object, Report& report) {
+  constexpr std::string_view kName = "template.properties";
+  if (object.key.size() < kName.size() ||
+      object.key.compare(object.key.size() - kName.size(), kName.size(), kName) != 0) {
+    return Status::Ok();
+  }
+  CSM_ASSIGN_OR_RETURN(std::string path, nfs.PathOf(object.key));
+  CSM_ASSIGN_OR_RETURN(auto properties, store::ReadTemplateProperties(path));
+  const auto missing = properties.MissingKeys();
+  if (missing.empty()) return Status::Ok();
+  Finding f;
+  f.kind = FindingKind::kIncomplete;
+  f.store_id = store_id;
+  f.key = object.key;
+  f.store_size = object.size;
+  std::string names;
+  for (const auto& name : missing) names += (names.empty() ? "" : ", ") + name;
+  f.detail = "template.properties lacks " + names + ": an incomplete download";
+  report.Add(f);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions& options,
+                                   Report& report) {
+  CSM_ASSIGN_OR_RETURN(auto stores, ReadImageStores(conn, options.stores, options.encrypt_secret));
+  CSM_RETURN_IF_ERROR(CheckNfsRoots(stores, options));
+  CSM_ASSIGN_OR_RETURN(auto tables, DescribeRefTables(conn));
+
+  ReconcileOutcome outcome;
+  StagingEvidence evidence;
+  ProgressLine progress(options.progress);
+  for (const auto& row : stores) {
+    StoreSummary summary;
+    summary.store = row;
+    CSM_ASSIGN_OR_RETURN(auto store, OpenStore(row, options.access));
+    if (!store) {
+      summary.note = "an NFS store: give --nfs-root " + std::to_string(row.id) +
+                     "=PATH to list it; its claims were not checked";
+      outcome.stores.push_back(std::move(summary));
+      continue;
+    }
+    spdlog::debug("store {}: listing {}", row.id, store->Describe());
+    auto* nfs = dynamic_cast<store::NfsStore*>(store.get());
+    const auto started = std::chrono::steady_clock::now();
+    auto& missing = evidence.missing_rows;
+    {
+      ListingFeed feed(*store, CloudStackPrefixes(row.provider));
+      auto emit = [&](const Finding& f) {
+        if (f.kind == FindingKind::kMissing) missing[f.table].insert(f.row_id);
+        report.Add(f);
+        progress.Update([&] {
+          const double seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          const int64_t listed = feed.listed();
+          return "store " + std::to_string(row.id) + " (" + row.provider +
+                 "): " + std::to_string(listed) + " objects listed, " +
+                 std::to_string(static_cast<int64_t>(listed / std::max(seconds, 0.001))) + "/s";
+        });
+      };
+      auto on_auxiliary = [&](const store::ObjectInfo& object) {
+        return nfs != nullptr ? CheckTemplateProperties(*nfs, row.id, object, report)
+                              : Status::Ok();
+      };
+      ClaimMerge merge(row.id, row.provider, feed, emit, on_auxiliary);
+      const std::string where = "store " + std::to_string(row.id) + " (" + store->Describe() + ")";
+      CSM_RETURN_IF_ERROR(ForEachClaim(conn, row.id, [&](const Claim& claim) {
+                            return merge.Add(claim);
+                          }).WithContext(where));
+      CSM_RETURN_IF_ERROR(merge.Finish().WithContext(where));
+      summary.objects_listed = feed.listed();
+    }
+    progress.Clear();
+    summary.listed = true;
+    evidence.listed_stores.insert(row.id);
+    spdlog::debug("store {}: {} objects listed", row.id, summary.objects_listed);
+    outcome.stores.push_back(std::move(summary));
+  }
+
+  auto emit = [&](const Finding& f) { report.Add(f); };
+  std::vector<int64_t> region_stores, staging_stores;
+  for (const auto& row : stores) {
+    if (row.is_region_image_store()) region_stores.push_back(row.id);
+    if (row.is_staging()) staging_stores.push_back(row.id);
+  }
+  if (!region_stores.empty()) {
+    CSM_RETURN_IF_ERROR(CheckPlaceholders(conn, tables, region_stores, evidence, emit));
+  }
+  CSM_RETURN_IF_ERROR(CheckPins(conn, tables, options.stores, UtcNow(), emit));
+  CSM_RETURN_IF_ERROR(CheckStatePairs(conn, tables, options.stores, emit));
+  CSM_ASSIGN_OR_RETURN(outcome.verdicts, RetireVerdicts(conn, tables, staging_stores));
+  return outcome;
+}
+
+}  // namespace csm::reconcile

@@ -1,0 +1,53 @@
+#include "reconcile/ref_tables.h"
+
+namespace csm::reconcile {
+
+Result<std::vector<RefTable>> DescribeRefTables(db::Connection& conn) {
+  std::vector<RefTable> tables = {{"template_store_ref", "template_id", true},
+                                  {"snapshot_store_ref", "snapshot_id", false},
+                                  {"volume_store_ref", "volume_id", true}};
+  CSM_ASSIGN_OR_RETURN(auto snapshots, conn.DescribeTable("snapshot_store_ref"));
+  tables[1].has_download_state = snapshots.Find("download_state") != nullptr;
+  return tables;
+}
+
+void AppendLive(Statement& sql, const db::Dialect& d, const RefTable& table,
+                const std::string& alias) {
+  if (table.name == "snapshot_store_ref") {
+    sql.Add("NOT (" + d.Equals(alias + ".state", "?", true) + ")").params.push_back("Destroyed");
+    sql.Add(" AND (" + alias + ".store_role IS NULL OR NOT (" +
+            d.Equals(alias + ".store_role", "?", true) + "))")
+        .params.push_back("Primary");
+  } else {
+    sql.Add("COALESCE(" + alias + ".destroyed, 0) = 0");
+  }
+}
+
+void AppendStoreRole(Statement& sql, const db::Dialect& d, const std::string& alias,
+                     const std::string& role) {
+  sql.Add(alias + ".removed IS NULL AND " + d.Equals(alias + ".role", "?", true))
+      .params.push_back(role);
+}
+
+void AppendIdFilter(Statement& sql, const std::string& column, const std::vector<int64_t>& ids) {
+  if (ids.empty()) return;
+  sql.Add(" AND " + column + " IN (");
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) sql.Add(", ");
+    sql.Bind(ids[i]);
+  }
+  sql.Add(")");
+}
+
+void AppendPlaceholderExists(Statement& sql, const db::Dialect& d, const RefTable& table,
+                             const std::string& alias) {
+  sql.Add("EXISTS (SELECT 1 FROM " + table.name +
+          " ph JOIN image_store phs ON phs.id = " + "ph.store_id WHERE ph." + table.object_column +
+          " = " + alias + "." + table.object_column + " AND ");
+  AppendStoreRole(sql, d, "phs", "Image");
+  sql.Add(" AND phs.data_center_id IS NULL AND ph.install_path IS NULL AND ");
+  AppendLive(sql, d, table, "ph");
+  sql.Add(")");
+}
+
+}  // namespace csm::reconcile

@@ -1,0 +1,57 @@
+// The three store_ref tables as the live database has them, and the SQL fragments every check
+// shares: which rows are live, which stores are staging or region stores, bound values in order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "db/connection.h"
+
+namespace csm::reconcile {
+
+struct RefTable {
+  std::string name;                 // template_store_ref, snapshot_store_ref, volume_store_ref
+  std::string object_column;        // template_id, snapshot_id, volume_id
+  bool has_download_state = false;  // snapshot_store_ref only from 4.22's columns on
+};
+
+// The three tables, with the columns that vary between CloudStack versions looked up.
+Result<std::vector<RefTable>> DescribeRefTables(db::Connection& conn);
+
+// A statement assembled left to right: every Bind adds a `?` and its value in the same order.
+struct Statement {
+  std::string text;
+  std::vector<db::Value> params;
+
+  Statement& Add(const std::string& more) {
+    text += more;
+    return *this;
+  }
+  Statement& Bind(db::Value value) {
+    text += "?";
+    params.push_back(std::move(value));
+    return *this;
+  }
+};
+
+// Appends the condition "row `alias` of `table` is live": destroyed = 0 (or NULL) for templates
+// and volumes; for snapshots, a state other than Destroyed on an image store (not a Primary
+// pool's row, whose store_id names a storage pool).
+void AppendLive(Statement& sql, const db::Dialect& d, const RefTable& table,
+                const std::string& alias);
+
+// Appends the condition "image_store `alias` is not removed and has role `role`".
+void AppendStoreRole(Statement& sql, const db::Dialect& d, const std::string& alias,
+                     const std::string& role);
+
+// Appends "AND `column` IN (ids...)" when `ids` is not empty.
+void AppendIdFilter(Statement& sql, const std::string& column, const std::vector<int64_t>& ids);
+
+// Appends the condition "a placeholder for the same object as row `alias` exists": a live row of
+// `table` on a region-wide Image store (not removed) with no install_path.
+void AppendPlaceholderExists(Statement& sql, const db::Dialect& d, const RefTable& table,
+                             const std::string& alias);
+
+}  // namespace csm::reconcile

@@ -1,0 +1,302 @@
+#include "reconcile/report.h"
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace csm::reconcile {
+namespace {
+
+constexpr std::array<const char*, 15> kCsvColumns = {
+    "record", "symbol",  "kind",       "store_id", "table", "row_id", "object_type", "object_id",
+    "key",    "db_size", "store_size", "state",    "count", "bytes",  "detail"};
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string CsvLine(const std::array<std::string, kCsvColumns.size()>& fields) {
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line += ',';
+    line += CsvField(fields[i]);
+  }
+  return line + "\n";
+}
+
+std::string OptionalNumber(const std::optional<int64_t>& n) {
+  return n ? std::to_string(*n) : std::string();
+}
+
+// 1536 -> "1.5 KiB".
+std::string HumanBytes(int64_t bytes) {
+  static constexpr std::array<const char*, 5> kUnits = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < kUnits.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  std::ostringstream out;
+  out.precision(unit == 0 ? 0 : 1);
+  out << std::fixed << value << " " << kUnits[unit];
+  return out.str();
+}
+
+std::string StoreLabel(const ImageStoreRow& s) {
+  return "store " + std::to_string(s.id) + " " + s.name + " (" + s.provider + ", " + s.role +
+         (s.data_center_id ? ", zone " + std::to_string(*s.data_center_id) : ", region") + ")";
+}
+
+std::string TableLine(const Finding& f) {
+  std::ostringstream out;
+  out << KindSymbol(f.kind) << ' ' << KindName(f.kind) << "  store " << f.store_id;
+  if (!f.table.empty()) {
+    out << "  " << f.table << " #" << f.row_id << " (" << ObjectTypeOf(f.table) << ' '
+        << f.object_id;
+    if (!f.state.empty()) out << ", " << f.state;
+    out << ')';
+  }
+  if (!f.key.empty()) out << "  " << f.key;
+  if (f.db_size && f.store_size) {
+    out << "  [db " << *f.db_size << " B, store " << *f.store_size << " B]";
+  } else if (f.db_size) {
+    out << "  [db " << *f.db_size << " B]";
+  } else if (f.store_size) {
+    out << "  [store " << *f.store_size << " B]";
+  }
+  if (!f.detail.empty()) out << "\n    " << f.detail;
+  out << "\n";
+  return out.str();
+}
+
+nlohmann::ordered_json FindingJson(const Finding& f) {
+  nlohmann::ordered_json j;
+  j["record"] = "finding";
+  j["symbol"] = std::string(1, KindSymbol(f.kind));
+  j["kind"] = KindName(f.kind);
+  j["store_id"] = f.store_id;
+  j["table"] = f.table.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.table);
+  j["row_id"] = f.row_id == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(f.row_id);
+  j["object_type"] =
+      f.table.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(ObjectTypeOf(f.table));
+  j["object_id"] =
+      f.object_id == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(f.object_id);
+  j["key"] = f.key;
+  j["db_size"] = f.db_size ? nlohmann::ordered_json(*f.db_size) : nlohmann::ordered_json();
+  j["store_size"] = f.store_size ? nlohmann::ordered_json(*f.store_size) : nlohmann::ordered_json();
+  j["state"] = f.state.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.state);
+  j["detail"] = f.detail;
+  return j;
+}
+
+std::string FormatFinding(ReportFormat format, const Finding& f) {
+  switch (format) {
+    case ReportFormat::kTable:
+      return TableLine(f);
+    case ReportFormat::kJsonLines:
+      return FindingJson(f).dump() + "\n";
+    case ReportFormat::kCsv:
+      return CsvLine(
+          {"finding", std::string(1, KindSymbol(f.kind)), std::string(KindName(f.kind)),
+           std::to_string(f.store_id), f.table, f.row_id == 0 ? "" : std::to_string(f.row_id),
+           std::string(ObjectTypeOf(f.table)), f.object_id == 0 ? "" : std::to_string(f.object_id),
+           f.key, OptionalNumber(f.db_size), OptionalNumber(f.store_size), f.state, "", "",
+           f.detail});
+  }
+  return "";
+}
+
+// The lines of a repair script for a problem finding with no mechanical fix.
+std::string RepairComment(const Finding& f) {
+  const std::string where = "store " + std::to_string(f.store_id);
+  const std::string row = f.table + " #" + std::to_string(f.row_id);
+  switch (f.kind) {
+    case FindingKind::kMissing:
+      return "-- missing: " + row + " claims " + f.key + " on " + where +
+             ". CloudStack's own sync would delete such a row; after checking the object is\n"
+             "-- really gone (and that no placeholder depends on it):\n-- DELETE FROM " +
+             f.table + " WHERE id = " + std::to_string(f.row_id) + ";";
+    case FindingKind::kOrphan:
+      return "-- orphan: " + f.key + " on " + where +
+             " is claimed by no row; no SQL fixes that: remove the object or register it.";
+    case FindingKind::kSizeMismatch:
+      return "-- size_mismatch: " + row + " says physical_size " + OptionalNumber(f.db_size) +
+             ", the store lists " + OptionalNumber(f.store_size) +
+             " bytes; check the file before trusting either.";
+    case FindingKind::kPlaceholderBroken:
+      return "-- placeholder_broken: " + row + " (" + std::string(ObjectTypeOf(f.table)) + " " +
+             std::to_string(f.object_id) + "): " + f.detail +
+             ".\n-- Restore the staging copy, or re-register the object; do not delete the "
+             "placeholder blindly.";
+    case FindingKind::kIncomplete:
+      return "-- incomplete: " + f.key + " on " + where + ": " + f.detail;
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+Result<ReportFormat> ParseReportFormat(const std::string& text) {
+  if (text == "table") return ReportFormat::kTable;
+  if (text == "jsonl") return ReportFormat::kJsonLines;
+  if (text == "csv") return ReportFormat::kCsv;
+  return Status(ErrorCode::kInvalidArgument, "--format " + text + ": expected table, jsonl or csv");
+}
+
+Result<std::unique_ptr<Report>> Report::Create(ReportFormat format, bool show_ok) {
+  Spool urgent(std::tmpfile()), rest(std::tmpfile()), repair(std::tmpfile());
+  if (!urgent || !rest || !repair) {
+    return Status(ErrorCode::kIo,
+                  "cannot create a temporary file for the report (is $TMPDIR writable?)");
+  }
+  return std::unique_ptr<Report>(
+      new Report(format, show_ok, std::move(urgent), std::move(rest), std::move(repair)));
+}
+
+Report::Report(ReportFormat format, bool show_ok, Spool urgent, Spool rest, Spool repair)
+    : format_(format),
+      show_ok_(show_ok),
+      urgent_(std::move(urgent)),
+      rest_(std::move(rest)),
+      repair_(std::move(repair)) {}
+
+void Report::Add(const Finding& f) {
+  Tally& tally = tallies_[f.store_id][f.kind];
+  ++tally.count;
+  tally.bytes += f.store_size ? *f.store_size : f.db_size.value_or(0);
+  if (IsProblem(f.kind)) {
+    ++problems_;
+    const std::string repair = f.repair.empty() ? RepairComment(f) : f.repair;
+    if (!repair.empty()) std::fputs((repair + "\n").c_str(), repair_.get());
+  }
+  if (f.kind == FindingKind::kOk && !show_ok_) return;
+  const std::string text = FormatFinding(format_, f);
+  std::fputs(text.c_str(), f.kind == FindingKind::kPlaceholderBroken ? urgent_.get() : rest_.get());
+}
+
+Status Report::CopySpool(std::FILE* spool, std::ostream& out) {
+  if (std::fflush(spool) != 0 || std::fseek(spool, 0, SEEK_SET) != 0) {
+    return Status(ErrorCode::kIo, "cannot read back the report's temporary file");
+  }
+  char buffer[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, spool)) > 0) {
+    out.write(buffer, static_cast<std::streamsize>(n));
+  }
+  if (std::ferror(spool)) return Status(ErrorCode::kIo, "cannot read the report's temporary file");
+  return Status::Ok();
+}
+
+Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
+                     const std::vector<RetireVerdict>& verdicts) {
+  if (format_ == ReportFormat::kCsv) {
+    std::array<std::string, kCsvColumns.size()> header;
+    for (size_t i = 0; i < header.size(); ++i) header[i] = kCsvColumns[i];
+    out << CsvLine(header);
+  }
+  if (format_ == ReportFormat::kTable) out << "Findings (data-loss risks first)\n";
+  CSM_RETURN_IF_ERROR(CopySpool(urgent_.get(), out));
+  CSM_RETURN_IF_ERROR(CopySpool(rest_.get(), out));
+
+  std::map<int64_t, const ImageStoreRow*> by_id;
+  for (const auto& s : stores) by_id[s.store.id] = &s.store;
+  if (format_ == ReportFormat::kTable) out << "\nSummary per store\n";
+  for (const auto& s : stores) {
+    const auto& tally = tallies_[s.store.id];
+    if (format_ == ReportFormat::kTable) {
+      out << "  " << StoreLabel(s.store) << ": ";
+      if (s.listed) {
+        out << s.objects_listed << " objects listed\n";
+      } else {
+        out << "not listed (" << s.note << ")\n";
+      }
+      for (FindingKind kind : kAllFindingKinds) {
+        const auto it = tally.find(kind);
+        if (it == tally.end()) continue;
+        out << "      " << KindSymbol(kind) << ' ' << KindName(kind) << ": " << it->second.count
+            << " (" << HumanBytes(it->second.bytes) << ")\n";
+      }
+    } else if (format_ == ReportFormat::kJsonLines) {
+      nlohmann::ordered_json j;
+      j["record"] = "store";
+      j["store_id"] = s.store.id;
+      j["name"] = s.store.name;
+      j["provider"] = s.store.provider;
+      j["role"] = s.store.role;
+      j["listed"] = s.listed;
+      j["objects_listed"] = s.objects_listed;
+      j["note"] = s.note;
+      auto& counts = j["counts"] = nlohmann::ordered_json::object();
+      for (FindingKind kind : kAllFindingKinds) {
+        const auto it = tally.find(kind);
+        const Tally t = it == tally.end() ? Tally{} : it->second;
+        counts[std::string(KindName(kind))] = {{"count", t.count}, {"bytes", t.bytes}};
+      }
+      out << j.dump() << "\n";
+    } else {
+      for (FindingKind kind : kAllFindingKinds) {
+        const auto it = tally.find(kind);
+        const Tally t = it == tally.end() ? Tally{} : it->second;
+        out << CsvLine({"summary", std::string(1, KindSymbol(kind)), std::string(KindName(kind)),
+                        std::to_string(s.store.id), "", "", "", "", "", "", "", "",
+                        std::to_string(t.count), std::to_string(t.bytes),
+                        s.listed ? "" : "not listed: " + s.note});
+      }
+    }
+  }
+
+  if (format_ == ReportFormat::kTable && !verdicts.empty()) out << "\nStaging stores\n";
+  for (const auto& v : verdicts) {
+    std::string held;
+    for (const auto& [table, count] : v.held_by) {
+      held += (held.empty() ? "" : ", ") + std::to_string(count) + " " + table + " rows";
+    }
+    const std::string text = v.retirable()
+                                 ? "can be retired now: no live row has ref_cnt <> 0"
+                                 : "cannot be retired yet: held by " + held + " with ref_cnt <> 0";
+    if (format_ == ReportFormat::kTable) {
+      const auto it = by_id.find(v.store_id);
+      out << "  " << (it != by_id.end() ? StoreLabel(*it->second) : std::to_string(v.store_id))
+          << ": " << text << "\n";
+    } else if (format_ == ReportFormat::kJsonLines) {
+      nlohmann::ordered_json j;
+      j["record"] = "retire_verdict";
+      j["store_id"] = v.store_id;
+      j["retirable"] = v.retirable();
+      j["held_by"] = v.held_by;
+      j["detail"] = text;
+      out << j.dump() << "\n";
+    } else {
+      int64_t rows = 0;
+      for (const auto& entry : v.held_by) rows += entry.second;
+      out << CsvLine({"retire_verdict", "", v.retirable() ? "retirable" : "held",
+                      std::to_string(v.store_id), "", "", "", "", "", "", "", "",
+                      std::to_string(rows), "", text});
+    }
+  }
+  out.flush();
+  if (!out) return Status(ErrorCode::kIo, "cannot write the report");
+  return Status::Ok();
+}
+
+Status Report::WriteRepairSql(std::ostream& out, const std::string& dialect) {
+  out << "-- csmigrate reconcile: repairs for review. csmigrate never runs this file.\n"
+         "-- Statements are guarded by the values they were found with: one that matches no row\n"
+         "-- means the row changed since. Lines starting with -- need a person's decision.\n"
+      << (dialect == "mysql" ? "START TRANSACTION;\n" : "BEGIN;\n");
+  CSM_RETURN_IF_ERROR(CopySpool(repair_.get(), out));
+  out << "COMMIT;\n";
+  out.flush();
+  if (!out) return Status(ErrorCode::kIo, "cannot write the repair script");
+  return Status::Ok();
+}
+
+}  // namespace csm::reconcile

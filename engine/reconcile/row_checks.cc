@@ -1,0 +1,149 @@
+#include "reconcile/row_checks.h"
+
+#include <array>
+#include <utility>
+
+namespace csm::reconcile {
+namespace {
+
+constexpr int64_t kMaxSaneRefCount = 2147483647;
+
+std::string Text(const db::Value& v) {
+  return db::IsNull(v) ? std::string() : db::ToDisplay(v);
+}
+
+// The common head of a row finding: id, object, store, state, install_path in columns 0-4.
+Finding RowFinding(FindingKind kind, const RefTable& table, const db::Row& row) {
+  Finding f;
+  f.kind = kind;
+  f.table = table.name;
+  f.row_id = db::AsInteger(row[0]).value_or(0);
+  f.object_id = db::AsInteger(row[1]).value_or(0);
+  f.store_id = db::AsInteger(row[2]).value_or(0);
+  f.state = Text(row[3]);
+  f.key = Text(row[4]);
+  return f;
+}
+
+std::string RefCountRepair(const RefTable& table, int64_t id, const db::Value& ref_cnt,
+                           int64_t new_count, const std::string& now) {
+  return "UPDATE " + table.name + " SET ref_cnt = " + std::to_string(new_count) +
+         ", last_updated = '" + now + "' WHERE id = " + std::to_string(id) +
+         " AND ref_cnt = " + db::ToSqlLiteral(ref_cnt) + ";";
+}
+
+// The state download_state implies (cloudstack.md §1), as a CASE over bound names.
+void AppendExpectedState(Statement& sql, const std::string& column) {
+  static const std::array<std::pair<const char*, const char*>, 7> kPairs = {{
+      {"DOWNLOADED", "Ready"},
+      {"CREATING", "Creating2"},
+      {"DOWNLOAD_IN_PROGRESS", "Creating2"},
+      {"UPLOAD_IN_PROGRESS", "Creating2"},
+      {"DOWNLOAD_ERROR", "Failed"},
+      {"UPLOAD_ERROR", "Failed"},
+      {"ABANDONED", "Destroyed"},
+  }};
+  sql.Add("CASE " + column);
+  for (const auto& [download_state, state] : kPairs) {
+    sql.Add(" WHEN ").Bind(std::string(download_state)).Add(" THEN ").Bind(std::string(state));
+  }
+  sql.Add(" ELSE ").Bind(std::string("Allocated")).Add(" END");
+}
+
+}  // namespace
+
+Status CheckPins(db::Connection& conn, const std::vector<RefTable>& tables,
+                 const std::vector<int64_t>& stores, const std::string& now,
+                 const std::function<void(const Finding&)>& emit) {
+  const auto& d = conn.dialect();
+  for (const auto& table : tables) {
+    const std::string& obj = table.object_column;
+    // Impossible counts, on any live row of an image store.
+    Statement impossible;
+    impossible.Add("SELECT a.id, a." + obj + ", a.store_id, a.state, a.install_path, a.ref_cnt, " +
+                   "CASE WHEN ");
+    AppendPlaceholderExists(impossible, d, table, "a");
+    impossible.Add(" THEN 1 ELSE 0 END, st.role FROM " + table.name +
+                   " a JOIN image_store st ON st.id = a.store_id WHERE st.removed IS NULL AND ");
+    AppendLive(impossible, d, table, "a");
+    impossible.Add(" AND (a.ref_cnt < 0 OR a.ref_cnt > " + std::to_string(kMaxSaneRefCount) + ")");
+    AppendIdFilter(impossible, "a.store_id", stores);
+    impossible.Add(" ORDER BY a.id");
+    CSM_RETURN_IF_ERROR(
+        conn.ForEachRow(impossible.text, impossible.params, [&](const db::Row& row) {
+          Finding f = RowFinding(FindingKind::kPinAnomaly, table, row);
+          const bool depended_on =
+              db::AsInteger(row[6]).value_or(0) == 1 && Text(row[7]) == "ImageCache";
+          f.detail =
+              "ref_cnt " + Text(row[5]) +
+              " is impossible: an unsigned counter decremented below zero (a known CloudStack "
+              "bug); it should be " +
+              (depended_on ? "1 (a placeholder still depends on this row)" : "0");
+          f.repair = RefCountRepair(table, f.row_id, row[5], depended_on ? 1 : 0, now);
+          emit(f);
+          return true;
+        }));
+
+    // Pins on staging rows that no placeholder needs any more.
+    Statement stale;
+    stale.Add("SELECT a.id, a." + obj + ", a.store_id, a.state, a.install_path, a.ref_cnt FROM " +
+              table.name + " a JOIN image_store st ON st.id = a.store_id WHERE ");
+    AppendStoreRole(stale, d, "st", "ImageCache");
+    stale.Add(" AND ");
+    AppendLive(stale, d, table, "a");
+    stale.Add(" AND a.ref_cnt > 0 AND a.ref_cnt <= " + std::to_string(kMaxSaneRefCount) +
+              " AND NOT ");
+    AppendPlaceholderExists(stale, d, table, "a");
+    AppendIdFilter(stale, "a.store_id", stores);
+    stale.Add(" ORDER BY a.id");
+    CSM_RETURN_IF_ERROR(conn.ForEachRow(stale.text, stale.params, [&](const db::Row& row) {
+      Finding f = RowFinding(FindingKind::kPinAnomaly, table, row);
+      f.detail = "ref_cnt " + Text(row[5]) + " but no placeholder of this " +
+                 std::string(ObjectTypeOf(table.name)) +
+                 " is left: the pin keeps this staging store from being retired";
+      f.repair = RefCountRepair(table, f.row_id, row[5], 0, now);
+      emit(f);
+      return true;
+    }));
+  }
+  return Status::Ok();
+}
+
+Status CheckStatePairs(db::Connection& conn, const std::vector<RefTable>& tables,
+                       const std::vector<int64_t>& stores,
+                       const std::function<void(const Finding&)>& emit) {
+  const auto& d = conn.dialect();
+  for (const auto& table : tables) {
+    if (!table.has_download_state) continue;
+    Statement sql;
+    sql.Add(
+        "SELECT x.id, x.object_id, x.store_id, x.state, x.install_path, x.download_state, "
+        "x.expected FROM (SELECT a.id, a." +
+        table.object_column +
+        " AS object_id, a.store_id, a.state, a.install_path, a.download_state, ");
+    AppendExpectedState(sql, "a.download_state");
+    sql.Add(" AS expected FROM " + table.name +
+            " a JOIN image_store st ON st.id = a.store_id WHERE st.removed IS NULL AND ");
+    AppendLive(sql, d, table, "a");
+    sql.Add(" AND a.download_state IS NOT NULL");
+    AppendIdFilter(sql, "a.store_id", stores);
+    sql.Add(") x WHERE x.state IS NULL OR NOT (" + d.Equals("x.state", "x.expected", true) +
+            ") ORDER BY x.id");
+    CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.params, [&](const db::Row& row) {
+      Finding f = RowFinding(FindingKind::kStateMismatch, table, row);
+      const std::string download_state = Text(row[5]);
+      const std::string expected = Text(row[6]);
+      f.detail = "download_state " + download_state + " goes with state " + expected + ", not " +
+                 (f.state.empty() ? std::string("NULL") : f.state);
+      f.repair = "-- review: download_state " + download_state + " implies state " + expected +
+                 "; if the download state is right:\n-- UPDATE " + table.name +
+                 " SET state = " + db::ToSqlLiteral(expected) +
+                 " WHERE id = " + std::to_string(f.row_id) + ";";
+      emit(f);
+      return true;
+    }));
+  }
+  return Status::Ok();
+}
+
+}  // namespace csm::reconcile

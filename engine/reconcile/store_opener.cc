@@ -1,0 +1,118 @@
+#include "reconcile/store_opener.h"
+
+#include <charconv>
+
+#include "store/nfs_store.h"
+#include "store/s3_store.h"
+#include "store/swift_store.h"
+
+namespace csm::reconcile {
+namespace {
+
+std::string Where(const ImageStoreRow& row) {
+  return "image store " + std::to_string(row.id) + " (" + row.name + ", " + row.provider + ")";
+}
+
+Result<std::string> RequiredDetail(const ImageStoreRow& row, const std::string& name) {
+  const auto it = row.details.find(name);
+  if (it == row.details.end() || it->second.empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  Where(row) + " has no '" + name + "' detail in image_store_details");
+  }
+  return it->second;
+}
+
+// A whole number of at least `min` from the detail `name`, or `fallback` when it is absent.
+Result<int64_t> NumberDetail(const ImageStoreRow& row, const std::string& name, int64_t fallback,
+                             int64_t min) {
+  const auto it = row.details.find(name);
+  if (it == row.details.end() || it->second.empty()) return fallback;
+  int64_t value = 0;
+  const auto& text = it->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min) {
+    return Status(ErrorCode::kInvalidArgument,
+                  Where(row) + ": detail '" + name + "' is '" + text +
+                      "', expected a whole number >= " + std::to_string(min));
+  }
+  return value;
+}
+
+// CloudStack's S3 timeouts and retry count, as the HTTP client's options.
+Result<store::HttpClientOptions> HttpOptions(const ImageStoreRow& row) {
+  store::HttpClientOptions http;
+  CSM_ASSIGN_OR_RETURN(int64_t connect_ms, NumberDetail(row, "connectiontimeout", 10000, 1));
+  CSM_ASSIGN_OR_RETURN(int64_t socket_ms, NumberDetail(row, "sockettimeout", 60000, 1));
+  CSM_ASSIGN_OR_RETURN(int64_t retries, NumberDetail(row, "maxerrorretry", 4, 0));
+  http.connect_timeout = std::chrono::milliseconds(connect_ms);
+  http.stall_timeout = std::chrono::seconds((socket_ms + 999) / 1000);
+  http.max_attempts = static_cast<int>(std::min<int64_t>(retries, 20)) + 1;
+  return http;
+}
+
+Result<std::unique_ptr<store::ObjectStore>> OpenS3(const ImageStoreRow& row) {
+  store::S3Config config;
+  CSM_ASSIGN_OR_RETURN(config.bucket, RequiredDetail(row, "bucket"));
+  CSM_ASSIGN_OR_RETURN(config.access_key, RequiredDetail(row, "accesskey"));
+  CSM_ASSIGN_OR_RETURN(config.secret_key, RequiredDetail(row, "secretkey"));
+  if (auto it = row.details.find("endpoint"); it != row.details.end()) config.endpoint = it->second;
+  if (auto it = row.details.find("usehttps"); it != row.details.end()) {
+    config.use_https = it->second == "true" || it->second == "TRUE" || it->second == "True";
+  }
+  CSM_ASSIGN_OR_RETURN(config.http, HttpOptions(row));
+  auto s3 = store::S3Store::Create(std::move(config));
+  if (!s3.ok()) return s3.status().WithContext(Where(row));
+  return std::unique_ptr<store::ObjectStore>(std::move(*s3));
+}
+
+Result<std::unique_ptr<store::ObjectStore>> OpenSwift(const ImageStoreRow& row) {
+  store::SwiftConfig config;
+  if (!row.url || row.url->empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  Where(row) + " has no url: a Swift store's url is its auth URL");
+  }
+  config.credentials.auth_url = *row.url;
+  CSM_ASSIGN_OR_RETURN(config.credentials.account, RequiredDetail(row, "account"));
+  CSM_ASSIGN_OR_RETURN(config.credentials.username, RequiredDetail(row, "username"));
+  CSM_ASSIGN_OR_RETURN(config.credentials.key, RequiredDetail(row, "key"));
+  auto swift = store::SwiftStore::Create(std::move(config));
+  if (!swift.ok()) return swift.status().WithContext(Where(row));
+  return std::unique_ptr<store::ObjectStore>(std::move(*swift));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<store::ObjectStore>> OpenStore(const ImageStoreRow& row,
+                                                      const StoreAccess& access) {
+  if (row.provider == "NFS") {
+    const auto root = access.nfs_roots.find(row.id);
+    if (root == access.nfs_roots.end()) return std::unique_ptr<store::ObjectStore>();
+    auto nfs = store::NfsStore::Create(root->second);
+    if (!nfs.ok()) return nfs.status().WithContext("--nfs-root for " + Where(row));
+    return std::unique_ptr<store::ObjectStore>(std::move(*nfs));
+  }
+  if (row.provider == "S3") return OpenS3(row);
+  if (row.provider == "Swift") return OpenSwift(row);
+  return Status(ErrorCode::kInvalidArgument,
+                Where(row) + ": csmigrate reconciles NFS, S3 and Swift stores only");
+}
+
+std::vector<std::string> CloudStackPrefixes(const std::string& provider) {
+  if (provider == "Swift") return {"S-", "T-", "V-"};
+  return {"snapshots/", "template/", "volumes/"};
+}
+
+bool IsAuxiliaryKey(const std::string& provider, const std::string& key) {
+  const auto slash = key.rfind('/');
+  const std::string base = slash == std::string::npos ? key : key.substr(slash + 1);
+  if (base == "template.properties" || base == "volume.properties") return true;
+  if (provider == "Swift") {
+    const std::string container = key.substr(0, key.find('/'));
+    constexpr std::string_view kSegments = "_segments";
+    return container.size() > kSegments.size() &&
+           container.compare(container.size() - kSegments.size(), kSegments.size(), kSegments) == 0;
+  }
+  return false;
+}
+
+}  // namespace csm::reconcile

@@ -72,10 +72,8 @@ Status ClaimMerge::ConsumeBelow(const std::string* key) {
       SettleWaiting(nullptr);  // the listing is over: no suffixed name can come any more
       return Status::Ok();
     }
-    if (key != nullptr && current->key >= *key) {
-      SettleWaiting(&current->key);
-      return Status::Ok();
-    }
+    SettleWaiting(&current->key);
+    if (key != nullptr && current->key >= *key) return Status::Ok();
     if (!current_matched_) CSM_RETURN_IF_ERROR(Unclaimed(*current));
     listing_.Advance();
     current_matched_ = false;

@@ -31,9 +31,10 @@ Status CheckNfsRoots(const std::vector<ImageStoreRow>& stores, const ReconcileOp
                         (options.stores.empty() ? "" : " among the --store ids"));
     }
     if (found->provider != "NFS") {
-      return Status(ErrorCode::kInvalidArgument,
-                    "--nfs-root " + std::to_string(id) + "=" + path + ": image store " +
-                        std::to_string(id) + " is a " + found->provider + " store, not NFS");
+      return Status(ErrorCode::kInvalidArgument, "--nfs-root " + std::to_string(id) + "=" + path +
+                                                     ": the provider of image store " +
+                                                     std::to_string(id) + " is " + found->provider +
+                                                     ", not NFS");
     }
   }
   for (int64_t id : options.stores) {

@@ -1,0 +1,267 @@
+// `csmigrate reconcile` on the embedded SQLite default against an NFS export laid out as
+// CloudStack lays it out (cloudstack.md §4): clean trees are clean, every kind of difference is
+// reported exactly once in every format, repairs are written and never run, bad configuration
+// exits 2 with nothing written, and the database is never changed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "db/database_url.h"
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kTemplate =
+    "template/tmpl/2/201/201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f.qcow2";
+constexpr const char* kSnapshot = "snapshots/2/31/7c2a9e1f-0b3d-4c5e-9f6a-1b2c3d4e5f60";
+constexpr const char* kVolume = "volumes/2/41/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.qcow2";
+
+// A file of `size` bytes (sparse) at root/key.
+void MakeFile(const std::string& root, const std::string& key, int64_t size) {
+  const fs::path path = fs::path(root) / key;
+  fs::create_directories(path.parent_path());
+  std::ofstream(path).close();
+  fs::resize_file(path, static_cast<uintmax_t>(size));
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+// basic-s3 converted to S3 (store 1 NFS staging, store 2 the region S3 store) and the export of
+// store 1 holding exactly what its rows claim, with the sizes they claim.
+class ReconcileNfs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3");
+    const CommandResult applied = RunCsmigrate(S3Args("apply", db_));
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+    MakeFile(nfs_, kTemplate, 523763712);
+    WriteText(nfs_ + "/template/tmpl/2/201/template.properties",
+              "filename=201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f.qcow2\n"
+              "uniquename=201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f\nvirtualsize=10737418240\n"
+              "size=523763712\nqcow2.size=523763712\n");
+    MakeFile(nfs_, kSnapshot, 1395261440);
+    MakeFile(nfs_, kVolume, 1073741824);
+  }
+
+  CommandResult Reconcile(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"reconcile", "--db",       "sqlite://" + db_, "--store",
+                                     "1",         "--nfs-root", "1=" + nfs_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunCsmigrate(args);
+  }
+
+  ScratchDir dir_;
+  std::string db_ = dir_.File("cloud.db");
+  std::string nfs_ = dir_.File("nfs");
+};
+
+std::vector<nlohmann::json> JsonLines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+// "kind table#row key" of every finding record.
+std::multiset<std::string> Findings(const std::vector<nlohmann::json>& lines) {
+  std::multiset<std::string> found;
+  for (const auto& j : lines) {
+    if (j["record"] != "finding") continue;
+    std::string row = j["table"].is_null() ? ""
+                                           : j["table"].get<std::string>() + "#" +
+                                                 std::to_string(j["row_id"].get<int64_t>());
+    found.insert(j["kind"].get<std::string>() + " " + row + " " + j["key"].get<std::string>());
+  }
+  return found;
+}
+
+TEST_F(ReconcileNfs, ATreeThatMatchesTheRowsIsCleanAndTheDatabaseUntouched) {
+  const std::string digest = FileDigest(db_);
+  const CommandResult r = Reconcile({"--show-ok"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("= ok  store 1  template_store_ref #1 (template 201, Ready)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("4 objects listed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("= ok: 3 (2.8 GiB)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cannot be retired yet: held by 1 snapshot_store_ref rows, 1 "
+                       "template_store_ref rows, 1 volume_store_ref rows"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(FileDigest(db_), digest);
+
+  const CommandResult quiet = Reconcile({});
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.out.find("= ok  store"), std::string::npos) << "ok rows need --show-ok";
+}
+
+TEST_F(ReconcileNfs, ReportsEachDifferenceOnce) {
+  fs::remove(fs::path(nfs_) / kVolume);               // missing
+  MakeFile(nfs_, "volumes/2/41/stray.qcow2", 7);      // orphan
+  fs::resize_file(fs::path(nfs_) / kTemplate, 1000);  // size mismatch
+  fs::rename(fs::path(nfs_) / kSnapshot, fs::path(nfs_) / (std::string(kSnapshot) + ".vhd"));
+  MakeFile(nfs_, "template/tmpl/2/777/x.qcow2", 5);  // orphan
+  WriteText(nfs_ + "/template/tmpl/2/777/template.properties", "filename=x.qcow2\n");
+  MakeFile(nfs_, "elsewhere/not-cloudstack.bin", 3);  // not examined
+
+  const CommandResult r = Reconcile({"--format", "jsonl", "--show-ok"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto lines = JsonLines(r.out);
+  EXPECT_EQ(Findings(lines), (std::multiset<std::string>{
+                                 "ok snapshot_store_ref#2 " + std::string(kSnapshot) + ".vhd",
+                                 "size_mismatch template_store_ref#1 " + std::string(kTemplate),
+                                 "orphan  template/tmpl/2/777/x.qcow2",
+                                 "incomplete  template/tmpl/2/777/template.properties",
+                                 "missing volume_store_ref#1 " + std::string(kVolume),
+                                 "orphan  volumes/2/41/stray.qcow2",
+                             }));
+  bool summary = false, verdict = false;
+  for (const auto& j : lines) {
+    if (j["record"] == "store") {
+      summary = true;
+      EXPECT_EQ(j["store_id"], 1);
+      EXPECT_EQ(j["listed"], true);
+      EXPECT_EQ(j["counts"]["orphan"]["count"], 2);
+      EXPECT_EQ(j["counts"]["orphan"]["bytes"], 12);
+      EXPECT_EQ(j["counts"]["missing"]["count"], 1);
+      EXPECT_EQ(j["counts"]["missing"]["bytes"], 1073741824);
+    }
+    if (j["record"] == "retire_verdict") {
+      verdict = true;
+      EXPECT_EQ(j["retirable"], false);
+      EXPECT_EQ(j["held_by"]["volume_store_ref"], 1);
+    }
+  }
+  EXPECT_TRUE(summary && verdict) << r.out;
+}
+
+TEST_F(ReconcileNfs, CsvGoesToTheOutputFileWithOneHeader) {
+  fs::remove(fs::path(nfs_) / kVolume);
+  const std::string out = dir_.File("report.csv");
+  const CommandResult r = Reconcile({"--format", "csv", "--output", out});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.out, "");
+  std::ifstream in(out);
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(header,
+            "record,symbol,kind,store_id,table,row_id,object_type,object_id,key,db_size,"
+            "store_size,state,count,bytes,detail");
+  std::getline(in, line);
+  EXPECT_EQ(line.rfind("finding,-,missing,1,volume_store_ref,1,volume,41," + std::string(kVolume) +
+                           ",1073741824,,Ready,,,",
+                       0),
+            0u)
+      << line;
+  int summaries = 0;
+  while (std::getline(in, line)) summaries += line.rfind("summary,", 0) == 0;
+  EXPECT_EQ(summaries, 9) << "one summary row per kind for the one store";
+}
+
+TEST_F(ReconcileNfs, PinsAndStatePairsComeWithARepairScriptThatFixesThePins) {
+  // The volume's placeholder is gone (as if pushed and then deleted): its pin is stale. The
+  // template's count went below zero on a signed column. The snapshot's row is fine.
+  ExecSql(db_, "DELETE FROM volume_store_ref WHERE id = 2");
+  ExecSql(db_, "UPDATE template_store_ref SET ref_cnt = -1 WHERE id = 1");
+  ExecSql(db_, "UPDATE volume_store_ref SET download_state = 'DOWNLOAD_ERROR' WHERE id = 1");
+  const std::string repair = dir_.File("repair.sql");
+  const CommandResult r = Reconcile({"--format", "jsonl", "--repair-sql", repair});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(Findings(JsonLines(r.out)),
+            (std::multiset<std::string>{
+                "pin_anomaly template_store_ref#1 " + std::string(kTemplate),
+                "pin_anomaly volume_store_ref#1 " + std::string(kVolume),
+                "state_mismatch volume_store_ref#1 " + std::string(kVolume),
+            }));
+  std::ifstream in(repair);
+  const std::string script((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(script.find("UPDATE template_store_ref SET ref_cnt = 1, last_updated = '"),
+            std::string::npos)
+      << script;
+  EXPECT_NE(script.find("WHERE id = 1 AND ref_cnt = -1;"), std::string::npos) << script;
+  EXPECT_NE(script.find("-- UPDATE volume_store_ref SET state = 'Failed' WHERE id = 1;"),
+            std::string::npos)
+      << script;
+
+  // The admin reviews and runs it; the pins are then clean, the state pair still needs a person.
+  auto url = db::ParseDatabaseUrl("sqlite://" + db_);
+  ASSERT_TRUE(url.ok());
+  auto conn = db::OpenDatabase(*url);
+  ASSERT_TRUE(conn.ok()) << conn.status().message();
+  ASSERT_TRUE((*conn)->ExecuteScript(script).ok());
+  conn->reset();
+  const CommandResult again = Reconcile({"--format", "jsonl"});
+  EXPECT_EQ(
+      Findings(JsonLines(again.out)),
+      (std::multiset<std::string>{"state_mismatch volume_store_ref#1 " + std::string(kVolume)}));
+}
+
+TEST_F(ReconcileNfs, AStagingStoreWithNoPinLeftCanBeRetired) {
+  ExecSql(db_, "UPDATE template_store_ref SET ref_cnt = 0 WHERE store_id = 1");
+  ExecSql(db_, "UPDATE snapshot_store_ref SET ref_cnt = 0 WHERE store_id = 1");
+  ExecSql(db_, "UPDATE volume_store_ref SET ref_cnt = 0 WHERE store_id = 1");
+  const CommandResult r = Reconcile({});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("can be retired now: no live row has ref_cnt <> 0"), std::string::npos)
+      << r.out;
+}
+
+struct BadConfig {
+  std::string label;
+  std::vector<std::string> args;  // after "reconcile --db URL"
+  std::string message;
+};
+
+void PrintTo(const BadConfig& c, std::ostream* os) {
+  *os << c.label;
+}
+
+class ReconcileBadConfig : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(ReconcileBadConfig, ExitsTwoAndWritesNothing) {
+  ScratchDir dir;
+  const std::string db = dir.File("cloud.db");
+  CreateCloudDb(db, SourceDir() + "/fixtures/basic-s3");
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db)).exit_code, 0);
+  fs::create_directories(dir.File("nfs"));
+  std::vector<std::string> args = {"reconcile", "--db", "sqlite://" + db, "--output",
+                                   dir.File("report.txt")};
+  for (auto arg : GetParam().args) {
+    if (arg.find("NFS") != std::string::npos) arg.replace(arg.find("NFS"), 3, dir.File("nfs"));
+    args.push_back(arg);
+  }
+  const CommandResult r = RunCsmigrate(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(GetParam().message), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir.File("report.txt")));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Refusals, ReconcileBadConfig,
+    ::testing::Values(
+        BadConfig{"nfs_store_without_root",
+                  {"--store", "1"},
+                  "--store 1 is an NFS store: say where its export is mounted with --nfs-root "
+                  "1=PATH"},
+        BadConfig{"root_for_an_s3_store",
+                  {"--nfs-root", "1=NFS", "--nfs-root", "2=NFS"},
+                  "the provider of image store 2 is S3, not NFS"},
+        BadConfig{"root_that_does_not_exist",
+                  {"--store", "1", "--nfs-root", "1=/nonexistent/export"},
+                  "/nonexistent/export"},
+        BadConfig{"unknown_store", {"--store", "99"}, "--store 99: no image_store row"},
+        BadConfig{"unknown_format", {"--format", "xml"}, "expected table, jsonl or csv"},
+        BadConfig{"malformed_root", {"--nfs-root", "one=/mnt"}, "expected STORE_ID=PATH"}));
+
+}  // namespace
+}  // namespace csm::test

@@ -1,18 +1,22 @@
 // apply_bench: how fast, and in how much memory, csmigrate converts a large cloud.
 //
-// For each size N it generates a synthetic CloudStack database with N store_ref rows once, then
-// runs each variant on a fresh copy of it in a child process of its own (this program re-executed
-// with the hidden --variant flag), so that the child's peak RSS (VmHWM) belongs to that variant
-// alone:
+// For each size N it runs each variant on a fresh database holding the same synthetic CloudStack
+// cloud with N store_ref rows (SQLite: a copy of a file generated once; with --db on a MySQL /
+// MariaDB or PostgreSQL server: a database of its own, generated for the run and dropped after;
+// bench_databases.h), in a child process of its own (this program re-executed with the hidden
+// --variant flag), so that the child's peak RSS (VmHWM) belongs to that variant alone. On a server
+// that is the client's RSS; the server's memory is not counted:
 //   floor    csm::apply::ApplyBare: the engine's set-based statements, nothing else;
 //   apply    csm::apply::Apply: validation, lock, journal, ledger, one transaction;
 //   per-row  the same changes one statement per row, the way CloudStack's DAOs make them, in one
-//            transaction, on the engine's SQLite connection (which reuses prepared statements,
-//            as a JDBC statement cache does; per_row_baseline.h).
+//            transaction, on the engine's connection (which reuses prepared statements, as a JDBC
+//            statement cache does; on a server every statement is one round trip;
+//            per_row_baseline.h).
 // Afterwards it checks that every variant left the same data behind as the floor, and prints
 // seconds (wall, fastest of --repeat runs), store_ref rows per second, peak RSS and CPU seconds
 // per variant with the ratios the engine aims at (apply within 2x of floor at 10^6 rows, at least
-// 3x faster than per-row, peak RSS < 64 MiB). It reports; it never asserts a target. Exit
+// 3x faster than per-row on SQLite and 30x on a server, peak RSS < 64 MiB). It reports; it never
+// asserts a target. Exit
 // status: 0, 1 on an error, 3 when a variant's data differs from the floor's.
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -33,6 +37,7 @@
 #include <vector>
 
 #include "apply/executor.h"
+#include "bench_databases.h"
 #include "common/result.h"
 #include "db/database_url.h"
 #include "db/schema_files.h"
@@ -48,11 +53,10 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr double kMiB = 1024.0 * 1024.0;
-
 struct Options {
   std::vector<int64_t> sizes = {10000, 100000, 1000000};
   std::string dir;
+  std::string db;  // a server URL; empty: SQLite files in `dir`
   std::vector<std::string> variants = {"floor", "apply", "per-row"};
   int repeat = 1;
   bool profile = false;
@@ -61,8 +65,10 @@ struct Options {
   std::string rules;
   // Child mode (hidden).
   std::string variant;
-  std::string db_file;
+  std::string db_url;
 };
+
+constexpr const char* kVariants[] = {"floor", "apply", "per-row"};
 
 // One timed segment of an apply: from the previous on_step callback (or the start) to this one.
 struct StepTime {
@@ -102,17 +108,6 @@ rules::RunParameters BenchParameters() {
   return p;
 }
 
-// The --db URL of the SQLite file at `path`.
-std::string SqliteUrl(const std::string& path) {
-  return "sqlite://" + fs::absolute(path).string();
-}
-
-// Opens the SQLite file at `path` through the engine's backend (`create`: as for `init`).
-Result<std::unique_ptr<db::Connection>> OpenFile(const std::string& path, bool create) {
-  CSM_ASSIGN_OR_RETURN(db::DatabaseUrl url, db::ParseDatabaseUrl(SqliteUrl(path)));
-  return db::OpenDatabase(url, create);
-}
-
 // User plus system CPU time this process has used, in seconds.
 double CpuSeconds() {
   rusage usage{};
@@ -140,7 +135,7 @@ std::string OneLine(std::string text) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child side: run one variant on one database file and report on stdout.
+// Child side: run one variant on one database and report on stdout.
 
 // Runs `PRAGMA p` on `conn` for each of `pragmas` (investigation knob; same for every variant).
 Status ApplyPragmas(db::Connection& conn, const std::vector<std::string>& pragmas) {
@@ -148,7 +143,7 @@ Status ApplyPragmas(db::Connection& conn, const std::vector<std::string>& pragma
   return Status::Ok();
 }
 
-// Runs `variant` on `db_file` and prints "step", "stmt" and finally "result" lines.
+// Runs `variant` on `db_url` and prints "step", "stmt" and finally "result" lines.
 Status RunVariant(const Options& o) {
   CSM_ASSIGN_OR_RETURN(rules::RuleSet rules, rules::LoadRuleFile(o.rules));
   const rules::RunParameters params = BenchParameters();
@@ -156,7 +151,7 @@ Status RunVariant(const Options& o) {
   double cpu_start = 0;
 
   if (o.variant == "per-row") {
-    CSM_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenFile(o.db_file, false));
+    CSM_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenBenchDatabase(o.db_url));
     CSM_RETURN_IF_ERROR(ApplyPragmas(*conn, o.pragmas));
     cpu_start = CpuSeconds();
     const auto start = Clock::now();
@@ -164,7 +159,7 @@ Status RunVariant(const Options& o) {
     run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     run.statements = outcome.statements;
   } else if (o.variant == "floor" || o.variant == "apply") {
-    CSM_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenFile(o.db_file, false));
+    CSM_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenBenchDatabase(o.db_url));
     CSM_RETURN_IF_ERROR(ApplyPragmas(*conn, o.pragmas));
     std::unique_ptr<TimingConnection> timing;
     db::Connection* used = conn.get();
@@ -196,8 +191,7 @@ Status RunVariant(const Options& o) {
     }
     if (timing) run.profile = timing->Stats("after the last step (after-images, ledger, commit)");
   } else {
-    return Status(ErrorCode::kInvalidArgument,
-                  "unknown variant '" + o.variant + "' (floor, apply, per-row)");
+    return Status(ErrorCode::kInvalidArgument, "unknown variant '" + o.variant + "'");
   }
   run.cpu_seconds = CpuSeconds() - cpu_start;
   run.hwm_kib = PeakRssKib();
@@ -254,11 +248,12 @@ Result<VariantRun> ParseChildOutput(const std::string& text) {
   return run;
 }
 
-// Re-executes this program as a child running `variant` on `db_file`; returns what it reported.
-Result<VariantRun> RunChild(const Options& o, const std::string& variant,
-                            const std::string& db_file, bool profile) {
-  std::vector<std::string> args = {"apply_bench", "--variant", variant, "--db-file",
-                                   db_file,       "--rules",   o.rules};
+// Re-executes this program as a child running `variant` on the database at `db_url` (which carries
+// no password: the child inherits the environment); returns what it reported.
+Result<VariantRun> RunChild(const Options& o, const std::string& variant, const std::string& db_url,
+                            bool profile) {
+  std::vector<std::string> args = {"apply_bench", "--variant", variant, "--db-url",
+                                   db_url,        "--rules",   o.rules};
   for (const auto& p : o.pragmas) {
     args.push_back("--pragma");
     args.push_back(p);
@@ -297,39 +292,15 @@ Result<VariantRun> RunChild(const Options& o, const std::string& variant,
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     const std::string how = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                               : "signal " + std::to_string(WTERMSIG(status));
-    return Status(ErrorCode::kIo, "variant " + variant + " failed on " + db_file +
+    return Status(ErrorCode::kIo, "variant " + variant + " failed on " + db_url +
                                       " (see its message above; " + how + ")");
   }
   return ParseChildOutput(out);
 }
 
-// Removes a SQLite database file and its WAL companions.
-void RemoveDatabase(const std::string& path) {
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ignored);
-}
-
-// Copies `from` (a closed database, WAL checkpointed) to a fresh `to`.
-Status CopyDatabase(const std::string& from, const std::string& to) {
-  RemoveDatabase(to);
-  std::error_code ec;
-  fs::copy_file(from, to, ec);
-  if (ec) return Status(ErrorCode::kIo, "cannot copy " + from + " to " + to + ": " + ec.message());
-  return Status::Ok();
-}
-
-// Creates the template database for `shape` at `path`.
-Status CreateTemplate(const std::string& path, const CloudShape& shape) {
-  RemoveDatabase(path);
-  CSM_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenFile(path, true));
-  CSM_RETURN_IF_ERROR(db::InstallSchemaFile(*conn, "cloudstack-4.3"));
-  CSM_RETURN_IF_ERROR(conn->ExecuteScript("PRAGMA cache_size = -65536"));  // this connection only
-  return GenerateCloud(*conn, shape);
-}
-
-// The fingerprints of the SQLite database at `path`.
-Result<std::vector<TableFingerprint>> FingerprintFile(const std::string& path) {
-  CSM_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenFile(path, false));
+// The fingerprints of the database at `url`.
+Result<std::vector<TableFingerprint>> FingerprintDatabase(const std::string& url) {
+  CSM_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, OpenBenchDatabase(url));
   return FingerprintCloud(*conn);
 }
 
@@ -366,25 +337,7 @@ void PrintProfile(int64_t n, const VariantRun& run) {
 // The parent: generates, runs every variant of every size in children, verifies, prints the
 // table. Returns the exit status.
 int RunBenchmark(const Options& o) {
-  fs::path dir = o.dir;
-  bool remove_when_done = false;
-  if (dir.empty()) {
-    std::string pattern = (fs::temp_directory_path() / "csm-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      std::fprintf(stderr, "apply_bench: cannot create a temporary directory\n");
-      return 1;
-    }
-    dir = pattern;
-    remove_when_done = !o.keep;
-  } else {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) {
-      std::fprintf(stderr, "apply_bench: cannot create %s: %s\n", dir.c_str(),
-                   ec.message().c_str());
-      return 1;
-    }
-  }
+  std::unique_ptr<BenchDatabases> databases;
   // Removes a temporary directory however this function returns.
   struct RemoveOnExit {
     fs::path dir;
@@ -392,8 +345,39 @@ int RunBenchmark(const Options& o) {
       std::error_code ignored;
       if (!dir.empty()) fs::remove_all(dir, ignored);
     }
-  } remove_on_exit{remove_when_done ? dir : fs::path()};
-  std::printf("apply_bench: databases in %s; rules %s\n", dir.c_str(), o.rules.c_str());
+  } remove_on_exit;
+  if (!o.db.empty()) {
+    auto url = db::ParseDatabaseUrl(o.db);
+    if (!url.ok() || url->scheme == "sqlite") {
+      std::fprintf(stderr, "apply_bench: --db takes a mysql:// or postgresql:// URL%s%s\n",
+                   url.ok() ? " (SQLite is the default: use --dir)" : ": ",
+                   url.ok() ? "" : url.status().message().c_str());
+      return 1;
+    }
+    databases = BenchDatabases::OnServer(*url);
+  } else {
+    fs::path dir = o.dir;
+    if (dir.empty()) {
+      std::string pattern = (fs::temp_directory_path() / "csm-bench-XXXXXX").string();
+      if (mkdtemp(pattern.data()) == nullptr) {
+        std::fprintf(stderr, "apply_bench: cannot create a temporary directory\n");
+        return 1;
+      }
+      dir = pattern;
+      if (!o.keep) remove_on_exit.dir = dir;
+    } else {
+      std::error_code ec;
+      fs::create_directories(dir, ec);
+      if (ec) {
+        std::fprintf(stderr, "apply_bench: cannot create %s: %s\n", dir.c_str(),
+                     ec.message().c_str());
+        return 1;
+      }
+    }
+    databases = BenchDatabases::InDirectory(dir);
+  }
+  std::printf("apply_bench: databases in %s; rules %s\n", databases->Where().c_str(),
+              o.rules.c_str());
   if (!o.pragmas.empty()) {
     std::printf("apply_bench: pragmas on every variant's connection:");
     for (const auto& p : o.pragmas) std::printf(" %s;", p.c_str());
@@ -406,34 +390,46 @@ int RunBenchmark(const Options& o) {
   for (const int64_t requested : o.sizes) {
     const CloudShape shape = CloudShape::ForRows(requested);
     const int64_t n = shape.store_refs;
-    const std::string base = (dir / ("cloud-" + std::to_string(n))).string();
-    const auto gen_start = Clock::now();
-    if (Status s = CreateTemplate(base + ".db", shape); !s.ok()) {
+    auto generated = databases->BeginSize(shape);
+    if (!generated.ok()) {
       std::fprintf(stderr, "apply_bench: generating N=%lld: %s\n", static_cast<long long>(n),
-                   s.message().c_str());
+                   generated.status().message().c_str());
       return 1;
     }
     std::printf(
-        "N=%lld: generated %lld template + %lld snapshot + %lld volume store_ref rows "
-        "(%lld templates, %lld snapshots, %lld volumes) in %.1f s, %.1f MiB\n",
+        "N=%lld: %lld template + %lld snapshot + %lld volume store_ref rows (%lld templates, "
+        "%lld snapshots, %lld volumes)",
         static_cast<long long>(n), static_cast<long long>(shape.template_refs),
         static_cast<long long>(shape.snapshot_refs), static_cast<long long>(shape.volume_refs),
         static_cast<long long>(shape.templates), static_cast<long long>(shape.snapshots),
-        static_cast<long long>(shape.volumes),
-        std::chrono::duration<double>(Clock::now() - gen_start).count(),
-        static_cast<double>(fs::file_size(base + ".db")) / kMiB);
+        static_cast<long long>(shape.volumes));
+    if (*generated > 0) std::printf(", generated in %.1f s", *generated);
+    std::printf("\n");
     std::fflush(stdout);
+
+    // A fresh database named `name` for one run; "" after printing the error.
+    auto fresh = [&](const std::string& name) -> std::string {
+      double seconds = 0;
+      auto url = databases->Fresh(name, shape, seconds);
+      if (!url.ok()) {
+        std::fprintf(stderr, "apply_bench: N=%lld, database for %s: %s\n",
+                     static_cast<long long>(n), name.c_str(), url.status().message().c_str());
+        return "";
+      }
+      if (seconds > 0) {
+        std::printf("  N=%lld %-16s generated %s in %.1f s\n", static_cast<long long>(n),
+                    name.c_str(), url->c_str(), seconds);
+      }
+      return *url;
+    };
 
     std::map<std::string, std::string> results;  // variant -> database it left behind
     for (const auto& variant : o.variants) {
       std::vector<VariantRun> runs;
-      const std::string file = base + "-" + variant + ".db";
+      std::string url;
       for (int r = 0; r < o.repeat; ++r) {
-        if (Status s = CopyDatabase(base + ".db", file); !s.ok()) {
-          std::fprintf(stderr, "apply_bench: %s\n", s.message().c_str());
-          return 1;
-        }
-        auto run = RunChild(o, variant, file, false);
+        if ((url = fresh(variant)).empty()) return 1;
+        auto run = RunChild(o, variant, url, false);
         if (!run.ok()) {
           std::fprintf(stderr, "apply_bench: %s\n", run.status().message().c_str());
           return 1;
@@ -450,19 +446,19 @@ int RunBenchmark(const Options& o) {
       Measurement m{n, variant, runs.front()};
       for (const auto& r : runs) m.run.hwm_kib = std::max(m.run.hwm_kib, r.hwm_kib);
       table.push_back(std::move(m));
-      results[variant] = file;
+      results[variant] = url;
     }
 
     // Every variant must leave the same data behind as the floor (or the first variant).
     const std::string reference = results.count("floor") ? "floor" : o.variants.front();
-    auto expected = FingerprintFile(results[reference]);
+    auto expected = FingerprintDatabase(results[reference]);
     if (!expected.ok()) {
       std::fprintf(stderr, "apply_bench: %s\n", expected.status().message().c_str());
       return 1;
     }
-    for (const auto& [variant, file] : results) {
+    for (const auto& [variant, url] : results) {
       if (variant == reference) continue;
-      auto got = FingerprintFile(file);
+      auto got = FingerprintDatabase(url);
       if (!got.ok()) {
         std::fprintf(stderr, "apply_bench: %s\n", got.status().message().c_str());
         return 1;
@@ -486,23 +482,20 @@ int RunBenchmark(const Options& o) {
                 static_cast<long long>(placeholders));
 
     if (o.profile) {
-      const std::string file = base + "-profile.db";
-      if (Status s = CopyDatabase(base + ".db", file); !s.ok()) {
-        std::fprintf(stderr, "apply_bench: %s\n", s.message().c_str());
-        return 1;
-      }
-      auto run = RunChild(o, "apply", file, true);
+      const std::string url = fresh("profile");
+      if (url.empty()) return 1;
+      auto run = RunChild(o, "apply", url, true);
       if (!run.ok()) {
         std::fprintf(stderr, "apply_bench: %s\n", run.status().message().c_str());
         return 1;
       }
       profiles[n] = std::move(*run);
-      if (!o.keep) RemoveDatabase(file);
+      if (!o.keep) databases->Remove(url);
     }
     if (!o.keep) {
-      RemoveDatabase(base + ".db");
-      for (const auto& [variant, file] : results) RemoveDatabase(file);
+      for (const auto& [variant, url] : results) databases->Remove(url);
     }
+    databases->EndSize(shape, o.keep);
   }
 
   // The table.
@@ -552,17 +545,19 @@ int RunBenchmark(const Options& o) {
                   r <= 2.0 ? "met" : "MISSED");
     }
     if (per_row != by.end() && applied != by.end()) {
+      // On a server every per-row statement is a round trip, hence the higher bar there.
+      const double target = o.db.empty() ? 3.0 : 30.0;
       const double r = per_row->second->run.seconds / applied->second->run.seconds;
-      std::printf("  apply >= 3x faster than per-row at N=%lld: %.2fx  %s\n",
-                  static_cast<long long>(n), r, r >= 3.0 ? "met" : "MISSED");
+      std::printf("  apply >= %.0fx faster than per-row at N=%lld: %.2fx  %s\n", target,
+                  static_cast<long long>(n), r, r >= target ? "met" : "MISSED");
     }
     double worst = 0;
     for (const auto& m : table) {
       if (m.variant == "apply") worst = std::max(worst, static_cast<double>(m.run.hwm_kib) / 1024);
     }
     if (applied != by.end()) {
-      std::printf("  apply peak RSS < 64 MiB at every N: max %.1f MiB  %s\n", worst,
-                  worst < 64 ? "met" : "MISSED");
+      std::printf("  apply peak RSS < 64 MiB at every N: max %.1f MiB%s  %s\n", worst,
+                  o.db.empty() ? "" : " (the client's)", worst < 64 ? "met" : "MISSED");
     }
     if (applied != by.end() && !applied->second->run.steps.empty()) {
       std::printf(
@@ -598,10 +593,20 @@ int main(int argc, char** argv) {
       "on synthetic CloudStack databases"};
   app.add_option("--sizes", o.sizes, "Store_ref row counts to measure (comma separated)")
       ->delimiter(',');
-  app.add_option("--dir", o.dir, "Directory for the databases (default: a temporary one)");
+  auto* dir = app.add_option("--dir", o.dir,
+                             "Directory for the SQLite databases (default: a temporary one)");
+  auto* server =
+      app.add_option("--db", o.db,
+                     "Run on a server instead of SQLite: mysql://user@host:port/db or "
+                     "postgresql://user@host:port/db (password from CSM_DB_PASSWORD, MYSQL_PWD or "
+                     "PGPASSWORD). Every run gets a database csm_bench_<variant>_<N> of its own "
+                     "there, dropped afterwards unless --keep");
+  dir->excludes(server);
   app.add_option("--variants", o.variants,
                  "Variants to run: floor, apply, per-row (comma separated)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(csm::bench::kVariants),
+                                                     std::end(csm::bench::kVariants))));
   app.add_option("--repeat", o.repeat,
                  "Runs per variant, each on a fresh copy; the fastest is reported (the machine is "
                  "shared, so slower runs mostly measure other work)")
@@ -612,10 +617,11 @@ int main(int argc, char** argv) {
   app.add_flag("--keep", o.keep, "Keep the databases");
   app.add_option("--pragma", o.pragmas,
                  "A SQLite pragma (e.g. cache_size=-65536) set on every variant's connection "
-                 "before it runs; repeatable");
+                 "before it runs; repeatable")
+      ->excludes(server);
   app.add_option("--rules", o.rules, "The rule file");
   app.add_option("--variant", o.variant)->group("");
-  app.add_option("--db-file", o.db_file)->group("");
+  app.add_option("--db-url", o.db_url)->group("");
   CLI11_PARSE(app, argc, argv);
 
   if (!o.variant.empty()) {

@@ -44,8 +44,6 @@ class Fragments {
     return "(CASE " + store + " WHEN 1 THEN 1 WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 3 END)";
   }
 
-  const std::string& dialect() const { return dialect_; }
-
  private:
   std::string dialect_;
 };
@@ -102,19 +100,18 @@ Status InsertSelect(db::Connection& conn, const std::string& table, const Column
   return conn.Execute(sql).status().WithContext("synthetic cloud: filling " + table);
 }
 
+// Fills the (empty) sequence table with 1..max by doubling: no recursive CTE, whose depth limit
+// and spelling differ between backends.
 Status FillSequence(db::Connection& conn, int64_t max) {
-  CSM_RETURN_IF_ERROR(
-      conn.ExecuteScript(std::string("CREATE TABLE ") + kSeqTable + " (x BIGINT PRIMARY KEY)"));
-  if (conn.dialect().name() == "mysql") {
-    // MySQL stops recursive CTEs after 1000 rows unless told otherwise.
+  const std::string seq = kSeqTable;
+  CSM_RETURN_IF_ERROR(conn.Execute("INSERT INTO " + seq + " (x) VALUES (1)").status());
+  for (int64_t have = 1; have < max; have *= 2) {
     CSM_RETURN_IF_ERROR(
-        conn.Execute("SET SESSION cte_max_recursion_depth = " + N(max + 1)).status());
+        conn.Execute("INSERT INTO " + seq + " (x) SELECT x + ? FROM " + seq + " WHERE x <= ?",
+                     {have, std::min(have, max - have)})
+            .status());
   }
-  return conn
-      .Execute(std::string("INSERT INTO ") + kSeqTable +
-               " (x) WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < " +
-               N(max) + ") SELECT x FROM s")
-      .status();
+  return Status::Ok();
 }
 
 Status FillStoresAndZones(db::Connection& conn, const Fragments& f) {
@@ -323,8 +320,7 @@ Status FillAll(db::Connection& conn, const CloudShape& shape) {
   CSM_RETURN_IF_ERROR(FillStoresAndZones(conn, f));
   CSM_RETURN_IF_ERROR(FillTemplates(conn, f, shape));
   CSM_RETURN_IF_ERROR(FillVolumes(conn, f, shape));
-  CSM_RETURN_IF_ERROR(FillSnapshots(conn, f, shape));
-  return conn.ExecuteScript(std::string("DROP TABLE ") + kSeqTable);
+  return FillSnapshots(conn, f, shape);
 }
 
 }  // namespace
@@ -344,12 +340,16 @@ CloudShape CloudShape::ForRows(int64_t store_refs) {
 }
 
 Status GenerateCloud(db::Connection& conn, const CloudShape& shape) {
+  // The helper table's DDL stays outside the transaction (MySQL commits DDL implicitly).
+  CSM_RETURN_IF_ERROR(
+      conn.ExecuteScript(std::string("CREATE TABLE ") + kSeqTable + " (x BIGINT PRIMARY KEY)"));
   CSM_RETURN_IF_ERROR(conn.Begin());
   if (Status s = FillAll(conn, shape); !s.ok()) {
     (void)conn.Rollback();
     return s;
   }
-  return conn.Commit();
+  CSM_RETURN_IF_ERROR(conn.Commit());
+  return conn.ExecuteScript(std::string("DROP TABLE ") + kSeqTable);
 }
 
 }  // namespace csm::bench

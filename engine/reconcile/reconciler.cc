@@ -18,22 +18,24 @@
 namespace csm::reconcile {
 namespace {
 
-Status CheckNfsRoots(const std::vector<ImageStoreRow>& stores, const ReconcileOptions& options) {
+// Each --nfs-root must name a live NFS store (selected by --store or not, so that one set of
+// mount points serves every invocation); each selected NFS store needs one.
+Status CheckNfsRoots(db::Connection& conn, const std::vector<ImageStoreRow>& stores,
+                     const ReconcileOptions& options) {
   for (const auto& [id, path] : options.access.nfs_roots) {
-    const ImageStoreRow* found = nullptr;
-    for (const auto& s : stores) {
-      if (s.id == id) found = &s;
-    }
-    if (found == nullptr) {
+    CSM_ASSIGN_OR_RETURN(
+        auto provider,
+        conn.Query("SELECT image_provider_name FROM image_store WHERE id = ? AND removed IS NULL",
+                   {id}));
+    const std::string where = "--nfs-root " + std::to_string(id) + "=" + path;
+    if (provider.rows.empty()) {
       return Status(ErrorCode::kInvalidArgument,
-                    "--nfs-root " + std::to_string(id) + "=" + path +
-                        ": no live image store with id " + std::to_string(id) +
-                        (options.stores.empty() ? "" : " among the --store ids"));
+                    where + ": no live image store with id " + std::to_string(id));
     }
-    if (found->provider != "NFS") {
-      return Status(ErrorCode::kInvalidArgument, "--nfs-root " + std::to_string(id) + "=" + path +
-                                                     ": the provider of image store " +
-                                                     std::to_string(id) + " is " + found->provider +
+    const std::string name = db::ToDisplay(provider.rows[0][0]);
+    if (name != "NFS") {
+      return Status(ErrorCode::kInvalidArgument, where + ": the provider of image store " +
+                                                     std::to_string(id) + " is " + name +
                                                      ", not NFS");
     }
   }
@@ -79,7 +81,7 @@ Status CheckTemplateProperties(store::NfsStore& nfs, int64_t store_id,
 Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions& options,
                                    Report& report) {
   CSM_ASSIGN_OR_RETURN(auto stores, ReadImageStores(conn, options.stores, options.encrypt_secret));
-  CSM_RETURN_IF_ERROR(CheckNfsRoots(stores, options));
+  CSM_RETURN_IF_ERROR(CheckNfsRoots(conn, stores, options));
   CSM_ASSIGN_OR_RETURN(auto tables, DescribeRefTables(conn));
 
   ReconcileOutcome outcome;

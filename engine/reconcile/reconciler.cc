@@ -61,17 +61,26 @@ Status CheckTemplateProperties(store::NfsStore& nfs, int64_t store_id,
     return Status::Ok();
   }
   CSM_ASSIGN_OR_RETURN(std::string path, nfs.PathOf(object.key));
-  CSM_ASSIGN_OR_RETURN(auto properties, store::ReadTemplateProperties(path));
-  const auto missing = properties.MissingKeys();
-  if (missing.empty()) return Status::Ok();
+  auto properties = store::ReadTemplateProperties(path);
+  // A file that cannot be read is an error (the listing is not trustworthy); one that is not
+  // valid Java properties is a finding about that template, like one that lacks keys.
+  if (!properties.ok() && properties.status().code() != ErrorCode::kInvalidArgument) {
+    return properties.status();
+  }
   Finding f;
   f.kind = FindingKind::kIncomplete;
   f.store_id = store_id;
   f.key = object.key;
   f.store_size = object.size;
-  std::string names;
-  for (const auto& name : missing) names += (names.empty() ? "" : ", ") + name;
-  f.detail = "template.properties lacks " + names + ": an incomplete download";
+  if (!properties.ok()) {
+    f.detail = properties.status().message();
+  } else {
+    const auto missing = properties->MissingKeys();
+    if (missing.empty()) return Status::Ok();
+    std::string names;
+    for (const auto& name : missing) names += (names.empty() ? "" : ", ") + name;
+    f.detail = "template.properties lacks " + names + ": an incomplete download";
+  }
   report.Add(f);
   return Status::Ok();
 }

@@ -10,10 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <sstream>
 
 #include "apply/executor.h"
 #include "apply/ledger.h"
 #include "apply/rollback.h"
+#include "catalog/image_stores.h"
+#include "catalog/retire_verdict.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "crypto/db_properties.h"
@@ -21,6 +25,8 @@
 #include "db/schema_files.h"
 #include "fixture/fixture.h"
 #include "fixture/replay.h"
+#include "push/push_runner.h"
+#include "push/unit_query.h"
 #include "reconcile/reconciler.h"
 #include "rules/rule_loader.h"
 
@@ -52,6 +58,15 @@ struct Options {
   std::string output, repair_sql;
   bool show_ok = false;
   bool quiet = false;
+  // push / drain
+  std::string object_kind;
+  int64_t object_id = 0;
+  std::optional<int64_t> staging_store;
+  int jobs = 4;
+  std::optional<int64_t> limit;
+  std::string order = "largest";
+  bool dry_run = false;
+  std::optional<int64_t> multipart_threshold;
 };
 
 int Fail(const Status& s) {
@@ -297,6 +312,159 @@ Status WriteFileAtomically(const std::string& path,
   return Status::Ok();
 }
 
+// The --nfs-root STORE_ID=PATH options as a map.
+Result<std::map<int64_t, std::string>> NfsRoots(const Options& o) {
+  std::map<int64_t, std::string> roots;
+  for (const auto& text : o.nfs_roots) {
+    CSM_ASSIGN_OR_RETURN(auto pair, KeyValue(text, "--nfs-root"));
+    auto id = db::AsInteger(pair.first);
+    if (!id || *id <= 0) {
+      return Status(ErrorCode::kInvalidArgument, "--nfs-root " + text + ": expected STORE_ID=PATH");
+    }
+    roots[*id] = pair.second;
+  }
+  return roots;
+}
+
+// What push and drain share: the store access and the runner's options.
+Result<push::RunnerOptions> RunnerOptionsFor(const Options& o, const Target& target) {
+  push::RunnerOptions options;
+  CSM_ASSIGN_OR_RETURN(options.access.nfs_roots, NfsRoots(o));
+  if (o.multipart_threshold) {
+    if (*o.multipart_threshold < (int64_t{1} << 20)) {
+      return Status(ErrorCode::kInvalidArgument, "--multipart-threshold must be at least 1048576");
+    }
+    options.access.multipart_threshold = o.multipart_threshold;
+  }
+  if (target.encryption) options.encrypt_secret = target.encryption->password;
+  options.jobs = o.jobs;
+  options.progress = !o.quiet;
+  if (const char* pause = std::getenv("CSM_TEST_DRAIN_PAUSE")) {
+    // UNITS:SECONDS, for the kill-and-resume tests only.
+    const std::string text = pause;
+    const auto colon = text.find(':');
+    if (colon != std::string::npos) {
+      options.pause_after_units = std::atoi(text.substr(0, colon).c_str());
+      options.pause_seconds = std::atoi(text.substr(colon + 1).c_str());
+    }
+  }
+  return options;
+}
+
+// The lines that tell how a push or drain went.
+std::string RunnerText(const push::RunnerOutcome& r) {
+  std::ostringstream out;
+  out << "pushed " << r.units_done << " of " << r.units_total << " units: " << r.objects_filled
+      << " placeholders filled, " << r.bytes_sent << " bytes uploaded, " << r.objects_adopted
+      << " verified uploads of an earlier run adopted\n";
+  for (const auto& f : r.failures)
+    out << "  failed: " << f.unit << ": " << f.status.message() << "\n";
+  return out.str();
+}
+
+int RunPush(const Options& o) {
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(target.status());
+  auto& conn = *target->conn;
+  auto options = RunnerOptionsFor(o, *target);
+  if (!options.ok()) return Fail(options.status());
+  options->jobs = 1;
+  push::UnitFilter filter;
+  if (o.object_kind == "template") {
+    filter.kind = push::ObjectKind::kTemplate;
+    filter.object_id = o.object_id;
+  } else if (o.object_kind == "volume") {
+    filter.kind = push::ObjectKind::kVolume;
+    filter.object_id = o.object_id;
+  } else {
+    filter.kind = push::ObjectKind::kSnapshot;
+    auto volume = conn.Query("SELECT volume_id FROM snapshots WHERE id = ?", {o.object_id});
+    if (!volume.ok()) return Fail(volume.status());
+    if (volume->rows.empty()) {
+      return Fail(
+          Status(ErrorCode::kNotFound, "no snapshot with id " + std::to_string(o.object_id)));
+    }
+    filter.snapshot_volume_id = db::AsInteger(volume->rows[0][0]);
+  }
+  auto tables = catalog::DescribeRefTables(conn);
+  if (!tables.ok()) return Fail(tables.status());
+  auto units = push::FindUnits(conn, *tables, filter, push::UnitOrder::kOldestFirst);
+  if (!units.ok()) return Fail(units.status());
+  if (units->empty()) {
+    std::cout << "nothing to push: " << o.object_kind << " " << o.object_id
+              << " has no placeholder left on an object store\n";
+    return kExitOk;
+  }
+  auto outcome = push::RunUnits(conn, *tables, *units, *options);
+  if (!outcome.ok()) return Fail(outcome.status());
+  if (!outcome->failures.empty()) return Fail(outcome->failures.front().status);
+  std::cout << RunnerText(*outcome);
+  return kExitOk;
+}
+
+int RunDrain(const Options& o) {
+  if (o.order != "largest" && o.order != "oldest") {
+    return Fail(
+        Status(ErrorCode::kInvalidArgument, "--order " + o.order + ": expected largest or oldest"));
+  }
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(target.status());
+  auto& conn = *target->conn;
+  auto options = RunnerOptionsFor(o, *target);
+  if (!options.ok()) return Fail(options.status());
+  auto tables = catalog::DescribeRefTables(conn);
+  if (!tables.ok()) return Fail(tables.status());
+  push::UnitFilter filter;
+  filter.staging_store_id = o.staging_store;
+  auto units = push::FindUnits(
+      conn, *tables, filter,
+      o.order == "largest" ? push::UnitOrder::kLargestFirst : push::UnitOrder::kOldestFirst);
+  if (!units.ok()) return Fail(units.status());
+  if (o.limit && static_cast<int64_t>(units->size()) > *o.limit) units->resize(*o.limit);
+  if (o.dry_run) {
+    int64_t bytes = 0;
+    for (const auto& unit : *units) {
+      bytes += unit.bytes();
+      std::cout << unit.Describe() << ": " << unit.bytes() << " bytes from";
+      for (const auto& item : unit.items) {
+        std::cout << " "
+                  << (item.staging_id ? "store " + std::to_string(item.staging_store_id) + ":" +
+                                            item.staging_path
+                                      : std::string("(no Ready staging copy)"));
+      }
+      std::cout << "\n";
+    }
+    std::cout << units->size() << " units, " << bytes
+              << " bytes would be pushed (dry run: nothing was)\n";
+    return kExitOk;
+  }
+  auto outcome = push::RunUnits(conn, *tables, *units, *options);
+  if (!outcome.ok()) return Fail(outcome.status());
+  std::cout << RunnerText(*outcome);
+
+  // Whether each staging store can now be retired, and what still holds it.
+  auto stores = catalog::ReadImageStores(conn, {}, options->encrypt_secret);
+  if (!stores.ok()) return Fail(stores.status());
+  std::vector<int64_t> staging;
+  for (const auto& s : *stores) {
+    if (s.is_staging() && (!o.staging_store || *o.staging_store == s.id)) staging.push_back(s.id);
+  }
+  auto verdicts = catalog::RetireVerdicts(conn, *tables, staging);
+  if (!verdicts.ok()) return Fail(verdicts.status());
+  for (const auto& v : *verdicts) {
+    std::cout << "staging store " << v.store_id << ": ";
+    if (v.retirable()) {
+      std::cout << "can be retired now: no live row has ref_cnt <> 0\n";
+      continue;
+    }
+    std::cout << "still held by";
+    for (const auto& [table, count] : v.held_by)
+      std::cout << " " << count << " " << table << " rows";
+    std::cout << " with ref_cnt <> 0\n";
+  }
+  return outcome->failures.empty() ? kExitOk : kExitFindings;
+}
+
 // reconcile exits 0 (clean), 1 (findings) or 2 (could not complete), whatever the cause.
 int FailReconcile(const Status& s) {
   std::cerr << "csmigrate: reconcile could not complete: " << s.message() << "\n";
@@ -493,6 +661,57 @@ int Main(int argc, char** argv) {
       "Exit codes (reconcile): 0 clean, 1 findings, 2 could not complete (bad configuration, "
       "authentication, network, database): a listing that fails never yields findings.");
 
+  auto* push = app.add_subcommand(
+      "push",
+      "Copy one object from its NFS staging store to the object store, as CloudStack does when "
+      "it is used: verify size and checksum, then fill its placeholder and unpin the staging "
+      "copy in one transaction");
+  AddDb(push, o);
+  push->add_option("KIND", o.object_kind, "template, snapshot or volume")
+      ->required()
+      ->check(CLI::IsMember({"template", "snapshot", "volume"}));
+  push->add_option("ID", o.object_id,
+                   "The template, snapshot or volume id (a snapshot moves with every "
+                   "still-placeholder snapshot of its volume: a delta chain moves as a whole)")
+      ->required();
+  auto add_transfer_options = [&](CLI::App* cmd) {
+    cmd->add_option("--nfs-root", o.nfs_roots,
+                    "STORE_ID=PATH: where a staging store's NFS export is mounted here "
+                    "(repeatable)");
+    cmd->add_option("--multipart-threshold", o.multipart_threshold,
+                    "Upload files larger than this many bytes in parts (S3 multipart, Swift "
+                    "static large objects); default 67108864 (64 MiB)");
+    cmd->add_flag("--quiet", o.quiet, "No progress bar on stderr");
+  };
+  add_transfer_options(push);
+  push->footer(
+      "Keys: S3 template/tmpl/<account>/<template>/<unique_name>/<file>, snapshots/<account>/"
+      "<volume>/<file>,\nvolumes/<account>/<volume>/<file>; Swift containers T-<template>, "
+      "S-<volume>, V-<volume>.\nAn object an interrupted earlier run uploaded is verified and "
+      "adopted, not sent again.\n\n" +
+      std::string(kExitCodeHelp));
+
+  auto* drain = app.add_subcommand(
+      "drain",
+      "Push everything that still has a placeholder, N transfers at a time, so that the NFS "
+      "staging stores can be retired. Resumable: killed at any moment, a re-run continues "
+      "without re-uploading what is verified and without unpinning anything twice.");
+  AddDb(drain, o);
+  add_transfer_options(drain);
+  drain->add_option("--store", o.staging_store,
+                    "Only objects whose staging copy is on this staging store id");
+  drain->add_option("--jobs", o.jobs, "Transfers at a time")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  drain->add_option("--limit", o.limit, "At most this many units (an object, or a snapshot chain)");
+  drain->add_option("--order", o.order, "largest (first) or oldest (first)")->capture_default_str();
+  drain->add_flag("--dry-run", o.dry_run, "List what would be pushed; upload and change nothing");
+  drain->footer(
+      "At the end it says, per staging store, whether it can be retired now (no live row with\n"
+      "ref_cnt <> 0) and what still holds it. Exit 0 when every unit was pushed, 1 when some\n"
+      "failed (each is named; the others went on), other codes as below.\n\n" +
+      std::string(kExitCodeHelp));
+
   auto* fixture = app.add_subcommand("fixture", "Work with before/after fixtures (QA)");
   fixture->require_subcommand(1);
   auto* load = fixture->add_subcommand(
@@ -524,6 +743,8 @@ int Main(int argc, char** argv) {
   if (*status) return RunStatus(o);
   if (*rollback) return RunRollback(o);
   if (*reconcile) return RunReconcile(o);
+  if (*push) return RunPush(o);
+  if (*drain) return RunDrain(o);
   if (*load) return RunFixtureLoad(o);
   if (*replay) return RunFixtureReplay(o);
   return kExitUsage;

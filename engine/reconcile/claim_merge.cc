@@ -5,7 +5,7 @@
 #include <cassert>
 #include <string_view>
 
-#include "reconcile/store_opener.h"
+#include "reconcile/cloudstack_layout.h"
 
 namespace csm::reconcile {
 namespace {

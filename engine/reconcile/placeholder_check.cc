@@ -3,6 +3,12 @@
 #include <optional>
 
 namespace csm::reconcile {
+
+using catalog::AppendIdFilter;
+using catalog::AppendLive;
+using catalog::AppendStoreRole;
+using catalog::RefTable;
+using catalog::Statement;
 namespace {
 
 // Beyond this a ref_cnt is not a count but an unsigned counter decremented below zero.

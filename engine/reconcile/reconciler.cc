@@ -4,18 +4,26 @@
 
 #include <chrono>
 
+#include "catalog/ref_tables.h"
 #include "common/digest.h"
 #include "common/progress_line.h"
 #include "reconcile/claim.h"
 #include "reconcile/claim_merge.h"
+#include "reconcile/cloudstack_layout.h"
 #include "reconcile/listing_feed.h"
 #include "reconcile/placeholder_check.h"
-#include "reconcile/ref_tables.h"
 #include "reconcile/row_checks.h"
 #include "store/nfs_store.h"
+#include "store/store_factory.h"
 #include "store/template_properties.h"
 
 namespace csm::reconcile {
+
+using catalog::DescribeRefTables;
+using catalog::ImageStoreRow;
+using catalog::ReadImageStores;
+using catalog::RetireVerdicts;
+using store::OpenStore;
 namespace {
 
 // Each --nfs-root must name a live NFS store (selected by --store or not, so that one set of

@@ -8,17 +8,17 @@
 #include <string>
 #include <vector>
 
+#include "catalog/retire_verdict.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "reconcile/report.h"
-#include "reconcile/retire_verdict.h"
-#include "reconcile/store_opener.h"
+#include "store/store_factory.h"
 
 namespace csm::reconcile {
 
 struct ReconcileOptions {
   std::vector<int64_t> stores;  // the image_store ids to look at; empty = every live store
-  StoreAccess access;           // --nfs-root mount points
+  store::StoreAccess access;    // --nfs-root mount points
   // The installation's DB secret when it encrypts detail values (from db.properties).
   std::optional<std::string> encrypt_secret;
   bool progress = false;  // a progress line on stderr (only when it is a terminal)
@@ -26,7 +26,7 @@ struct ReconcileOptions {
 
 struct ReconcileOutcome {
   std::vector<StoreSummary> stores;
-  std::vector<RetireVerdict> verdicts;
+  std::vector<catalog::RetireVerdict> verdicts;
 };
 
 // Runs the whole reconcile, adding every finding to `report`. Errors (kInvalidArgument for bad

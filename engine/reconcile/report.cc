@@ -5,6 +5,9 @@
 #include <sstream>
 
 namespace csm::reconcile {
+
+using catalog::ImageStoreRow;
+using catalog::RetireVerdict;
 namespace {
 
 constexpr std::array<const char*, 15> kCsvColumns = {

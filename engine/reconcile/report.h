@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "catalog/image_stores.h"
+#include "catalog/retire_verdict.h"
 #include "common/result.h"
 #include "reconcile/finding.h"
-#include "reconcile/image_stores.h"
-#include "reconcile/retire_verdict.h"
 
 namespace csm::reconcile {
 
@@ -31,7 +31,7 @@ struct Tally {
 
 // One store as the summary shows it.
 struct StoreSummary {
-  ImageStoreRow store;
+  catalog::ImageStoreRow store;
   bool listed = false;  // its listing completed and was merged with its claims
   int64_t objects_listed = 0;
   std::string note;  // why it was not listed, or "" when it was
@@ -52,7 +52,7 @@ class Report {
   // Writes the whole report to `out`: the findings (broken placeholders first), then the summary
   // of `stores` and `verdicts`. kIo when a spool cannot be read back or `out` fails.
   Status Write(std::ostream& out, const std::vector<StoreSummary>& stores,
-               const std::vector<RetireVerdict>& verdicts);
+               const std::vector<catalog::RetireVerdict>& verdicts);
 
   // Writes the repair script for the problems found to `out`, for `dialect` ("sqlite", "mysql",
   // "postgresql"): guarded statements where a fix is mechanical, comments where a person must

@@ -4,6 +4,13 @@
 #include <utility>
 
 namespace csm::reconcile {
+
+using catalog::AppendIdFilter;
+using catalog::AppendLive;
+using catalog::AppendPlaceholderExists;
+using catalog::AppendStoreRole;
+using catalog::RefTable;
+using catalog::Statement;
 namespace {
 
 constexpr int64_t kMaxSaneRefCount = 2147483647;

@@ -1,6 +1,6 @@
-#include "reconcile/retire_verdict.h"
+#include "catalog/retire_verdict.h"
 
-namespace csm::reconcile {
+namespace csm::catalog {
 
 Result<std::vector<RetireVerdict>> RetireVerdicts(db::Connection& conn,
                                                   const std::vector<RefTable>& tables,
@@ -29,4 +29,4 @@ Result<std::vector<RetireVerdict>> RetireVerdicts(db::Connection& conn,
   return verdicts;
 }
 
-}  // namespace csm::reconcile
+}  // namespace csm::catalog

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "catalog/ref_tables.h"
 #include "common/result.h"
 #include "db/connection.h"
-#include "reconcile/ref_tables.h"
 
-namespace csm::reconcile {
+namespace csm::catalog {
 
 struct RetireVerdict {
   int64_t store_id = 0;
@@ -25,4 +25,4 @@ Result<std::vector<RetireVerdict>> RetireVerdicts(db::Connection& conn,
                                                   const std::vector<RefTable>& tables,
                                                   const std::vector<int64_t>& staging_stores);
 
-}  // namespace csm::reconcile
+}  // namespace csm::catalog

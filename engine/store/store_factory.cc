@@ -1,19 +1,20 @@
-#include "reconcile/store_opener.h"
+#include "store/store_factory.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "store/nfs_store.h"
 #include "store/s3_store.h"
 #include "store/swift_store.h"
 
-namespace csm::reconcile {
+namespace csm::store {
 namespace {
 
-std::string Where(const ImageStoreRow& row) {
+std::string Where(const catalog::ImageStoreRow& row) {
   return "image store " + std::to_string(row.id) + " (" + row.name + ", " + row.provider + ")";
 }
 
-Result<std::string> RequiredDetail(const ImageStoreRow& row, const std::string& name) {
+Result<std::string> RequiredDetail(const catalog::ImageStoreRow& row, const std::string& name) {
   const auto it = row.details.find(name);
   if (it == row.details.end() || it->second.empty()) {
     return Status(ErrorCode::kInvalidArgument,
@@ -23,8 +24,8 @@ Result<std::string> RequiredDetail(const ImageStoreRow& row, const std::string& 
 }
 
 // A whole number of at least `min` from the detail `name`, or `fallback` when it is absent.
-Result<int64_t> NumberDetail(const ImageStoreRow& row, const std::string& name, int64_t fallback,
-                             int64_t min) {
+Result<int64_t> NumberDetail(const catalog::ImageStoreRow& row, const std::string& name,
+                             int64_t fallback, int64_t min) {
   const auto it = row.details.find(name);
   if (it == row.details.end() || it->second.empty()) return fallback;
   int64_t value = 0;
@@ -39,8 +40,8 @@ Result<int64_t> NumberDetail(const ImageStoreRow& row, const std::string& name, 
 }
 
 // CloudStack's S3 timeouts and retry count, as the HTTP client's options.
-Result<store::HttpClientOptions> HttpOptions(const ImageStoreRow& row) {
-  store::HttpClientOptions http;
+Result<HttpClientOptions> HttpOptions(const catalog::ImageStoreRow& row) {
+  HttpClientOptions http;
   CSM_ASSIGN_OR_RETURN(int64_t connect_ms, NumberDetail(row, "connectiontimeout", 10000, 1));
   CSM_ASSIGN_OR_RETURN(int64_t socket_ms, NumberDetail(row, "sockettimeout", 60000, 1));
   CSM_ASSIGN_OR_RETURN(int64_t retries, NumberDetail(row, "maxerrorretry", 4, 0));
@@ -50,8 +51,9 @@ Result<store::HttpClientOptions> HttpOptions(const ImageStoreRow& row) {
   return http;
 }
 
-Result<std::unique_ptr<store::ObjectStore>> OpenS3(const ImageStoreRow& row) {
-  store::S3Config config;
+Result<std::unique_ptr<ObjectStore>> OpenS3(const catalog::ImageStoreRow& row,
+                                            const StoreAccess& access) {
+  S3Config config;
   CSM_ASSIGN_OR_RETURN(config.bucket, RequiredDetail(row, "bucket"));
   CSM_ASSIGN_OR_RETURN(config.access_key, RequiredDetail(row, "accesskey"));
   CSM_ASSIGN_OR_RETURN(config.secret_key, RequiredDetail(row, "secretkey"));
@@ -60,13 +62,19 @@ Result<std::unique_ptr<store::ObjectStore>> OpenS3(const ImageStoreRow& row) {
     config.use_https = it->second == "true" || it->second == "TRUE" || it->second == "True";
   }
   CSM_ASSIGN_OR_RETURN(config.http, HttpOptions(row));
-  auto s3 = store::S3Store::Create(std::move(config));
+  if (access.multipart_threshold) {
+    config.multipart_threshold = *access.multipart_threshold;
+    config.part_size =
+        std::clamp<int64_t>(*access.multipart_threshold, int64_t{5} << 20, int64_t{16} << 20);
+  }
+  auto s3 = S3Store::Create(std::move(config));
   if (!s3.ok()) return s3.status().WithContext(Where(row));
-  return std::unique_ptr<store::ObjectStore>(std::move(*s3));
+  return std::unique_ptr<ObjectStore>(std::move(*s3));
 }
 
-Result<std::unique_ptr<store::ObjectStore>> OpenSwift(const ImageStoreRow& row) {
-  store::SwiftConfig config;
+Result<std::unique_ptr<ObjectStore>> OpenSwift(const catalog::ImageStoreRow& row,
+                                               const StoreAccess& access) {
+  SwiftConfig config;
   if (!row.url || row.url->empty()) {
     return Status(ErrorCode::kInvalidArgument,
                   Where(row) + " has no url: a Swift store's url is its auth URL");
@@ -75,44 +83,31 @@ Result<std::unique_ptr<store::ObjectStore>> OpenSwift(const ImageStoreRow& row) 
   CSM_ASSIGN_OR_RETURN(config.credentials.account, RequiredDetail(row, "account"));
   CSM_ASSIGN_OR_RETURN(config.credentials.username, RequiredDetail(row, "username"));
   CSM_ASSIGN_OR_RETURN(config.credentials.key, RequiredDetail(row, "key"));
-  auto swift = store::SwiftStore::Create(std::move(config));
+  if (access.multipart_threshold) {
+    config.slo_threshold = *access.multipart_threshold;
+    config.segment_size =
+        std::clamp<int64_t>(*access.multipart_threshold, int64_t{1} << 20, int64_t{16} << 20);
+  }
+  auto swift = SwiftStore::Create(std::move(config));
   if (!swift.ok()) return swift.status().WithContext(Where(row));
-  return std::unique_ptr<store::ObjectStore>(std::move(*swift));
+  return std::unique_ptr<ObjectStore>(std::move(*swift));
 }
 
 }  // namespace
 
-Result<std::unique_ptr<store::ObjectStore>> OpenStore(const ImageStoreRow& row,
-                                                      const StoreAccess& access) {
+Result<std::unique_ptr<ObjectStore>> OpenStore(const catalog::ImageStoreRow& row,
+                                               const StoreAccess& access) {
   if (row.provider == "NFS") {
     const auto root = access.nfs_roots.find(row.id);
-    if (root == access.nfs_roots.end()) return std::unique_ptr<store::ObjectStore>();
-    auto nfs = store::NfsStore::Create(root->second);
+    if (root == access.nfs_roots.end()) return std::unique_ptr<ObjectStore>();
+    auto nfs = NfsStore::Create(root->second);
     if (!nfs.ok()) return nfs.status().WithContext("--nfs-root for " + Where(row));
-    return std::unique_ptr<store::ObjectStore>(std::move(*nfs));
+    return std::unique_ptr<ObjectStore>(std::move(*nfs));
   }
-  if (row.provider == "S3") return OpenS3(row);
-  if (row.provider == "Swift") return OpenSwift(row);
+  if (row.provider == "S3") return OpenS3(row, access);
+  if (row.provider == "Swift") return OpenSwift(row, access);
   return Status(ErrorCode::kInvalidArgument,
                 Where(row) + ": csmigrate reconciles NFS, S3 and Swift stores only");
 }
 
-std::vector<std::string> CloudStackPrefixes(const std::string& provider) {
-  if (provider == "Swift") return {"S-", "T-", "V-"};
-  return {"snapshots/", "template/", "volumes/"};
-}
-
-bool IsAuxiliaryKey(const std::string& provider, const std::string& key) {
-  const auto slash = key.rfind('/');
-  const std::string base = slash == std::string::npos ? key : key.substr(slash + 1);
-  if (base == "template.properties" || base == "volume.properties") return true;
-  if (provider == "Swift") {
-    const std::string container = key.substr(0, key.find('/'));
-    constexpr std::string_view kSegments = "_segments";
-    return container.size() > kSegments.size() &&
-           container.compare(container.size() - kSegments.size(), kSegments.size(), kSegments) == 0;
-  }
-  return false;
-}
-
-}  // namespace csm::reconcile
+}  // namespace csm::store

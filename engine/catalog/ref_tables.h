@@ -9,7 +9,7 @@
 #include "common/result.h"
 #include "db/connection.h"
 
-namespace csm::reconcile {
+namespace csm::catalog {
 
 struct RefTable {
   std::string name;                 // template_store_ref, snapshot_store_ref, volume_store_ref
@@ -54,4 +54,4 @@ void AppendIdFilter(Statement& sql, const std::string& column, const std::vector
 void AppendPlaceholderExists(Statement& sql, const db::Dialect& d, const RefTable& table,
                              const std::string& alias);
 
-}  // namespace csm::reconcile
+}  // namespace csm::catalog

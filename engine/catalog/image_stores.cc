@@ -1,10 +1,10 @@
-#include "reconcile/image_stores.h"
+#include "catalog/image_stores.h"
 
 #include <algorithm>
 
 #include "crypto/secret_cipher.h"
 
-namespace csm::reconcile {
+namespace csm::catalog {
 namespace {
 
 std::string Text(const db::Value& v) {
@@ -76,4 +76,4 @@ Result<std::vector<ImageStoreRow>> ReadImageStores(
   return rows;
 }
 
-}  // namespace csm::reconcile
+}  // namespace csm::catalog

@@ -1,0 +1,21 @@
+// Where CloudStack keeps its objects on each kind of store (cloudstack.md §4): the key prefixes
+// a reconcile examines, and the metadata files that sit next to the objects.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace csm::reconcile {
+
+// The key prefixes of CloudStack's layout on a store of `provider`, in ascending byte order, so
+// that listing them one after another gives one listing in key order: NFS and S3 "snapshots/",
+// "template/", "volumes/"; Swift the containers "S-", "T-", "V-". Keys outside them are not
+// CloudStack's and are not examined.
+std::vector<std::string> CloudStackPrefixes(const std::string& provider);
+
+// Whether `key` is metadata CloudStack keeps next to the objects rather than an object of its
+// own: template.properties and volume.properties files, and Swift's "<container>_segments"
+// containers that hold the pieces of large objects. Such keys are never orphans.
+bool IsAuxiliaryKey(const std::string& provider, const std::string& key);
+
+}  // namespace csm::reconcile

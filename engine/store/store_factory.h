@@ -1,0 +1,32 @@
+// Opens the object store behind an image_store row, configured the way CloudStack configures it
+// (cloudstack.md §1, §4): S3 from the endpoint/bucket/accesskey/secretkey/usehttps details, Swift
+// from the store's url (the auth URL) and the account/username/key details, NFS from the local
+// mount point the admin names with --nfs-root.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "catalog/image_stores.h"
+#include "common/result.h"
+#include "store/object_store.h"
+
+namespace csm::store {
+
+struct StoreAccess {
+  std::map<int64_t, std::string> nfs_roots;  // image_store id -> where its export is mounted
+  // Files larger than this go up in parts (S3 multipart, Swift SLO) of at most 16 MiB, at least
+  // S3's 5 MiB or Swift's 1 MiB; nullopt = the stores' default (64 MiB).
+  std::optional<int64_t> multipart_threshold;
+};
+
+// The store to list for `row`; nullptr (not an error) for an NFS store with no --nfs-root, which
+// cannot be listed. kInvalidArgument names the store and the detail that is missing or wrong,
+// and a provider csmigrate does not know.
+Result<std::unique_ptr<ObjectStore>> OpenStore(const catalog::ImageStoreRow& row,
+                                               const StoreAccess& access);
+
+}  // namespace csm::store

@@ -326,4 +326,14 @@ Status NfsStore::Delete(const std::string& key) {
                     ": csmigrate never writes to a staging NFS export");
 }
 
+Result<std::string> NfsStore::UploadEtag(const std::string& path) {
+  return Status(ErrorCode::kInvalidArgument,
+                "refusing to compute an upload ETag of " + path + " for " + Describe() +
+                    ": csmigrate never writes to a staging NFS export");
+}
+
+Status NfsStore::DiscardInterruptedUploads(const std::string& /*key*/) {
+  return Status::Ok();
+}
+
 }  // namespace csm::store

@@ -65,6 +65,12 @@ class NfsStore : public ObjectStore {
   // Refused, deliberately, as Put: always kInvalidArgument; nothing is deleted.
   Status Delete(const std::string& key) override;
 
+  // Refused, as Put (nothing is ever uploaded to NFS): always kInvalidArgument; reads nothing.
+  Result<std::string> UploadEtag(const std::string& path) override;
+
+  // Nothing to do (Put never writes, so no upload is ever interrupted): always ok.
+  Status DiscardInterruptedUploads(const std::string& key) override;
+
   // The local path of `key`, ROOT + "/" + key, after Head's key checks (kInvalidArgument for a
   // bad key or one resolving outside the root); the file need not exist. The reconciler reads
   // template.properties through it.

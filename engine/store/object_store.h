@@ -48,6 +48,19 @@ class ObjectStore {
 
   // Deletes `key`; deleting a missing object is not an error.
   virtual Status Delete(const std::string& key) = 0;
+
+  // The ETag (without quotes, as ObjectInfo::etag) this store will report for the object after
+  // Put(key, path) uploads the local file at `path` now, whatever the key: comparing it with
+  // Head's verifies an upload, or shows that an earlier (interrupted) run already uploaded the
+  // file. Reads the file once, streaming. kNotFound when there is no file, kIo when it cannot be
+  // read, kInvalidArgument for a store that cannot be uploaded to.
+  virtual Result<std::string> UploadEtag(const std::string& path) = 0;
+
+  // Removes what interrupted Puts of `key` left behind (a process killed mid-upload: S3's
+  // unfinished multipart uploads, Swift's unreferenced SLO segments), so that nothing
+  // accumulates over re-runs; never touches a completed object at `key` or anything of other
+  // keys. Must not run while a Put of `key` is in progress (its upload would be removed).
+  virtual Status DiscardInterruptedUploads(const std::string& key) = 0;
 };
 
 }  // namespace csm::store

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/digest.h"
+#include "store/etag.h"
 #include "store/local_file.h"
 #include "store/s3_xml.h"
 #include "store/store_time.h"
@@ -75,6 +76,9 @@ Result<std::unique_ptr<S3Store>> S3Store::Create(S3Config config) {
   }
   if (config.multipart_threshold < 0 || config.multipart_threshold > kMaxPartSize) {
     return Invalid("S3 multipart threshold must be between 0 and 5 GiB");
+  }
+  if (config.listing_limit < 1 || config.listing_limit > 1000) {
+    return Invalid("S3 listing limit must be between 1 and 1000");
   }
   if (config.endpoint.empty()) config.endpoint = kDefaultEndpoint;
   CSM_ASSIGN_OR_RETURN(auto endpoint, ParseEndpoint(config.endpoint, config.use_https));
@@ -155,7 +159,11 @@ Status S3Store::List(const std::string& prefix,
   std::string token, last_key;
   bool any = false;
   while (true) {
-    Call call{"GET", "", {{"list-type", "2"}, {"max-keys", "1000"}, {"encoding-type", "url"}}};
+    Call call{"GET",
+              "",
+              {{"list-type", "2"},
+               {"max-keys", std::to_string(config_.listing_limit)},
+               {"encoding-type", "url"}}};
     if (!prefix.empty()) call.query.emplace_back("prefix", prefix);
     if (!token.empty()) call.query.emplace_back("continuation-token", token);
     CSM_ASSIGN_OR_RETURN(HttpResponse response, Send(call));
@@ -210,13 +218,13 @@ Status S3Store::Get(const std::string& key,
 Result<ObjectInfo> S3Store::Put(const std::string& key, const std::string& path) {
   CSM_RETURN_IF_ERROR(CheckKey(key));
   CSM_ASSIGN_OR_RETURN(const int64_t size, LocalFileSize(path));
-  if (size <= config_.multipart_threshold) {
+  if (const int64_t part_size = UploadPartSize(size); part_size == 0) {
     Call call{"PUT", key};
     call.body_file = FileRange{path, 0, size};
     CSM_ASSIGN_OR_RETURN(HttpResponse response, Send(call));
     if (response.status != 200) return Failure(response, "PUT of key " + Quoted(key));
   } else {
-    CSM_RETURN_IF_ERROR(PutMultipart(key, path, size));
+    CSM_RETURN_IF_ERROR(PutMultipart(key, path, size, part_size));
   }
   CSM_ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, Head(key));
   if (!info || info->size != size) {
@@ -226,7 +234,12 @@ Result<ObjectInfo> S3Store::Put(const std::string& key, const std::string& path)
   return *std::move(info);
 }
 
-Status S3Store::PutMultipart(const std::string& key, const std::string& path, int64_t size) {
+int64_t S3Store::UploadPartSize(int64_t size) const {
+  return size <= config_.multipart_threshold ? 0 : PartSize(size, config_.part_size);
+}
+
+Status S3Store::PutMultipart(const std::string& key, const std::string& path, int64_t size,
+                             int64_t part_size) {
   // Retried like the other calls: a retry after a lost answer leaves an unused upload behind,
   // which is cheaper than failing the whole transfer.
   Call start{"POST", key, {{"uploads", ""}}, {{"Content-Type", "application/octet-stream"}}};
@@ -237,10 +250,9 @@ Status S3Store::PutMultipart(const std::string& key, const std::string& path, in
   Result<std::string> upload_id = ParseInitiateMultipartUpload(response.body);
   if (!upload_id.ok()) return upload_id.status().WithContext(where_);
 
-  const Status uploaded = UploadParts(key, path, size, *upload_id);
+  const Status uploaded = UploadParts(key, path, size, part_size, *upload_id);
   if (uploaded.ok()) return uploaded;
-  const Result<HttpResponse> aborted = Send({"DELETE", key, {{"uploadId", *upload_id}}});
-  if (!aborted.ok() || (aborted->status != 204 && aborted->status != 200)) {
+  if (!AbortUpload(key, *upload_id).ok()) {
     return Status(uploaded.code(), uploaded.message() + " (and the incomplete upload " +
                                        *upload_id + " could not be aborted)");
   }
@@ -248,8 +260,7 @@ Status S3Store::PutMultipart(const std::string& key, const std::string& path, in
 }
 
 Status S3Store::UploadParts(const std::string& key, const std::string& path, int64_t size,
-                            const std::string& upload_id) {
-  const int64_t part_size = PartSize(size, config_.part_size);
+                            int64_t part_size, const std::string& upload_id) {
   std::vector<std::string> etags;
   for (int64_t offset = 0; offset < size; offset += part_size) {
     const std::string number = std::to_string(etags.size() + 1);
@@ -280,6 +291,63 @@ Status S3Store::Delete(const std::string& key) {
     return Status::Ok();
   }
   return Failure(response, "DELETE of key " + Quoted(key));
+}
+
+Status S3Store::AbortUpload(const std::string& key, const std::string& upload_id) {
+  CSM_ASSIGN_OR_RETURN(HttpResponse response, Send({"DELETE", key, {{"uploadId", upload_id}}}));
+  if (response.status == 204 || response.status == 200) return Status::Ok();
+  if (response.status == 404 && ParseS3Error(response.body).code == "NoSuchUpload") {
+    return Status::Ok();
+  }
+  return Failure(response, "abort of the multipart upload " + upload_id + " of key " + Quoted(key));
+}
+
+Result<std::string> S3Store::UploadEtag(const std::string& path) {
+  CSM_ASSIGN_OR_RETURN(const int64_t size, LocalFileSize(path));
+  const int64_t part_size = UploadPartSize(size);
+  if (part_size == 0) return FileMd5Hex(path);
+  CSM_ASSIGN_OR_RETURN(const std::vector<std::string> parts, FilePartMd5Hex(path, part_size));
+  if (parts.empty()) return Status(ErrorCode::kIo, path + " was emptied while it was read");
+  return S3MultipartEtag(parts);
+}
+
+Status S3Store::DiscardInterruptedUploads(const std::string& key) {
+  CSM_RETURN_IF_ERROR(CheckKey(key));
+  const std::string what = "listing of the unfinished uploads of key " + Quoted(key);
+  std::vector<std::string> upload_ids;
+  std::string key_marker, upload_id_marker;
+  while (true) {
+    Call call{"GET",
+              "",
+              {{"uploads", ""},
+               {"prefix", key},
+               {"max-uploads", std::to_string(config_.listing_limit)},
+               {"encoding-type", "url"}}};
+    if (!key_marker.empty()) {
+      call.query.emplace_back("key-marker", key_marker);
+      call.query.emplace_back("upload-id-marker", upload_id_marker);
+    }
+    CSM_ASSIGN_OR_RETURN(HttpResponse response, Send(call));
+    if (response.status != 200) return Failure(response, what);
+    Result<S3UploadsPage> page = ParseListMultipartUploads(response.body);
+    if (!page.ok()) return page.status().WithContext(what + " in " + where_);
+    for (const S3Upload& upload : page->uploads) {
+      if (upload.key == key) upload_ids.push_back(upload.upload_id);
+    }
+    if (!page->truncated) break;
+    // The next page starts after this page's last upload (see S3UploadsPage).
+    if (page->uploads.empty() || (page->uploads.back().key == key_marker &&
+                                  page->uploads.back().upload_id == upload_id_marker)) {
+      return Status(ErrorCode::kIo,
+                    "S3 " + where_ + " truncated the " + what + " without listing further");
+    }
+    key_marker = page->uploads.back().key;
+    upload_id_marker = page->uploads.back().upload_id;
+  }
+  for (const std::string& upload_id : upload_ids) {
+    CSM_RETURN_IF_ERROR(AbortUpload(key, upload_id));
+  }
+  return Status::Ok();
 }
 
 }  // namespace csm::store

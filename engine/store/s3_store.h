@@ -27,6 +27,7 @@ struct S3Config {
   int64_t multipart_threshold = int64_t{64} << 20;
   // Part size, at least 5 MiB; grown (in whole MiB) so that no file needs more than 10000 parts.
   int64_t part_size = int64_t{16} << 20;
+  int listing_limit = 1000;  // keys (or uploads) per listing request, 1..1000 (S3's maximum)
   HttpClientOptions http;
 };
 
@@ -59,6 +60,17 @@ class S3Store : public ObjectStore {
   // DELETE; a missing key is not an error.
   Status Delete(const std::string& key) override;
 
+  // Up to multipart_threshold bytes the file's hex MD5, else the multipart ETag for the parts
+  // Put uploads ("<hex MD5 of the parts' binary MD5s>-<number of parts>").
+  Result<std::string> UploadEtag(const std::string& path) override;
+
+  // Aborts every unfinished multipart upload whose key is exactly `key` (ListMultipartUploads
+  // with prefix `key`, listing_limit uploads a page, each page after the previous one's last
+  // upload by key-marker and upload-id-marker; then AbortMultipartUpload for each; one already
+  // gone is not an error). Completed objects are never touched. A malformed page, or a truncated
+  // one that lists nothing new, is kIo, and nothing is aborted.
+  Status DiscardInterruptedUploads(const std::string& key) override;
+
  private:
   // One S3 call: `key` empty for a bucket-level call.
   struct Call {
@@ -81,10 +93,15 @@ class S3Store : public ObjectStore {
   Result<HttpResponse> Send(const Call& call, const HttpSink& sink = nullptr);
   // The error for a response that is not the expected success; `what` is e.g. "GET of key K".
   Status Failure(const HttpResponse& response, const std::string& what) const;
+  // The part size a Put of `size` bytes uploads with, or 0 when it is one single PUT.
+  int64_t UploadPartSize(int64_t size) const;
   // Uploads `size` bytes of `path` in parts of `part_size` to `key`.
-  Status PutMultipart(const std::string& key, const std::string& path, int64_t size);
+  Status PutMultipart(const std::string& key, const std::string& path, int64_t size,
+                      int64_t part_size);
   Status UploadParts(const std::string& key, const std::string& path, int64_t size,
-                     const std::string& upload_id);
+                     int64_t part_size, const std::string& upload_id);
+  // Aborts the multipart upload `upload_id` of `key`; one already gone is not an error.
+  Status AbortUpload(const std::string& key, const std::string& upload_id);
 
   S3Config config_;
   std::string scheme_;    // "http" or "https"

@@ -63,6 +63,28 @@ Result<S3ListPage> ParseListObjectsV2(std::string_view xml) {
   return page;
 }
 
+Result<S3UploadsPage> ParseListMultipartUploads(std::string_view xml) {
+  pugi::xml_document doc;
+  CSM_RETURN_IF_ERROR(Load(xml, "ListMultipartUploadsResult", doc));
+  const pugi::xml_node root = doc.document_element();
+  const std::string_view truncated = root.child("IsTruncated").text().get();
+  if (truncated != "true" && truncated != "false") {
+    return Status(ErrorCode::kIo, "S3 answered an uploads page without a valid <IsTruncated>");
+  }
+  const bool url_encoded = std::string_view(root.child("EncodingType").text().get()) == "url";
+  S3UploadsPage page;
+  page.truncated = truncated == "true";
+  for (const pugi::xml_node& upload : root.children("Upload")) {
+    const char* key = upload.child("Key").text().get();
+    S3Upload entry{url_encoded ? FormDecode(key) : key, upload.child("UploadId").text().get()};
+    if (entry.key.empty() || entry.upload_id.empty()) {
+      return Status(ErrorCode::kIo, "S3 listed an upload without a <Key> or <UploadId>");
+    }
+    page.uploads.push_back(std::move(entry));
+  }
+  return page;
+}
+
 Result<std::string> ParseInitiateMultipartUpload(std::string_view xml) {
   pugi::xml_document doc;
   CSM_RETURN_IF_ERROR(Load(xml, "InitiateMultipartUploadResult", doc));

@@ -18,6 +18,20 @@ struct S3ListPage {
   std::string next_token;           // NextContinuationToken
 };
 
+// One unfinished multipart upload.
+struct S3Upload {
+  std::string key;
+  std::string upload_id;
+};
+
+// One page of a ListMultipartUploads answer (ListMultipartUploadsResult). NextKeyMarker and
+// NextUploadIdMarker are not read: Swift's s3api leaves them empty on a page of one upload and
+// does not encode NextKeyMarker as AWS does, so the next page starts after the last upload.
+struct S3UploadsPage {
+  std::vector<S3Upload> uploads;  // keys decoded when the page says EncodingType "url"
+  bool truncated = false;         // IsTruncated
+};
+
 // An S3 error document's Code and Message.
 struct S3ErrorInfo {
   std::string code;
@@ -26,6 +40,9 @@ struct S3ErrorInfo {
 
 // Parses a ListObjectsV2 page; ETags lose their quotes.
 Result<S3ListPage> ParseListObjectsV2(std::string_view xml);
+
+// Parses a ListMultipartUploads page; an upload without a Key or UploadId is an error.
+Result<S3UploadsPage> ParseListMultipartUploads(std::string_view xml);
 
 // The UploadId of an InitiateMultipartUploadResult.
 Result<std::string> ParseInitiateMultipartUpload(std::string_view xml);

@@ -1,11 +1,15 @@
 #include "store/swift_store.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "store/etag.h"
 #include "store/local_file.h"
 #include "store/store_time.h"
 #include "store/uri.h"
@@ -71,6 +75,39 @@ std::string TimestampNow() {
   std::snprintf(text, sizeof text, "%lld.%06lld", static_cast<long long>(micros / 1000000),
                 static_cast<long long>(micros % 1000000));
   return text;
+}
+
+// The prefix of the names of one SLO upload's segments of `object`, as the swift CLI names them
+// but with the upload's start time instead of the file's mtime, so that every upload attempt has
+// its own: "<object>/slo/<seconds.micros>/<size>/<segment size>/".
+std::string SegmentPrefix(const std::string& object, int64_t size, int64_t segment_size) {
+  return object + "/slo/" + TimestampNow() + "/" + std::to_string(size) + "/" +
+         std::to_string(segment_size) + "/";
+}
+
+// Whether `text` is one or more decimal digits.
+bool Digits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Whether `name` is a segment name SegmentPrefix(object, ...) + "%08d" index can give (the swift
+// CLI's SLO segments of `object` look the same).
+bool IsUploadSegment(std::string_view name, const std::string& object) {
+  const std::string head = object + "/slo/";
+  if (!name.starts_with(head)) return false;
+  name.remove_prefix(head.size());
+  std::vector<std::string_view> fields;
+  for (size_t slash; (slash = name.find('/')) != std::string_view::npos;) {
+    fields.push_back(name.substr(0, slash));
+    name.remove_prefix(slash + 1);
+  }
+  fields.push_back(name);
+  if (fields.size() != 4) return false;
+  const size_t dot = fields[0].find('.');
+  return dot != std::string_view::npos && Digits(fields[0].substr(0, dot)) &&
+         Digits(fields[0].substr(dot + 1)) && Digits(fields[1]) && Digits(fields[2]) &&
+         fields[3].size() >= 8 && Digits(fields[3]);
 }
 
 }  // namespace
@@ -278,7 +315,8 @@ Result<HttpResponse> SwiftStore::PutCreatingContainer(const std::string& contain
 Result<ObjectInfo> SwiftStore::Put(const std::string& key, const std::string& path) {
   CSM_ASSIGN_OR_RETURN(const auto parts, SplitKey(key));
   CSM_ASSIGN_OR_RETURN(const int64_t size, LocalFileSize(path));
-  if (size <= config_.slo_threshold) {
+  std::set<std::string> segments;  // this upload's
+  if (const int64_t segment_size = UploadSegmentSize(size); segment_size == 0) {
     HttpRequest request;
     request.method = "PUT";
     request.url = ObjectPath(parts.first, parts.second);
@@ -286,29 +324,49 @@ Result<ObjectInfo> SwiftStore::Put(const std::string& key, const std::string& pa
     CSM_ASSIGN_OR_RETURN(HttpResponse response, PutCreatingContainer(parts.first, request));
     if (response.status != 201) return Failure(response, "PUT of " + Quoted(key));
   } else {
-    CSM_RETURN_IF_ERROR(PutLarge(parts.first, parts.second, path, size));
+    CSM_ASSIGN_OR_RETURN(const std::vector<std::string> names,
+                         PutLarge(parts.first, parts.second, path, size, segment_size));
+    segments.insert(names.begin(), names.end());
   }
   CSM_ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, Head(key));
   if (!info || info->size != size) {
     return Status(ErrorCode::kIo, "Swift " + where_ + " does not show the " + std::to_string(size) +
                                       " bytes of " + Quoted(key) + " just uploaded");
   }
+  const Status removed = RemoveSegments(
+      parts.first, parts.second, [&](const std::string& name) { return segments.contains(name); });
+  if (!removed.ok()) {
+    spdlog::warn("uploaded {} but could not remove the segments of earlier uploads: {}",
+                 Quoted(key), removed.message());
+  }
   return *std::move(info);
 }
 
-Status SwiftStore::PutLarge(const std::string& container, const std::string& object,
-                            const std::string& path, int64_t size) {
-  std::vector<std::string> uploaded;
-  const Status status = PutSegmentsAndManifest(container, object, path, size, uploaded);
-  if (status.ok()) return status;
+int64_t SwiftStore::UploadSegmentSize(int64_t size) const {
+  return size <= config_.slo_threshold ? 0 : SegmentSize(size, config_.segment_size);
+}
+
+int SwiftStore::DeleteSegments(const std::string& segments, const std::vector<std::string>& names) {
   int left = 0;
-  for (const std::string& segment : uploaded) {
+  for (const std::string& name : names) {
     HttpRequest request;
     request.method = "DELETE";
-    request.url = ObjectPath(container + "_segments", segment);
+    request.url = ObjectPath(segments, name);
     const Result<HttpResponse> deleted = Send(std::move(request));
     if (!deleted.ok() || (deleted->status != 204 && deleted->status != 404)) ++left;
   }
+  return left;
+}
+
+Result<std::vector<std::string>> SwiftStore::PutLarge(const std::string& container,
+                                                      const std::string& object,
+                                                      const std::string& path, int64_t size,
+                                                      int64_t segment_size) {
+  std::vector<std::string> uploaded;
+  const Status status =
+      PutSegmentsAndManifest(container, object, path, size, segment_size, uploaded);
+  if (status.ok()) return uploaded;
+  const int left = DeleteSegments(container + "_segments", uploaded);
   if (left == 0) return status;
   return Status(status.code(), status.message() + " (and " + std::to_string(left) +
                                    " uploaded segments could not be removed from " + container +
@@ -317,13 +375,11 @@ Status SwiftStore::PutLarge(const std::string& container, const std::string& obj
 
 Status SwiftStore::PutSegmentsAndManifest(const std::string& container, const std::string& object,
                                           const std::string& path, int64_t size,
+                                          int64_t segment_size,
                                           std::vector<std::string>& uploaded) {
   const std::string segments = container + "_segments";
   CSM_RETURN_IF_ERROR(EnsureContainer(segments));
-  const int64_t segment_size = SegmentSize(size, config_.segment_size);
-  const std::string segment_prefix = object + "/slo/" + TimestampNow() + "/" +
-                                     std::to_string(size) + "/" + std::to_string(segment_size) +
-                                     "/";
+  const std::string segment_prefix = SegmentPrefix(object, size, segment_size);
   nlohmann::json manifest = nlohmann::json::array();
   for (int64_t offset = 0; offset < size; offset += segment_size) {
     char index[16];
@@ -381,6 +437,76 @@ Status SwiftStore::Delete(const std::string& key) {
       "Swift DELETE of the SLO " + Quoted(key) + " in " + where_ + " failed: " +
           (result.empty() ? response.body.substr(0, 200)
                           : result + " " + outcome.value("Errors", nlohmann::json()).dump()));
+}
+
+Result<std::string> SwiftStore::UploadEtag(const std::string& path) {
+  CSM_ASSIGN_OR_RETURN(const int64_t size, LocalFileSize(path));
+  const int64_t segment_size = UploadSegmentSize(size);
+  if (segment_size == 0) return FileMd5Hex(path);
+  CSM_ASSIGN_OR_RETURN(const std::vector<std::string> segments, FilePartMd5Hex(path, segment_size));
+  if (segments.empty()) return Status(ErrorCode::kIo, path + " was emptied while it was read");
+  return SwiftSloEtag(segments);
+}
+
+Result<std::function<bool(const std::string& name)>> SwiftStore::LiveSegments(
+    const std::string& container, const std::string& object) {
+  using Live = std::function<bool(const std::string& name)>;
+  const std::string key = container + "/" + object;
+  HttpRequest head;
+  head.method = "HEAD";
+  head.url = ObjectPath(container, object);
+  CSM_ASSIGN_OR_RETURN(HttpResponse existing, Send(std::move(head)));
+  if (existing.status == 404) return Live([](const std::string&) { return false; });
+  if (existing.status != 200 && existing.status != 204) {
+    return Failure(existing, "HEAD of " + Quoted(key));
+  }
+  // A Dynamic Large Object uses every segment under a prefix: keep them all.
+  if (!existing.Header("x-object-manifest").empty()) {
+    return Live([](const std::string&) { return true; });
+  }
+  const std::string slo = existing.Header("x-static-large-object");
+  if (slo != "True" && slo != "true") return Live([](const std::string&) { return false; });
+
+  HttpRequest request;
+  request.url = ObjectPath(container, object) + "?multipart-manifest=get";
+  CSM_ASSIGN_OR_RETURN(HttpResponse response, Send(std::move(request)));
+  const std::string what = "the SLO manifest of " + Quoted(key);
+  if (response.status != 200) return Failure(response, "GET of " + what);
+  const nlohmann::json manifest = nlohmann::json::parse(response.body, nullptr, false);
+  if (manifest.is_discarded() || !manifest.is_array()) {
+    return Status(ErrorCode::kIo, "Swift " + where_ + " answered " + what + " with invalid JSON");
+  }
+  const std::string segments_path = "/" + container + "_segments/";
+  std::set<std::string> live;
+  for (const nlohmann::json& entry : manifest) {
+    const std::string name = entry.is_object() ? StringMember(entry, "name") : "";
+    if (name.starts_with(segments_path)) live.insert(name.substr(segments_path.size()));
+  }
+  return Live([live = std::move(live)](const std::string& name) { return live.contains(name); });
+}
+
+Status SwiftStore::RemoveSegments(const std::string& container, const std::string& object,
+                                  const std::function<bool(const std::string& name)>& live) {
+  const std::string segments = container + "_segments";
+  std::vector<std::string> stale;
+  CSM_RETURN_IF_ERROR(ListContainer(segments, object + "/slo/", [&](const ObjectInfo& info) {
+                        std::string name = info.key.substr(segments.size() + 1);
+                        if (IsUploadSegment(name, object) && !live(name)) {
+                          stale.push_back(std::move(name));
+                        }
+                        return true;
+                      }).status());
+  const int left = DeleteSegments(segments, stale);
+  if (left == 0) return Status::Ok();
+  return Status(ErrorCode::kIo, std::to_string(left) + " of the " + std::to_string(stale.size()) +
+                                    " unused segments of " + Quoted(container + "/" + object) +
+                                    " could not be deleted from " + segments + " in " + where_);
+}
+
+Status SwiftStore::DiscardInterruptedUploads(const std::string& key) {
+  CSM_ASSIGN_OR_RETURN(const auto parts, SplitKey(key));
+  CSM_ASSIGN_OR_RETURN(const auto live, LiveSegments(parts.first, parts.second));
+  return RemoveSegments(parts.first, parts.second, live);
 }
 
 }  // namespace csm::store

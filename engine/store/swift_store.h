@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/http_client.h"
 #include "store/object_store.h"
@@ -55,12 +57,27 @@ class SwiftStore : public ObjectStore {
 
   // One PUT up to slo_threshold, else an SLO: segments in "<container>_segments", then the
   // manifest (segments removed again when that fails). The container is created when missing.
-  // Overwriting an SLO leaves its old segments in place. Then a HEAD for what Swift reports.
+  // Segments are named like the swift CLI's, "<object>/slo/<time>/<size>/<segment size>/<index
+  // %08d>", but <time> is when this upload started ("1764067698.947690"), not the file's mtime,
+  // so that every upload attempt has its own segments. Then a HEAD for what Swift reports. Then
+  // the segments of earlier uploads of `key` (an overwritten SLO's, an interrupted upload's) are
+  // deleted; when that fails, a warning is logged and Put still succeeds.
   Result<ObjectInfo> Put(const std::string& key, const std::string& path) override;
 
   // DELETE; an SLO with its segments (?multipart-manifest=delete). A missing object is not an
   // error.
   Status Delete(const std::string& key) override;
+
+  // Up to slo_threshold bytes the file's hex MD5, else the SLO's ETag for the segments Put
+  // uploads (the hex MD5 of the concatenated hex MD5s of the segments).
+  Result<std::string> UploadEtag(const std::string& path) override;
+
+  // Deletes from "<container>_segments" every segment named as Put names the segments of
+  // `key`'s uploads that the object at `key` does not use: all of them when there is no object
+  // or a plain one, all but those its manifest lists for an SLO, all but those under its prefix
+  // for a Dynamic Large Object. Other objects' segments (and names Put would not give) are never
+  // touched. A manifest that cannot be read is an error, and nothing is deleted.
+  Status DiscardInterruptedUploads(const std::string& key) override;
 
  private:
   struct ListingEntry;
@@ -85,14 +102,28 @@ class SwiftStore : public ObjectStore {
   // PUTs `request` (a relative url in `container`), creating the container when it is missing.
   Result<HttpResponse> PutCreatingContainer(const std::string& container,
                                             const HttpRequest& request);
-  // Uploads `path` (`size` bytes) as an SLO at container/object.
-  Status PutLarge(const std::string& container, const std::string& object, const std::string& path,
-                  int64_t size);
+  // The segment size a Put of `size` bytes uploads with, or 0 when it is one single PUT.
+  int64_t UploadSegmentSize(int64_t size) const;
+  // Uploads `path` (`size` bytes) in segments of `segment_size` as an SLO at container/object;
+  // the names of its segments.
+  Result<std::vector<std::string>> PutLarge(const std::string& container, const std::string& object,
+                                            const std::string& path, int64_t size,
+                                            int64_t segment_size);
   // Uploads the segments of `path` and then the manifest; names every uploaded segment in
   // `uploaded` so that a failure can remove them.
   Status PutSegmentsAndManifest(const std::string& container, const std::string& object,
-                                const std::string& path, int64_t size,
+                                const std::string& path, int64_t size, int64_t segment_size,
                                 std::vector<std::string>& uploaded);
+  // Deletes the objects `names` of container `segments`; how many could not be deleted (a
+  // missing one counts as deleted).
+  int DeleteSegments(const std::string& segments, const std::vector<std::string>& names);
+  // Deletes the segments of uploads of container/object (named as Put names them) from
+  // "<container>_segments" for which `live` is false.
+  Status RemoveSegments(const std::string& container, const std::string& object,
+                        const std::function<bool(const std::string& name)>& live);
+  // Whether `name` in "<container>_segments" is used by the object at container/object now.
+  Result<std::function<bool(const std::string& name)>> LiveSegments(const std::string& container,
+                                                                    const std::string& object);
 
   SwiftConfig config_;
   std::string where_;  // "account A at AUTH_URL", for messages

@@ -173,6 +173,73 @@ TEST(S3StoreFaults, AFailedCompletionAbortsTheMultipartUpload) {
   EXPECT_EQ(requests[3].target, "/bucket/k?uploadId=up-1");
 }
 
+// A ListMultipartUploads page with `uploads` (key, upload id), as Swift's s3api answers it: the
+// next markers empty, so that the client has to continue after the last upload.
+std::string UploadsPage(const std::vector<std::pair<std::string, std::string>>& uploads,
+                        bool truncated) {
+  std::string xml = "<ListMultipartUploadsResult><Bucket>bucket</Bucket>";
+  xml += "<NextKeyMarker></NextKeyMarker><NextUploadIdMarker></NextUploadIdMarker>";
+  xml += "<IsTruncated>" + std::string(truncated ? "true" : "false") + "</IsTruncated>";
+  for (const auto& [key, id] : uploads) {
+    xml += "<Upload><Key>" + key + "</Key><UploadId>" + id + "</UploadId></Upload>";
+  }
+  return xml + "</ListMultipartUploadsResult>";
+}
+
+TEST(S3StoreFaults, DiscardPagesAfterTheLastUploadAndAbortsOnlyTheKeysUploads) {
+  FakeHttpServer server([&](const FakeRequest& r) {
+    if (r.method == "DELETE") {
+      if (HasQuery(r, "uploadId=gone")) {
+        return HttpReply(404, "<Error><Code>NoSuchUpload</Code></Error>");
+      }
+      return HttpReply(204, "");
+    }
+    if (!HasQuery(r, "key-marker"))
+      return HttpReply(200, UploadsPage({{"k", "u1"}, {"k", "u2"}}, true));
+    if (HasQuery(r, "upload-id-marker=u2")) {
+      return HttpReply(200, UploadsPage({{"k", "gone"}, {"k+x", "u3"}}, true));
+    }
+    return HttpReply(200, UploadsPage({{"k", "u4"}}, false));  // out of order, but exact
+  });
+  auto store = FakeS3(server);
+  Status discarded = store->DiscardInterruptedUploads("k");
+  ASSERT_TRUE(discarded.ok()) << discarded.message();
+  std::vector<std::string> targets;
+  for (const auto& r : server.requests()) targets.push_back(r.method + " " + r.target);
+  EXPECT_EQ(targets, (std::vector<std::string>{
+                         "GET /bucket?encoding-type=url&max-uploads=1000&prefix=k&uploads=",
+                         "GET /bucket?encoding-type=url&key-marker=k&max-uploads=1000&prefix=k"
+                         "&upload-id-marker=u2&uploads=",
+                         "GET /bucket?encoding-type=url&key-marker=k%2Bx&max-uploads=1000&prefix=k"
+                         "&upload-id-marker=u3&uploads=",
+                         "DELETE /bucket/k?uploadId=u1", "DELETE /bucket/k?uploadId=u2",
+                         "DELETE /bucket/k?uploadId=gone", "DELETE /bucket/k?uploadId=u4"}));
+}
+
+TEST(S3StoreFaults, DiscardAbortsNothingWhenTheUploadsListingIsBroken) {
+  for (const std::string& broken : {UploadsPage({{"k", "u1"}}, false).substr(0, 60),  // cut XML
+                                    UploadsPage({}, true),  // truncated, but nothing to go on
+                                    UploadsPage({{"k", "u1"}}, true)}) {  // the same page again
+    FakeHttpServer server([&](const FakeRequest& r) {
+      return r.method == "DELETE" ? HttpReply(204, "") : HttpReply(200, broken);
+    });
+    auto store = FakeS3(server);
+    Status discarded = store->DiscardInterruptedUploads("k");
+    ASSERT_FALSE(discarded.ok()) << broken;
+    EXPECT_EQ(discarded.code(), ErrorCode::kIo) << discarded.message();
+    for (const auto& r : server.requests()) EXPECT_NE(r.method, "DELETE") << broken;
+  }
+  FakeHttpServer refused([&](const FakeRequest& r) {
+    if (r.method == "DELETE") return HttpReply(500, "<Error><Code>InternalError</Code></Error>");
+    return HttpReply(200, UploadsPage({{"k", "u1"}}, false));
+  });
+  Status failed = FakeS3(refused)->DiscardInterruptedUploads("k");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.message().find("abort of the multipart upload u1 of key \"k\""),
+            std::string::npos)
+      << failed.message();
+}
+
 TEST(S3StoreFaults, VirtualHostedStyleAddressesTheBucketByHost) {
   FakeHttpServer server([&](const FakeRequest&) { return HttpReply(200, Page({"a"}, "")); });
   const std::string port = server.host().substr(server.host().find(':') + 1);
@@ -212,6 +279,11 @@ TEST(S3StoreConfig, EndpointsAndSettingsAreChecked) {
     EXPECT_EQ(store::S3Store::Create(config).status().code(), ErrorCode::kInvalidArgument) << bad;
   }
   config.endpoint = "h";
+  for (const int bad : {0, 1001}) {
+    config.listing_limit = bad;
+    EXPECT_EQ(store::S3Store::Create(config).status().code(), ErrorCode::kInvalidArgument) << bad;
+  }
+  config.listing_limit = 1000;
   config.part_size = 1 << 20;
   EXPECT_EQ(store::S3Store::Create(config).status().code(), ErrorCode::kInvalidArgument);
   config.part_size = 5 << 20;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "store/s3_xml.h"
 #include "store_test_support.h"
 #include "test_support.h"
 
@@ -15,6 +16,36 @@ std::unique_ptr<store::S3Store> MakeStore(const store::S3Config& config) {
   auto store = store::S3Store::Create(config);
   EXPECT_TRUE(store.ok()) << store.status().message();
   return store.ok() ? std::move(*store) : nullptr;
+}
+
+// Starts a multipart upload of `key` in `bucket` and uploads its part 1, without completing it,
+// as a process killed mid-upload leaves it; the upload id, or "" after a test failure.
+std::string StartUnfinishedUpload(const std::string& url, const std::string& bucket,
+                                  const std::string& key) {
+  auto started = SendS3(url, bucket, "POST", key, {{"uploads", ""}});
+  EXPECT_TRUE(started.ok() && started->status == 200) << key;
+  if (!started.ok()) return "";
+  auto id = store::ParseInitiateMultipartUpload(started->body);
+  EXPECT_TRUE(id.ok()) << id.status().message();
+  if (!id.ok()) return "";
+  auto part =
+      SendS3(url, bucket, "PUT", key, {{"partNumber", "1"}, {"uploadId", *id}}, PatternBytes(1000));
+  EXPECT_TRUE(part.ok() && part->status == 200) << key;
+  return *id;
+}
+
+// The unfinished multipart uploads in `bucket` as "key upload-id", in S3's order.
+std::vector<std::string> Uploads(const std::string& url, const std::string& bucket) {
+  auto listed = SendS3(url, bucket, "GET", "", {{"uploads", ""}});
+  EXPECT_TRUE(listed.ok() && listed->status == 200);
+  if (!listed.ok()) return {};
+  auto page = store::ParseListMultipartUploads(listed->body);
+  EXPECT_TRUE(page.ok() && !page->truncated) << page.status().message();
+  std::vector<std::string> uploads;
+  if (page.ok()) {
+    for (const auto& upload : page->uploads) uploads.push_back(upload.key + " " + upload.upload_id);
+  }
+  return uploads;
 }
 
 TEST(S3Store, PutHeadGetListDeleteRoundTrip) {
@@ -135,6 +166,79 @@ TEST(S3Store, MissingBucketIsNotFound) {
   auto store = MakeStore(SwiftS3Config(url, UniqueName("csm-none")));
   Status listed = store->List("", [](const store::ObjectInfo&) { return true; });
   EXPECT_EQ(listed.code(), ErrorCode::kNotFound) << listed.message();
+}
+
+TEST(S3Store, UploadEtagIsTheEtagS3ReportsAfterPut) {
+  CSM_REQUIRE_SWIFT(url);
+  const std::string bucket = UniqueName("csm-s3");
+  CreateContainer(url, bucket);
+  store::S3Config config = SwiftS3Config(url, bucket);
+  config.multipart_threshold = 5 << 20;
+  config.part_size = 5 << 20;
+  auto store = MakeStore(config);
+  ScratchDir dir;
+  WriteFile(dir.File("small"), PatternBytes(1000));
+  WriteFile(dir.File("threshold"), PatternBytes(5 << 20));  // still one PUT
+  WriteFile(dir.File("big"), PatternBytes(11 << 20));       // parts of 5, 5 and 1 MiB
+
+  for (const std::string name : {"small", "threshold", "big"}) {
+    auto etag = store->UploadEtag(dir.File(name));
+    ASSERT_TRUE(etag.ok()) << etag.status().message();
+    auto put = store->Put("t/" + name, dir.File(name));
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    EXPECT_EQ(*etag, put->etag) << name;
+    auto listed = ListAll(*store, "t/" + name);
+    ASSERT_TRUE(listed.ok()) << listed.status().message();
+    ASSERT_EQ(listed->size(), 1u);
+    EXPECT_EQ((*listed)[0].etag, *etag) << name;
+    EXPECT_EQ(etag->ends_with("-3"), name == "big") << *etag;
+  }
+  EXPECT_EQ(store->UploadEtag(dir.File("missing")).status().code(), ErrorCode::kNotFound);
+}
+
+TEST(S3Store, DiscardAbortsTheUnfinishedUploadsOfExactlyThatKey) {
+  CSM_REQUIRE_SWIFT(url);
+  const std::string bucket = UniqueName("csm-s3");
+  CreateContainer(url, bucket);
+  store::S3Config config = SwiftS3Config(url, bucket);
+  config.listing_limit = 1;  // every listing of uploads pages
+  auto store = MakeStore(config);
+  const std::string key = "template/tmpl/2/201/a b+c.qcow2";
+  const std::string longer = key + ".part";  // starts with `key`: listed under its prefix
+  const std::string other = "template/tmpl/2/202/x.qcow2";
+  ScratchDir dir;
+  WriteFile(dir.File("f"), "completed");
+  auto completed = store->Put(key, dir.File("f"));
+  ASSERT_TRUE(completed.ok()) << completed.status().message();
+
+  const std::string first = StartUnfinishedUpload(url, bucket, key);
+  const std::string second = StartUnfinishedUpload(url, bucket, key);
+  const std::string of_longer = StartUnfinishedUpload(url, bucket, longer);
+  const std::string of_other = StartUnfinishedUpload(url, bucket, other);
+  ASSERT_EQ(Uploads(url, bucket).size(), 4u);
+  auto page = SendS3(url, bucket, "GET", "", {{"uploads", ""}, {"max-uploads", "1"}});
+  ASSERT_TRUE(page.ok());
+  auto parsed = store::ParseListMultipartUploads(page->body);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_TRUE(parsed->truncated) << "the server honours max-uploads, so Discard pages";
+  EXPECT_EQ(parsed->uploads.size(), 1u);
+
+  Status discarded = store->DiscardInterruptedUploads(key);
+  ASSERT_TRUE(discarded.ok()) << discarded.message();
+  const std::vector<std::string> left = Uploads(url, bucket);
+  EXPECT_EQ(left.size(), 2u);
+  for (const std::string& gone : {first, second}) {
+    EXPECT_EQ(std::count(left.begin(), left.end(), key + " " + gone), 0);
+  }
+  EXPECT_EQ(std::count(left.begin(), left.end(), longer + " " + of_longer), 1);
+  EXPECT_EQ(std::count(left.begin(), left.end(), other + " " + of_other), 1);
+  auto content = ReadObject(*store, key);
+  ASSERT_TRUE(content.ok()) << content.status().message();
+  EXPECT_EQ(*content, "completed");
+
+  ASSERT_TRUE(store->DiscardInterruptedUploads(key).ok()) << "nothing left to discard";
+  ASSERT_TRUE(store->DiscardInterruptedUploads(other).ok());
+  EXPECT_EQ(Uploads(url, bucket), std::vector<std::string>{longer + " " + of_longer});
 }
 
 }  // namespace

@@ -94,5 +94,44 @@ TEST(S3Xml, MultipartDocuments) {
             "</CompleteMultipartUpload>");
 }
 
+TEST(S3Xml, ListMultipartUploadsPagesDecodeKeys) {
+  auto page = ParseListMultipartUploads(
+      "<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>b</Bucket>"
+      "<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>"
+      "<NextKeyMarker>a+b%2Bc</NextKeyMarker><NextUploadIdMarker>u-2</NextUploadIdMarker>"
+      "<EncodingType>url</EncodingType><MaxUploads>2</MaxUploads><IsTruncated>true</IsTruncated>"
+      "<Upload><Key>a+b%2Bc</Key><UploadId>u-1</UploadId><Initiated>2026-01-01T00:00:00.000Z"
+      "</Initiated></Upload><Upload><Key>a+b%2Bc</Key><UploadId>u-2</UploadId></Upload>"
+      "</ListMultipartUploadsResult>");
+  ASSERT_TRUE(page.ok()) << page.status().message();
+  EXPECT_TRUE(page->truncated);
+  ASSERT_EQ(page->uploads.size(), 2u);
+  EXPECT_EQ(page->uploads[0].key, "a b+c");
+  EXPECT_EQ(page->uploads[0].upload_id, "u-1");
+  EXPECT_EQ(page->uploads[1].upload_id, "u-2");
+
+  auto plain = ParseListMultipartUploads(
+      "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated><Upload><Key>a+b%20</Key>"
+      "<UploadId>u</UploadId></Upload></ListMultipartUploadsResult>");
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_FALSE(plain->truncated);
+  ASSERT_EQ(plain->uploads.size(), 1u);
+  EXPECT_EQ(plain->uploads[0].key, "a+b%20");
+
+  for (const std::string& bad : {
+           std::string("<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>"),
+           std::string("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"),
+           std::string("<ListMultipartUploadsResult></ListMultipartUploadsResult>"),
+           std::string("<ListMultipartUploadsResult><IsTruncated>false</IsTruncated><Upload>"
+                       "<Key>k</Key></Upload></ListMultipartUploadsResult>"),
+           std::string("<ListMultipartUploadsResult><IsTruncated>false</IsTruncated><Upload>"
+                       "<UploadId>u</UploadId></Upload></ListMultipartUploadsResult>"),
+       }) {
+    auto parsed = ParseListMultipartUploads(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().code(), ErrorCode::kIo);
+  }
+}
+
 }  // namespace
 }  // namespace csm::store

@@ -9,6 +9,9 @@
 #include <random>
 #include <thread>
 
+#include "common/digest.h"
+#include "store/uri.h"
+
 namespace csm::test {
 namespace {
 
@@ -61,6 +64,28 @@ store::SwiftConfig SwiftNativeConfig(const std::string& url) {
 std::string UniqueName(const std::string& prefix) {
   std::random_device random;
   return prefix + "-" + std::to_string(random() % 1000000000);
+}
+
+Result<store::HttpResponse> SendS3(const std::string& url, const std::string& bucket,
+                                   const std::string& method, const std::string& key,
+                                   const store::NameValues& query, const std::string& body) {
+  const std::string host = url.substr(url.find("://") + 3);
+  store::SigV4Request to_sign;
+  to_sign.method = method;
+  to_sign.host = host;
+  to_sign.path = "/" + bucket + (key.empty() ? "" : "/" + store::UriEncode(key, true));
+  to_sign.query = query;
+  to_sign.payload_hash = Sha256Hex(body);
+  store::HttpRequest request;
+  request.method = method;
+  request.url = url + to_sign.path;
+  if (!query.empty()) request.url += "?" + store::CanonicalQuery(query);
+  request.headers = store::SignV4(to_sign, {"test:tester", "testing", "us-east-1"},
+                                  store::AmzDate(std::chrono::system_clock::now()));
+  request.headers.emplace_back("Host", host);
+  request.body = body;
+  store::HttpClient client(FastRetries());
+  return client.Send(request);
 }
 
 void CreateContainer(const std::string& url, const std::string& name) {

@@ -44,6 +44,13 @@ store::SwiftConfig SwiftNativeConfig(const std::string& url);
 // `prefix` followed by a random suffix, for buckets and containers that no other run uses.
 std::string UniqueName(const std::string& prefix);
 
+// Sends an S3 request signed for test:tester to the all-in-one at `url`: `method` on `key` in
+// `bucket` ("" for the bucket itself) with `query` and `body`. For what S3Store does not do, such
+// as starting a multipart upload and leaving it unfinished.
+Result<store::HttpResponse> SendS3(const std::string& url, const std::string& bucket,
+                                   const std::string& method, const std::string& key,
+                                   const store::NameValues& query, const std::string& body = "");
+
 // Creates container (= S3 bucket) `name` on the all-in-one at `url`; fails the test on error.
 void CreateContainer(const std::string& url, const std::string& name);
 

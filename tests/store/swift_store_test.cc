@@ -164,5 +164,135 @@ TEST(SwiftStore, WrongKeyIsAClearInvalidArgumentWithoutTheKey) {
   EXPECT_EQ(listed.message().find("not-the-key"), std::string::npos);
 }
 
+TEST(SwiftStore, UploadEtagIsTheEtagSwiftReportsAfterPut) {
+  CSM_REQUIRE_SWIFT(url);
+  store::SwiftConfig config = SwiftNativeConfig(url);
+  config.slo_threshold = 1 << 20;
+  config.segment_size = 1 << 20;
+  auto store = MakeStore(config);
+  const std::string container = UniqueName("csm-etag");
+  ScratchDir dir;
+  WriteFile(dir.File("small"), PatternBytes(1000));
+  WriteFile(dir.File("threshold"), PatternBytes(1 << 20));  // still one PUT
+  WriteFile(dir.File("big"), PatternBytes((5 << 20) / 2));  // segments of 1, 1 and 0.5 MiB
+
+  for (const std::string name : {"small", "threshold", "big"}) {
+    const std::string key = container + "/" + name;
+    auto etag = store->UploadEtag(dir.File(name));
+    ASSERT_TRUE(etag.ok()) << etag.status().message();
+    auto put = store->Put(key, dir.File(name));
+    ASSERT_TRUE(put.ok()) << put.status().message();
+    EXPECT_EQ(*etag, put->etag) << name;
+    auto listed = ListAll(*store, key);
+    ASSERT_TRUE(listed.ok()) << listed.status().message();
+    ASSERT_EQ(listed->size(), 1u);
+    EXPECT_EQ((*listed)[0].etag, *etag) << name;
+  }
+  auto segments = ListAll(*store, container + "_segments/");
+  ASSERT_TRUE(segments.ok()) << segments.status().message();
+  EXPECT_EQ(segments->size(), 3u) << "only the big file is an SLO";
+  EXPECT_EQ(store->UploadEtag(dir.File("missing")).status().code(), ErrorCode::kNotFound);
+}
+
+// The names of the objects in `container`, without the container.
+std::vector<std::string> Names(store::ObjectStore& store, const std::string& container) {
+  auto listed = ListAll(store, container + "/");
+  EXPECT_TRUE(listed.ok()) << listed.status().message();
+  std::vector<std::string> names;
+  if (listed.ok()) {
+    for (const auto& object : *listed) names.push_back(object.key.substr(container.size() + 1));
+  }
+  return names;
+}
+
+TEST(SwiftStore, DiscardRemovesAnInterruptedUploadsSegmentsButNotTheLiveOnes) {
+  CSM_REQUIRE_SWIFT(url);
+  store::SwiftConfig config = SwiftNativeConfig(url);
+  config.slo_threshold = 1 << 20;
+  config.segment_size = 1 << 20;
+  auto store = MakeStore(config);
+  const std::string container = UniqueName("csm-discard");
+  const std::string segments = container + "_segments";
+  const std::string object = "dir/a b+c&d=e.vhd";
+  const std::string key = container + "/" + object;
+  ScratchDir dir;
+  const std::string bytes = PatternBytes((5 << 20) / 2);
+  WriteFile(dir.File("big"), bytes);
+  WriteFile(dir.File("segment"), PatternBytes(1 << 20));
+  auto put = store->Put(key, dir.File("big"));
+  ASSERT_TRUE(put.ok()) << put.status().message();
+  const std::vector<std::string> live = Names(*store, segments);
+  ASSERT_EQ(live.size(), 3u);
+
+  // What killed uploads leave: segments named as Put names them, without a manifest; and
+  // objects Discard must not take for such segments.
+  const std::string interrupted = object + "/slo/1764067698.947690/2621440/1048576/";
+  const std::vector<std::string> stale = {interrupted + "00000000", interrupted + "00000001",
+                                          object + "/slo/1764067699.000001/9/1048576/00000000"};
+  const std::vector<std::string> kept = {
+      "dir/a b+c&d=e/slo/1764067698.947690/2621440/1048576/00000000",  // another object
+      "dir/a b+c&d=e.vhd.old/slo/1764067698.947690/2621440/1048576/00000000",
+      object + "/slo/notes.txt", object + "/slo/1764067698.947690/2621440/1048576/x",
+      object + "/slo/1764067698/2621440/1048576/00000000"};
+  for (const auto& name : stale)
+    ASSERT_TRUE(store->Put(segments + "/" + name, dir.File("segment")).ok());
+  for (const auto& name : kept)
+    ASSERT_TRUE(store->Put(segments + "/" + name, dir.File("segment")).ok());
+
+  Status discarded = store->DiscardInterruptedUploads(key);
+  ASSERT_TRUE(discarded.ok()) << discarded.message();
+  std::vector<std::string> expected = live;
+  expected.insert(expected.end(), kept.begin(), kept.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(Names(*store, segments), expected);
+  auto content = ReadObject(*store, key);
+  ASSERT_TRUE(content.ok()) << content.status().message();
+  EXPECT_TRUE(*content == bytes);
+  auto head = store->Head(key);
+  ASSERT_TRUE(head.ok() && head->has_value());
+  EXPECT_EQ((*head)->etag, put->etag);
+
+  // Without an object at the key, every segment of its uploads is stale.
+  ASSERT_TRUE(store->DiscardInterruptedUploads(container + "/dir/a b+c&d=e").ok());
+  EXPECT_EQ(Names(*store, segments).size(), expected.size() - 1);
+  EXPECT_TRUE(store->DiscardInterruptedUploads(UniqueName("csm-none") + "/x").ok())
+      << "no segments container: nothing to do";
+}
+
+TEST(SwiftStore, OverwritingAnSloRemovesItsOldSegments) {
+  CSM_REQUIRE_SWIFT(url);
+  store::SwiftConfig config = SwiftNativeConfig(url);
+  config.slo_threshold = 1 << 20;
+  config.segment_size = 1 << 20;
+  auto store = MakeStore(config);
+  const std::string container = UniqueName("csm-over");
+  const std::string key = container + "/v.vhd";
+  ScratchDir dir;
+  WriteFile(dir.File("three"), PatternBytes((5 << 20) / 2));
+  const std::string two = PatternBytes((3 << 20) / 2);
+  WriteFile(dir.File("two"), two);
+  WriteFile(dir.File("small"), "small");
+
+  ASSERT_TRUE(store->Put(key, dir.File("three")).ok());
+  const std::vector<std::string> first = Names(*store, container + "_segments");
+  ASSERT_EQ(first.size(), 3u);
+  auto put = store->Put(key, dir.File("two"));
+  ASSERT_TRUE(put.ok()) << put.status().message();
+  const std::vector<std::string> second = Names(*store, container + "_segments");
+  ASSERT_EQ(second.size(), 2u);
+  for (const auto& name : second) {
+    EXPECT_EQ(std::count(first.begin(), first.end(), name), 0) << "a new upload, new names";
+  }
+  auto content = ReadObject(*store, key);
+  ASSERT_TRUE(content.ok()) << content.status().message();
+  EXPECT_TRUE(*content == two);
+
+  ASSERT_TRUE(store->Put(key, dir.File("small")).ok());
+  EXPECT_TRUE(Names(*store, container + "_segments").empty());
+  content = ReadObject(*store, key);
+  ASSERT_TRUE(content.ok()) << content.status().message();
+  EXPECT_EQ(*content, "small");
+}
+
 }  // namespace
 }  // namespace csm::test

@@ -139,6 +139,9 @@ error_suppression_interval = 0
 [filter:tempauth]
 use = egg:swift#tempauth
 user_test_tester = testing .admin
+# Accounts of their own for the tests that use CloudStack's fixed container names (T-<id>...).
+user_reconcile_tester = testing .admin
+user_push_tester = testing .admin
 
 [filter:s3api]
 use = egg:swift#s3api

@@ -11,12 +11,14 @@ Result<UploadOutcome> UploadVerified(store::ObjectStore& store, const std::strin
   outcome.key = key;
   outcome.size = size;
   outcome.etag = expected;
+  // Whatever an interrupted attempt left (multipart uploads, SLO segments) goes first, also when
+  // the object itself turns out to be complete.
+  CSM_RETURN_IF_ERROR(store.DiscardInterruptedUploads(key));
   CSM_ASSIGN_OR_RETURN(auto existing, store.Head(key));
   if (existing && existing->size == size && existing->etag == expected) {
     outcome.adopted = true;
     return outcome;
   }
-  CSM_RETURN_IF_ERROR(store.DiscardInterruptedUploads(key));
   CSM_ASSIGN_OR_RETURN(auto stored, store.Put(key, path));
   if (stored.size != size || stored.etag != expected) {
     const std::string what = "upload of " + path + " to " + key + " on " + store.Describe() +

@@ -19,7 +19,8 @@ struct UploadOutcome {
 };
 
 // Uploads the local file `path` (`size` bytes) to `key` on `store` unless an identical object
-// is already there; first removes what an interrupted upload of `key` left behind. An upload
+// is already there; first removes what an interrupted upload of `key` left behind (also
+// when it adopts). An upload
 // that does not verify is deleted again and is kIo saying so: the caller must not record it.
 Result<UploadOutcome> UploadVerified(store::ObjectStore& store, const std::string& path,
                                      int64_t size, const std::string& key);

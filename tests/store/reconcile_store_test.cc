@@ -137,12 +137,12 @@ TEST_F(ReconcileObjectStore, OverTheS3Api) {
 
 TEST_F(ReconcileObjectStore, OverTheNativeSwiftApi) {
   CSM_REQUIRE_SWIFT(url);
-  Convert({"--provider", "Swift", "--url", url + "/auth/v1.0", "--detail", "account=test",
+  Convert({"--provider", "Swift", "--url", url + "/auth/v1.0", "--detail", "account=reconcile",
            "--detail", "username=tester", "--detail", "key=testing"});
-  auto swift = store::SwiftStore::Create(SwiftNativeConfig(url));
+  auto swift = store::SwiftStore::Create(SwiftNativeConfig(url, "reconcile"));
   ASSERT_TRUE(swift.ok());
-  // CloudStack's containers: T-<template>, S-<volume>, V-<volume>. Other tests never use them;
-  // objects left by an earlier run are removed first.
+  // CloudStack's containers: T-<template>, S-<volume>, V-<volume>, in an account of this test's
+  // own; objects left by an earlier run are removed first.
   for (const std::string prefix : {"S-31/", "T-201/", "V-99/"}) {
     auto listed = ListAll(**swift, prefix);
     ASSERT_TRUE(listed.ok()) << listed.status().message();

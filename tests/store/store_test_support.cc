@@ -52,10 +52,10 @@ store::S3Config SwiftS3Config(const std::string& url, const std::string& bucket)
   return config;
 }
 
-store::SwiftConfig SwiftNativeConfig(const std::string& url) {
+store::SwiftConfig SwiftNativeConfig(const std::string& url, const std::string& account) {
   store::SwiftConfig config;
   config.credentials.auth_url = url + "/auth/v1.0";
-  config.credentials.account = "test";
+  config.credentials.account = account;
   config.credentials.username = "tester";
   config.credentials.key = "testing";
   return config;

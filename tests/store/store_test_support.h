@@ -38,8 +38,9 @@ store::HttpClientOptions FastRetries();
 // An S3 configuration for `bucket` on the Swift all-in-one at `url` (test:tester/testing).
 store::S3Config SwiftS3Config(const std::string& url, const std::string& bucket);
 
-// A native Swift configuration for the all-in-one at `url` (TempAuth test:tester/testing).
-store::SwiftConfig SwiftNativeConfig(const std::string& url);
+// A native Swift configuration for the all-in-one at `url` (TempAuth <account>:tester/testing;
+// tools/swift-server.sh creates the accounts test, reconcile and push).
+store::SwiftConfig SwiftNativeConfig(const std::string& url, const std::string& account = "test");
 
 // `prefix` followed by a random suffix, for buckets and containers that no other run uses.
 std::string UniqueName(const std::string& prefix);

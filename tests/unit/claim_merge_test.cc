@@ -189,6 +189,12 @@ class CountingStore : public store::ObjectStore {
     return Status(ErrorCode::kIo, "not used");
   }
   Status Delete(const std::string&) override { return Status(ErrorCode::kIo, "not used"); }
+  Result<std::string> UploadEtag(const std::string&) override {
+    return Status(ErrorCode::kIo, "not used");
+  }
+  Status DiscardInterruptedUploads(const std::string&) override {
+    return Status(ErrorCode::kIo, "not used");
+  }
 
  private:
   int count_;

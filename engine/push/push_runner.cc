@@ -13,6 +13,7 @@
 
 #include "catalog/image_stores.h"
 #include "common/digest.h"
+#include "common/human_bytes.h"
 #include "common/progress_line.h"
 #include "push/destination.h"
 #include "push/settle.h"
@@ -89,18 +90,6 @@ Result<std::vector<UploadOutcome>> UploadUnit(WorkerStores& stores, const PushUn
     uploads.push_back(std::move(upload));
   }
   return uploads;
-}
-
-std::string Bytes(double bytes) {
-  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int unit = 0;
-  while (bytes >= 1024 && unit < 4) {
-    bytes /= 1024;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, kUnits[unit]);
-  return text;
 }
 
 }  // namespace
@@ -194,8 +183,8 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
       const double rate = static_cast<double>(bytes_done) / std::max(seconds, 0.001);
       const double left = static_cast<double>(bytes_total - bytes_done);
       return "drain: " + std::to_string(finished + 1) + "/" + std::to_string(units.size()) +
-             " objects, " + Bytes(static_cast<double>(bytes_done)) + " of " +
-             Bytes(static_cast<double>(bytes_total)) + ", " + Bytes(rate) + "/s, ETA " +
+             " objects, " + HumanBytes(static_cast<double>(bytes_done)) + " of " +
+             HumanBytes(static_cast<double>(bytes_total)) + ", " + HumanBytes(rate) + "/s, ETA " +
              std::to_string(static_cast<int64_t>(rate > 0 ? left / rate : 0)) + " s";
     };
     if (progress.enabled()) {

@@ -1,5 +1,6 @@
 #include "reconcile/placeholder_check.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace csm::reconcile {
@@ -61,11 +62,9 @@ void Classify(const RefTable& table, const StagingEvidence& evidence, Placeholde
                ", not Ready: the placeholder claims content that is not there";
     return;
   }
-  const auto missing = evidence.missing_rows.find(table.name);
   const StagingRow* present = nullptr;
   for (const auto* s : ready) {
-    const bool gone = missing != evidence.missing_rows.end() && missing->second.count(s->id) > 0;
-    if (!gone) {
+    if (!evidence.IsMissing(table.name, s->id)) {
       present = s;
       break;
     }
@@ -86,6 +85,12 @@ void Classify(const RefTable& table, const StagingEvidence& evidence, Placeholde
 }
 
 }  // namespace
+
+bool StagingEvidence::IsMissing(const std::string& table, int64_t id) const {
+  const auto rows = missing_rows.find(table);
+  return rows != missing_rows.end() &&
+         std::binary_search(rows->second.begin(), rows->second.end(), id);
+}
 
 Status CheckPlaceholders(db::Connection& conn, const std::vector<RefTable>& tables,
                          const std::vector<int64_t>& stores, const StagingEvidence& evidence,

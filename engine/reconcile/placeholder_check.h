@@ -9,7 +9,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "catalog/ref_tables.h"
@@ -22,8 +21,12 @@ namespace csm::reconcile {
 // What the listings showed about staging rows.
 struct StagingEvidence {
   std::set<int64_t> listed_stores;  // stores whose listing completed
-  // Rows (per table) whose file a completed listing did not show.
-  std::map<std::string, std::unordered_set<int64_t>> missing_rows;
+  // Staging rows (per table) whose file a completed listing did not show, sorted by id (8 bytes a
+  // row: memory stays small even when a whole export is missing).
+  std::map<std::string, std::vector<int64_t>> missing_rows;
+
+  // Whether the staging row `id` of `table` is among missing_rows.
+  bool IsMissing(const std::string& table, int64_t id) const;
 };
 
 // Checks every placeholder on the region stores `stores` (every region store when empty), with

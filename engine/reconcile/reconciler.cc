@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "catalog/ref_tables.h"
@@ -121,7 +122,9 @@ Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions&
     {
       ListingFeed feed(*store, CloudStackPrefixes(row.provider));
       auto emit = [&](const Finding& f) {
-        if (f.kind == FindingKind::kMissing) missing[f.table].insert(f.row_id);
+        if (f.kind == FindingKind::kMissing && row.is_staging()) {
+          missing[f.table].push_back(f.row_id);
+        }
         report.Add(f);
         progress.Update([&] {
           const double seconds =
@@ -151,6 +154,7 @@ Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions&
     outcome.stores.push_back(std::move(summary));
   }
 
+  for (auto& [table, ids] : evidence.missing_rows) std::sort(ids.begin(), ids.end());
   auto emit = [&](const Finding& f) { report.Add(f); };
   std::vector<int64_t> region_stores, staging_stores;
   for (const auto& row : stores) {

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/human_bytes.h"
+
 namespace csm::reconcile {
 
 using catalog::ImageStoreRow;
@@ -35,21 +37,6 @@ std::string CsvLine(const std::array<std::string, kCsvColumns.size()>& fields) {
 
 std::string OptionalNumber(const std::optional<int64_t>& n) {
   return n ? std::to_string(*n) : std::string();
-}
-
-// 1536 -> "1.5 KiB".
-std::string HumanBytes(int64_t bytes) {
-  static constexpr std::array<const char*, 5> kUnits = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  size_t unit = 0;
-  while (value >= 1024 && unit + 1 < kUnits.size()) {
-    value /= 1024;
-    ++unit;
-  }
-  std::ostringstream out;
-  out.precision(unit == 0 ? 0 : 1);
-  out << std::fixed << value << " " << kUnits[unit];
-  return out.str();
 }
 
 std::string StoreLabel(const ImageStoreRow& s) {
@@ -225,7 +212,7 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
         const auto it = tally.find(kind);
         if (it == tally.end()) continue;
         out << "      " << KindSymbol(kind) << ' ' << KindName(kind) << ": " << it->second.count
-            << " (" << HumanBytes(it->second.bytes) << ")\n";
+            << " (" << HumanBytes(static_cast<double>(it->second.bytes)) << ")\n";
       }
     } else if (format_ == ReportFormat::kJsonLines) {
       nlohmann::ordered_json j;

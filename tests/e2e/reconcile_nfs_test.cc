@@ -18,17 +18,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kTemplate =
-    "template/tmpl/2/201/201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f.qcow2";
-constexpr const char* kSnapshot = "snapshots/2/31/7c2a9e1f-0b3d-4c5e-9f6a-1b2c3d4e5f60";
-constexpr const char* kVolume = "volumes/2/41/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.qcow2";
+constexpr const char* kTemplate = kBasicS3TemplatePath;
+constexpr const char* kSnapshot = kBasicS3SnapshotPath;
+constexpr const char* kVolume = kBasicS3VolumePath;
 
 // A file of `size` bytes (sparse) at root/key.
 void MakeFile(const std::string& root, const std::string& key, int64_t size) {
-  const fs::path path = fs::path(root) / key;
-  fs::create_directories(path.parent_path());
-  std::ofstream(path).close();
-  fs::resize_file(path, static_cast<uintmax_t>(size));
+  MakeSizedFile(root + "/" + key, size);
 }
 
 void WriteText(const std::string& path, const std::string& text) {
@@ -65,26 +61,6 @@ class ReconcileNfs : public ::testing::Test {
   std::string nfs_ = dir_.File("nfs");
 };
 
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
-  return lines;
-}
-
-// "kind table#row key" of every finding record.
-std::multiset<std::string> Findings(const std::vector<nlohmann::json>& lines) {
-  std::multiset<std::string> found;
-  for (const auto& j : lines) {
-    if (j["record"] != "finding") continue;
-    std::string row = j["table"].is_null() ? ""
-                                           : j["table"].get<std::string>() + "#" +
-                                                 std::to_string(j["row_id"].get<int64_t>());
-    found.insert(j["kind"].get<std::string>() + " " + row + " " + j["key"].get<std::string>());
-  }
-  return found;
-}
-
 TEST_F(ReconcileNfs, ATreeThatMatchesTheRowsIsCleanAndTheDatabaseUntouched) {
   const std::string digest = FileDigest(db_);
   const CommandResult r = Reconcile({"--show-ok"});
@@ -116,17 +92,19 @@ TEST_F(ReconcileNfs, ReportsEachDifferenceOnce) {
 
   const CommandResult r = Reconcile({"--format", "jsonl", "--show-ok"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  const auto lines = JsonLines(r.out);
-  EXPECT_EQ(Findings(lines), (std::multiset<std::string>{
-                                 "ok snapshot_store_ref#2 " + std::string(kSnapshot) + ".vhd",
-                                 "size_mismatch template_store_ref#1 " + std::string(kTemplate),
-                                 "orphan  template/tmpl/2/777/x.qcow2",
-                                 "incomplete  template/tmpl/2/777/template.properties",
-                                 "missing volume_store_ref#1 " + std::string(kVolume),
-                                 "orphan  volumes/2/41/stray.qcow2",
-                             }));
+  EXPECT_EQ(ReportFindings(r.out),
+            (std::multiset<std::string>{
+                "ok snapshot_store_ref#2 " + std::string(kSnapshot) + ".vhd",
+                "size_mismatch template_store_ref#1 " + std::string(kTemplate),
+                "orphan  template/tmpl/2/777/x.qcow2",
+                "incomplete  template/tmpl/2/777/template.properties",
+                "missing volume_store_ref#1 " + std::string(kVolume),
+                "orphan  volumes/2/41/stray.qcow2",
+            }));
   bool summary = false, verdict = false;
-  for (const auto& j : lines) {
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line);
     if (j["record"] == "store") {
       summary = true;
       EXPECT_EQ(j["store_id"], 1);
@@ -177,12 +155,11 @@ TEST_F(ReconcileNfs, PinsAndStatePairsComeWithARepairScriptThatFixesThePins) {
   const std::string repair = dir_.File("repair.sql");
   const CommandResult r = Reconcile({"--format", "jsonl", "--repair-sql", repair});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(Findings(JsonLines(r.out)),
-            (std::multiset<std::string>{
-                "pin_anomaly template_store_ref#1 " + std::string(kTemplate),
-                "pin_anomaly volume_store_ref#1 " + std::string(kVolume),
-                "state_mismatch volume_store_ref#1 " + std::string(kVolume),
-            }));
+  EXPECT_EQ(ReportFindings(r.out), (std::multiset<std::string>{
+                                       "pin_anomaly template_store_ref#1 " + std::string(kTemplate),
+                                       "pin_anomaly volume_store_ref#1 " + std::string(kVolume),
+                                       "state_mismatch volume_store_ref#1 " + std::string(kVolume),
+                                   }));
   std::ifstream in(repair);
   const std::string script((std::istreambuf_iterator<char>(in)), {});
   EXPECT_NE(script.find("UPDATE template_store_ref SET ref_cnt = 1, last_updated = '"),
@@ -202,7 +179,7 @@ TEST_F(ReconcileNfs, PinsAndStatePairsComeWithARepairScriptThatFixesThePins) {
   conn->reset();
   const CommandResult again = Reconcile({"--format", "jsonl"});
   EXPECT_EQ(
-      Findings(JsonLines(again.out)),
+      ReportFindings(again.out),
       (std::multiset<std::string>{"state_mismatch volume_store_ref#1 " + std::string(kVolume)}));
 }
 

@@ -19,30 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kTemplate =
-    "template/tmpl/2/201/201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f.qcow2";
-constexpr const char* kSnapshot = "snapshots/2/31/7c2a9e1f-0b3d-4c5e-9f6a-1b2c3d4e5f60";
-constexpr const char* kVolume = "volumes/2/41/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.qcow2";
-
-void MakeFile(const std::string& path, int64_t size) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path).close();
-  fs::resize_file(path, static_cast<uintmax_t>(size));
-}
-
-std::multiset<std::string> Findings(const std::string& jsonl) {
-  std::multiset<std::string> found;
-  std::istringstream in(jsonl);
-  for (std::string line; std::getline(in, line);) {
-    const auto j = nlohmann::json::parse(line);
-    if (j["record"] != "finding") continue;
-    const std::string row = j["table"].is_null() ? ""
-                                                 : j["table"].get<std::string>() + "#" +
-                                                       std::to_string(j["row_id"].get<int64_t>());
-    found.insert(j["kind"].get<std::string>() + " " + row + " " + j["key"].get<std::string>());
-  }
-  return found;
-}
+constexpr const char* kTemplate = kBasicS3TemplatePath;
+constexpr const char* kSnapshot = kBasicS3SnapshotPath;
+constexpr const char* kVolume = kBasicS3VolumePath;
 
 using Case = std::tuple<std::string, std::string>;  // backend, CloudStack version
 
@@ -61,12 +40,12 @@ TEST_P(ReconcileOnServer, FindsWhatSqliteFinds) {
 
   ScratchDir dir;
   const std::string nfs = dir.File("nfs");
-  MakeFile(nfs + "/" + kTemplate, 1000);  // size mismatch
-  MakeFile(nfs + "/" + kSnapshot + ".vhd", 1395261440);
+  MakeSizedFile(nfs + "/" + kTemplate, 1000);  // size mismatch
+  MakeSizedFile(nfs + "/" + kSnapshot + ".vhd", 1395261440);
   // Two claims whose order differs between bytes ('Z' < 'a') and a case-insensitive collation
   // (MariaDB's utf8_general_ci): merged in the wrong order they would be an orphan and a missing.
-  MakeFile(nfs + "/volumes/2/41/Z-upper.qcow2", 3);
-  MakeFile(nfs + "/volumes/2/41/a-lower.qcow2", 3);
+  MakeSizedFile(nfs + "/volumes/2/41/Z-upper.qcow2", 3);
+  MakeSizedFile(nfs + "/volumes/2/41/a-lower.qcow2", 3);
   ASSERT_TRUE(
       db.conn()
           .Execute("UPDATE volume_store_ref SET install_path = ?, physical_size = 3 WHERE id = 1",
@@ -89,14 +68,15 @@ TEST_P(ReconcileOnServer, FindsWhatSqliteFinds) {
       RunCsmigrate({"reconcile", "--db", db.url(), "--store", "1", "--nfs-root", "1=" + nfs,
                     "--format", "jsonl", "--show-ok", "--repair-sql", repair});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(Findings(r.out), (std::multiset<std::string>{
-                                 "size_mismatch template_store_ref#1 " + std::string(kTemplate),
-                                 "orphan  " + std::string(kSnapshot) + ".vhd",
-                                 "ok volume_store_ref#1 volumes/2/41/Z-upper.qcow2",
-                                 "ok snapshot_store_ref#2 volumes/2/41/a-lower.qcow2",
-                                 "pin_anomaly volume_store_ref#1 volumes/2/41/Z-upper.qcow2",
-                                 "state_mismatch template_store_ref#1 " + std::string(kTemplate),
-                             }))
+  EXPECT_EQ(ReportFindings(r.out),
+            (std::multiset<std::string>{
+                "size_mismatch template_store_ref#1 " + std::string(kTemplate),
+                "orphan  " + std::string(kSnapshot) + ".vhd",
+                "ok volume_store_ref#1 volumes/2/41/Z-upper.qcow2",
+                "ok snapshot_store_ref#2 volumes/2/41/a-lower.qcow2",
+                "pin_anomaly volume_store_ref#1 volumes/2/41/Z-upper.qcow2",
+                "state_mismatch template_store_ref#1 " + std::string(kTemplate),
+            }))
       << r.out;
   EXPECT_EQ(DumpCloudTables(db.conn()), before) << "reconcile wrote to the database";
 
@@ -122,8 +102,9 @@ TEST_P(ReconcileOnServer, FindsWhatSqliteFinds) {
   ASSERT_TRUE(db.conn().ExecuteScript(script).ok()) << script;
   const CommandResult again = RunCsmigrate({"reconcile", "--db", db.url(), "--store", "1",
                                             "--nfs-root", "1=" + nfs, "--format", "jsonl"});
-  EXPECT_EQ(Findings(again.out).count("pin_anomaly volume_store_ref#1 volumes/2/41/Z-upper.qcow2"),
-            0u)
+  EXPECT_EQ(
+      ReportFindings(again.out).count("pin_anomaly volume_store_ref#1 volumes/2/41/Z-upper.qcow2"),
+      0u)
       << again.out;
 }
 

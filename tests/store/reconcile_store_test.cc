@@ -22,31 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUnique = "201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f";
-constexpr const char* kNfsTemplate =
-    "template/tmpl/2/201/201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f.qcow2";
-constexpr const char* kNfsSnapshot = "snapshots/2/31/7c2a9e1f-0b3d-4c5e-9f6a-1b2c3d4e5f60";
-constexpr const char* kNfsVolume = "volumes/2/41/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.qcow2";
-
-void MakeFile(const std::string& path, int64_t size) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path).close();
-  fs::resize_file(path, static_cast<uintmax_t>(size));
-}
-
-// "kind table#row key" of every finding in a JSON Lines report.
-std::multiset<std::string> Findings(const std::string& jsonl) {
-  std::multiset<std::string> found;
-  std::istringstream in(jsonl);
-  for (std::string line; std::getline(in, line);) {
-    const auto j = nlohmann::json::parse(line);
-    if (j["record"] != "finding") continue;
-    const std::string row = j["table"].is_null() ? ""
-                                                 : j["table"].get<std::string>() + "#" +
-                                                       std::to_string(j["row_id"].get<int64_t>());
-    found.insert(j["kind"].get<std::string>() + " " + row + " " + j["key"].get<std::string>());
-  }
-  return found;
-}
+constexpr const char* kNfsTemplate = kBasicS3TemplatePath;
+constexpr const char* kNfsSnapshot = kBasicS3SnapshotPath;
+constexpr const char* kNfsVolume = kBasicS3VolumePath;
 
 // basic-s3 converted to an object store (store 2) whose NFS staging store 1 holds its files.
 // Then CloudStack kept working: the template was pushed (placeholder filled, staging unpinned),
@@ -60,9 +38,9 @@ class ReconcileObjectStore : public ::testing::Test {
     args.insert(args.end(), store_args.begin(), store_args.end());
     const CommandResult applied = RunCsmigrate(args);
     ASSERT_EQ(applied.exit_code, 0) << applied.err;
-    MakeFile(nfs_ + "/" + kNfsTemplate, 523763712);
-    MakeFile(nfs_ + "/" + kNfsSnapshot, 1395261440);
-    MakeFile(nfs_ + "/" + kNfsVolume, 1073741824);
+    MakeSizedFile(nfs_ + "/" + kNfsTemplate, 523763712);
+    MakeSizedFile(nfs_ + "/" + kNfsSnapshot, 1395261440);
+    MakeSizedFile(nfs_ + "/" + kNfsVolume, 1073741824);
   }
 
   void Upload(store::ObjectStore& store, const std::string& key, size_t size) {
@@ -125,12 +103,13 @@ TEST_F(ReconcileObjectStore, OverTheS3Api) {
   const std::string digest = FileDigest(db_);
   const CommandResult r = Reconcile();
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(Findings(r.out), Expected(snapshot_key, orphan_key)) << r.out;
+  EXPECT_EQ(ReportFindings(r.out), Expected(snapshot_key, orphan_key)) << r.out;
   EXPECT_EQ(FileDigest(db_), digest);
 
   const CommandResult all = Reconcile({"--show-ok", "--store", "2"});
   EXPECT_EQ(all.exit_code, 1) << all.err;
-  EXPECT_EQ(Findings(all.out).count("ok template_store_ref#2 " + template_key), 1u) << all.out;
+  EXPECT_EQ(ReportFindings(all.out).count("ok template_store_ref#2 " + template_key), 1u)
+      << all.out;
   EXPECT_NE(all.out.find("that store was not listed"), std::string::npos)
       << "store 1 was not selected, so the volume's staging file was not checked";
 }
@@ -158,7 +137,7 @@ TEST_F(ReconcileObjectStore, OverTheNativeSwiftApi) {
 
   const CommandResult r = Reconcile();
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(Findings(r.out), Expected(snapshot_key, orphan_key)) << r.out;
+  EXPECT_EQ(ReportFindings(r.out), Expected(snapshot_key, orphan_key)) << r.out;
 }
 
 TEST_F(ReconcileObjectStore, AWrongSecretIsAnAuthenticationErrorNotAReport) {
@@ -216,7 +195,8 @@ TEST_F(ReconcileFaults, A503IsRetriedAndTheReportIsComplete) {
   ConvertTo(server);
   const CommandResult r = Reconcile({"--store", "2", "--show-ok"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Findings(r.out).count("ok snapshot_store_ref#3 snapshots/2/31/snap"), 1u) << r.out;
+  EXPECT_EQ(ReportFindings(r.out).count("ok snapshot_store_ref#3 snapshots/2/31/snap"), 1u)
+      << r.out;
   EXPECT_EQ(server.requests().size(), 4u) << "one retried request, then one per prefix";
 }
 

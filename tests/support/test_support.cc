@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -173,6 +174,26 @@ CommandResult RunCsmigrate(const std::vector<std::string>& args,
 int StartCsmigrate(const std::vector<std::string>& args, const std::vector<std::string>& env,
                    const std::string& log_path) {
   return Spawn(args, env, log_path + ".out", log_path);
+}
+
+void MakeSizedFile(const std::string& path, int64_t size) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path).close();
+  std::filesystem::resize_file(path, static_cast<uintmax_t>(size));
+}
+
+std::multiset<std::string> ReportFindings(const std::string& jsonl) {
+  std::multiset<std::string> found;
+  std::istringstream in(jsonl);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["record"] != "finding") continue;
+    const std::string row = j["table"].is_null() ? ""
+                                                 : j["table"].get<std::string>() + "#" +
+                                                       std::to_string(j["row_id"].get<int64_t>());
+    found.insert(j["kind"].get<std::string>() + " " + row + " " + j["key"].get<std::string>());
+  }
+  return found;
 }
 
 std::vector<std::string> S3Args(const std::string& command, const std::string& db_path,

@@ -2,7 +2,9 @@
 // fixtures/, full table dumps for exact comparisons, and running the csmigrate binary.
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,22 @@ CommandResult RunCsmigrate(const std::vector<std::string>& args,
 // Starts csmigrate in the background; returns its pid. Output goes to `log_path`.
 int StartCsmigrate(const std::vector<std::string>& args, const std::vector<std::string>& env,
                    const std::string& log_path);
+
+// The install_paths of fixtures/basic-s3's staging rows on its NFS store (store 1): template 201,
+// snapshot 11 (of volume 31) and volume 41.
+inline constexpr const char* kBasicS3TemplatePath =
+    "template/tmpl/2/201/201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f.qcow2";
+inline constexpr const char* kBasicS3SnapshotPath =
+    "snapshots/2/31/7c2a9e1f-0b3d-4c5e-9f6a-1b2c3d4e5f60";
+inline constexpr const char* kBasicS3VolumePath =
+    "volumes/2/41/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.qcow2";
+
+// A file of `size` bytes (sparse, zeros) at `path`, creating its directories.
+void MakeSizedFile(const std::string& path, int64_t size);
+
+// "kind table#row key" (table#row empty for orphans) of every finding record of a
+// `reconcile --format jsonl` report.
+std::multiset<std::string> ReportFindings(const std::string& jsonl);
 
 // The arguments of a valid S3 conversion of `db_path`.
 std::vector<std::string> S3Args(const std::string& command, const std::string& db_path,

@@ -19,12 +19,16 @@ Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, c
   sql.BindValue(std::string(1, op)).Append(", ").BindValue(static_cast<int64_t>(step_no));
   sql.Append(", " + d.RowImage(t, catalog_.at(table).ColumnNames()) + " FROM " + t + " WHERE ");
   sql.Append(rows);
-  sql.Append(std::string(" AND NOT EXISTS (SELECT 1 FROM ") + db::kJournalTable +
-             " jn WHERE jn.run_id = ");
-  sql.BindRunId()
-      .Append(" AND jn.table_name = ")
-      .BindValue(table)
-      .Append(" AND jn.row_id = " + t + ".id)");
+  // Every journal row of this run was written through this object, so a table without an entry in
+  // changes_ has none yet: its first images need no look-up for earlier ones.
+  if (changes_.count(table) > 0) {
+    sql.Append(std::string(" AND NOT EXISTS (SELECT 1 FROM ") + db::kJournalTable +
+               " jn WHERE jn.run_id = ");
+    sql.BindRunId()
+        .Append(" AND jn.table_name = ")
+        .BindValue(table)
+        .Append(" AND jn.row_id = " + t + ".id)");
+  }
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
   CSM_ASSIGN_OR_RETURN(int64_t journaled, conn_.Execute(sql.text, params));
   (op == 'D' ? changes_[table].deleted : changes_[table].updated) += journaled;

@@ -236,7 +236,8 @@ if ((!skip_s3)); then
     fi
     url=$(bash "$repo/tools/swift-server.sh" start "$swift_dir")
   fi
-  export RCLONE_CONFIG=/dev/null RCLONE_CONFIG_X_TYPE=s3 RCLONE_CONFIG_X_PROVIDER=Other RCLONE_CONFIG_X_ENDPOINT=$url \
+  : >"$work/rclone.conf"  # an empty config of its own: rclone may rewrite the file it is given
+  export RCLONE_CONFIG=$work/rclone.conf RCLONE_CONFIG_X_TYPE=s3 RCLONE_CONFIG_X_PROVIDER=Other RCLONE_CONFIG_X_ENDPOINT=$url \
     RCLONE_CONFIG_X_ACCESS_KEY_ID=test:tester RCLONE_CONFIG_X_SECRET_ACCESS_KEY=testing \
     RCLONE_CONFIG_X_FORCE_PATH_STYLE=true RCLONE_CONFIG_X_REGION=us-east-1
   rclone_cmd=(env -u AWS_CA_BUNDLE rclone)

@@ -291,23 +291,28 @@ int RunFixtureReplay(const Options& o) {
 }
 
 // Writes `path` through a temporary file renamed into place, so that a failure never leaves half
-// a file; `write` produces the content.
+// a file; `write` produces the content. A path that exists and is not a regular file (/dev/null,
+// /dev/stdout, a fifo) is written directly: renaming over it would replace the device.
 Status WriteFileAtomically(const std::string& path,
                            const std::function<Status(std::ostream&)>& write) {
-  const std::string temporary = path + ".tmp-" + std::to_string(getpid());
+  std::error_code ec;
+  const auto type = std::filesystem::status(path, ec).type();
+  const bool special = type != std::filesystem::file_type::not_found &&
+                       type != std::filesystem::file_type::regular && !ec;
+  const std::string target = special ? path : path + ".tmp-" + std::to_string(getpid());
   {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
     if (!out) return Status(ErrorCode::kIo, "cannot write " + path);
     Status status = write(out);
     out.close();
     if (status.ok() && !out) status = Status(ErrorCode::kIo, "cannot write " + path);
     if (!status.ok()) {
-      std::filesystem::remove(temporary);
+      if (!special) std::filesystem::remove(target, ec);
       return status;
     }
   }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
+  if (special) return Status::Ok();
+  std::filesystem::rename(target, path, ec);
   if (ec) return Status(ErrorCode::kIo, "cannot write " + path + ": " + ec.message());
   return Status::Ok();
 }

@@ -2,13 +2,19 @@
 // CloudStack lays it out (cloudstack.md §4): clean trees are clean, every kind of difference is
 // reported exactly once in every format, repairs are written and never run, bad configuration
 // exits 2 with nothing written, and the database is never changed.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "db/database_url.h"
 #include "test_support.h"
@@ -144,6 +150,40 @@ TEST_F(ReconcileNfs, CsvGoesToTheOutputFileWithOneHeader) {
   int summaries = 0;
   while (std::getline(in, line)) summaries += line.rfind("summary,", 0) == 0;
   EXPECT_EQ(summaries, 9) << "one summary row per kind for the one store";
+}
+
+TEST_F(ReconcileNfs, OutputToAFifoWritesIntoItAndLeavesItAFifo) {
+  // A special file (a fifo here, /dev/null or /dev/stdout in life) is written in place: the
+  // temporary-file-and-rename that protects regular files would replace it.
+  const std::string fifo = dir_.File("report.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // The reader never blocks (so that a broken csmigrate fails the test rather than hanging it):
+  // it polls the fifo until csmigrate has exited, then drains what is left.
+  const int fd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(fd, 0);
+  std::atomic<bool> exited{false};
+  std::string received;
+  std::thread reader([&] {
+    char buffer[4096];
+    for (;;) {
+      const bool done = exited;
+      const ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n > 0) {
+        received.append(buffer, static_cast<size_t>(n));
+      } else if (done) {
+        return;
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+  });
+  const CommandResult r = Reconcile({"--format", "jsonl", "--output", fifo});
+  exited = true;
+  reader.join();
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  EXPECT_NE(received.find("\"record\":\"retire_verdict\""), std::string::npos) << received;
 }
 
 TEST_F(ReconcileNfs, PinsAndStatePairsComeWithARepairScriptThatFixesThePins) {

@@ -184,6 +184,8 @@ Status Abort(db::Connection& conn, Status error) {
 nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
   nlohmann::json result;
   result["image_columns"] = journal.ImageColumns();
+  // csm_journal_after holds digests of the after-images (Dialect::ImageDigest), not the images.
+  result["after_images"] = "digest";
   for (const auto& s : outcome.steps) {
     result["steps"].push_back(
         {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});

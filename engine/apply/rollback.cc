@@ -53,18 +53,20 @@ class Restorer {
   }
 
   // Rows of `table` the run wrote that no longer match its after-image (or re-appeared).
-  // `columns` are the columns its images hold.
+  // `columns` are the columns its images hold; `digests` says the journal holds digests of the
+  // after-images (runs since they were introduced) rather than the images themselves.
   Result<std::vector<int64_t>> Changed(const std::string& table,
-                                       const std::vector<std::string>& columns) {
+                                       const std::vector<std::string>& columns, bool digests) {
     const db::Dialect& d = conn_.dialect();
+    const std::string now_image =
+        digests ? d.ImageDigest(d.RowImage("t", columns)) : d.RowImage("t", columns);
     const std::string sql =
         std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
         db::kAfterTable +
         " a ON a.run_id = j.run_id AND a.table_name = j.table_name AND a.row_id = j.row_id "
         "LEFT JOIN " +
         d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND " +
-        "((j.op <> 'D' AND (t.id IS NULL OR " +
-        d.DistinctFrom(d.RowImage("t", columns), "a.after_image", true) +
+        "((j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, "a.after_image", true) +
         ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
     return Ids(conn_, sql, {run_id_, table});
   }
@@ -129,6 +131,7 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   // The columns each table's images hold, as recorded with the run (older runs: the live ones).
   const auto result = nlohmann::json::parse(record.result_json, nullptr, false);
   std::map<std::string, std::vector<std::string>> columns;
+  const bool digests = result.is_object() && result.value("after_images", "") == "digest";
   std::vector<std::string> conflicts;
   for (const auto& table : *tables) {
     if (result.is_object() && result.contains("image_columns") &&
@@ -139,7 +142,7 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
       if (!schema.ok()) return abort(schema.status());
       columns[table] = schema->ColumnNames();
     }
-    auto changed = restorer.Changed(table, columns[table]);
+    auto changed = restorer.Changed(table, columns[table], digests);
     if (!changed.ok()) return abort(changed.status());
     if (!changed->empty()) {
       conflicts.push_back(Describe(table, *changed, "changed since run " + std::to_string(run_id)));

@@ -12,6 +12,11 @@ std::string PostgresDialect::Quote(const std::string& name) const {
 }
 
 // PostgreSQL compares text case-sensitively with its default collations.
+std::string PostgresDialect::ImageDigest(const std::string& image_expr) const {
+  // A jsonb string: the journal's image columns are jsonb on PostgreSQL.
+  return "to_jsonb(md5((" + image_expr + ")::text))";
+}
+
 std::string PostgresDialect::ByteOrder(const std::string& expr) const {
   return expr + " COLLATE \"C\"";
 }

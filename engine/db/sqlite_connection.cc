@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 
 namespace csm::db {
@@ -82,6 +84,26 @@ Value ParseDefault(const std::string& text) {
   return text;
 }
 
+// csm_image_digest(text): FNV-1a (64 bits) of the text's bytes as 16 hex digits; NULL for NULL.
+// The SQLite side of Dialect::ImageDigest (SQLite has no hash function of its own).
+void ImageDigestFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  (void)argc;
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* bytes = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
+  const int size = sqlite3_value_bytes(argv[0]);
+  uint64_t hash = 14695981039346656037ULL;
+  for (int i = 0; i < size; ++i) {
+    hash ^= bytes[i];
+    hash *= 1099511628211ULL;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  sqlite3_result_text(context, hex, 16, SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 SqliteConnection::SqliteConnection(std::unique_ptr<SQLite::Database> db, std::string path)
@@ -102,6 +124,11 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     auto db = std::make_unique<SQLite::Database>(path, flags, kBusyTimeoutMs);
     // WAL lets a second csmigrate read the lock row while a long apply writes.
     if (create) db->exec("PRAGMA journal_mode=WAL");
+    if (sqlite3_create_function_v2(db->getHandle(), "csm_image_digest", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                   &ImageDigestFunction, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Status(ErrorCode::kDatabase, "cannot register csm_image_digest on " + path);
+    }
     return std::unique_ptr<SqliteConnection>(new SqliteConnection(std::move(db), path));
   } catch (const std::exception& e) {
     return Status(ErrorCode::kDatabase, "cannot open SQLite database " + path + ": " + e.what());

@@ -12,6 +12,10 @@ std::string SqliteDialect::Quote(const std::string& name) const {
 }
 
 // SQLite's default BINARY collation is case-sensitive, so `text` needs nothing more.
+std::string SqliteDialect::ImageDigest(const std::string& image_expr) const {
+  return "csm_image_digest(" + image_expr + ")";
+}
+
 std::string SqliteDialect::ByteOrder(const std::string& expr) const {
   return expr + " COLLATE BINARY";
 }

@@ -7,6 +7,7 @@
 
 #include "apply/ledger.h"
 #include "apply/run_lock.h"
+#include "apply/update_columns.h"
 #include "common/digest.h"
 #include "db/engine_tables.h"
 #include "db/schema_files.h"
@@ -184,6 +185,7 @@ Status Abort(db::Connection& conn, Status error) {
 nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
   nlohmann::json result;
   result["image_columns"] = journal.ImageColumns();
+  result["update_columns"] = journal.UpdateImageColumns();
   // csm_journal_after holds digests of the after-images (Dialect::ImageDigest), not the images.
   result["after_images"] = "digest";
   for (const auto& s : outcome.steps) {
@@ -310,7 +312,8 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   // Authoritative re-check inside the transaction: the database may have moved since.
   if (Status s = CheckPreconditions(conn, run, outcome.run_id); !s.ok()) return Abort(conn, s);
 
-  Journal journal(conn, run.catalog, run.bindings, outcome.run_id);
+  Journal journal(conn, run.catalog, run.bindings, outcome.run_id,
+                  UpdateColumns(run.plan, run.catalog));
   StepRunner runner(conn, run, outcome.run_id, &journal, options);
   auto steps = runner.RunAll();
   if (!steps.ok()) return Abort(conn, steps.status());

@@ -17,7 +17,11 @@ Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, c
              " (run_id, table_name, row_id, op, step_no, before_image) SELECT ");
   sql.BindRunId().Append(", ").BindValue(table).Append(", " + t + ".id, ");
   sql.BindValue(std::string(1, op)).Append(", ").BindValue(static_cast<int64_t>(step_no));
-  sql.Append(", " + d.RowImage(t, catalog_.at(table).ColumnNames()) + " FROM " + t + " WHERE ");
+  const auto narrow = update_columns_.find(table);
+  const std::vector<std::string> columns = op == 'U' && narrow != update_columns_.end()
+                                               ? narrow->second
+                                               : catalog_.at(table).ColumnNames();
+  sql.Append(", " + d.RowImage(t, columns) + " FROM " + t + " WHERE ");
   sql.Append(rows);
   // Every journal row of this run was written through this object, so a table without an entry in
   // changes_ has none yet: its first images need no look-up for earlier ones.
@@ -78,6 +82,15 @@ Status Journal::CaptureAfterImages() {
 std::map<std::string, std::vector<std::string>> Journal::ImageColumns() const {
   std::map<std::string, std::vector<std::string>> columns;
   for (const auto& entry : changes_) columns[entry.first] = catalog_.at(entry.first).ColumnNames();
+  return columns;
+}
+
+std::map<std::string, std::vector<std::string>> Journal::UpdateImageColumns() const {
+  std::map<std::string, std::vector<std::string>> columns;
+  for (const auto& entry : changes_) {
+    const auto narrow = update_columns_.find(entry.first);
+    if (narrow != update_columns_.end()) columns[entry.first] = narrow->second;
+  }
   return columns;
 }
 

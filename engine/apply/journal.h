@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "db/connection.h"
@@ -20,12 +21,19 @@ struct TableChanges {
 
 class Journal {
  public:
+  // `update_columns` (from UpdateColumns) narrows the before-images of updated rows per table;
+  // tables not in it get images of every column.
   Journal(db::Connection& conn, const rules::Catalog& catalog, const rules::Bindings& bindings,
-          int64_t run_id)
-      : conn_(conn), catalog_(catalog), bindings_(bindings), run_id_(run_id) {}
+          int64_t run_id, std::map<std::string, std::vector<std::string>> update_columns = {})
+      : conn_(conn),
+        catalog_(catalog),
+        bindings_(bindings),
+        run_id_(run_id),
+        update_columns_(std::move(update_columns)) {}
 
   // Records the before-image of each row of `table` matching `rows` that the run has not journaled
-  // yet, with op 'U' or 'D'. Call before the statement that changes them.
+  // yet, with op 'U' (the update columns of the table, or every column) or 'D' (every column).
+  // Call before the statement that changes them.
   Status RecordBefore(const std::string& table, const rules::Sql& rows, char op, int step_no);
 
   // The highest id in `table` now; rows inserted after this call have larger ids.
@@ -39,9 +47,14 @@ class Journal {
   // Call last.
   Status CaptureAfterImages();
 
-  // Per journaled table, the columns its images hold, in image order. Stored with the run: a
-  // rollback reads images by this list, whatever the live schema has become.
+  // Per journaled table, the columns its images hold, in image order (every column: images of
+  // deleted rows, and the after-image digests). Stored with the run: a rollback reads images by
+  // this list, whatever the live schema has become.
   std::map<std::string, std::vector<std::string>> ImageColumns() const;
+
+  // Per journaled table whose updated rows have narrow before-images, their columns in image
+  // order. Stored with the run next to ImageColumns.
+  std::map<std::string, std::vector<std::string>> UpdateImageColumns() const;
 
   // The run's changes per table, as journaled so far (counted while journaling: no query).
   const std::map<std::string, TableChanges>& Changes() const { return changes_; }
@@ -54,6 +67,7 @@ class Journal {
   const rules::Bindings& bindings_;
   int64_t run_id_;
   std::map<std::string, TableChanges> changes_;
+  std::map<std::string, std::vector<std::string>> update_columns_;
 };
 
 }  // namespace csm::apply

@@ -131,6 +131,8 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   // The columns each table's images hold, as recorded with the run (older runs: the live ones).
   const auto result = nlohmann::json::parse(record.result_json, nullptr, false);
   std::map<std::string, std::vector<std::string>> columns;
+  // Updated rows' images may hold only the columns the run wrote (runs that record them).
+  std::map<std::string, std::vector<std::string>> update_columns;
   const bool digests = result.is_object() && result.value("after_images", "") == "digest";
   std::vector<std::string> conflicts;
   for (const auto& table : *tables) {
@@ -141,6 +143,11 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
       auto schema = conn.DescribeTable(table);
       if (!schema.ok()) return abort(schema.status());
       columns[table] = schema->ColumnNames();
+    }
+    update_columns[table] = columns[table];
+    if (result.is_object() && result.contains("update_columns") &&
+        result["update_columns"].contains(table)) {
+      update_columns[table] = result["update_columns"][table].get<std::vector<std::string>>();
     }
     auto changed = restorer.Changed(table, columns[table], digests);
     if (!changed.ok()) return abort(changed.status());
@@ -178,7 +185,7 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
     outcome.restored[*it].inserted = *n;
   }
   for (const auto& table : *tables) {
-    auto updated = restorer.Undo(table, columns[table], 'U');
+    auto updated = restorer.Undo(table, update_columns[table], 'U');
     if (!updated.ok()) return abort(updated.status());
     outcome.restored[table].updated = *updated;
     auto deleted = restorer.Undo(table, columns[table], 'D');

@@ -124,6 +124,23 @@ TEST_F(ApplyRollback, RollbackRefusesWhenCloudStackFilledAPlaceholder) {
   EXPECT_EQ(DumpDatabase(db_, true), changed);  // refused: nothing written
 }
 
+TEST_F(ApplyRollback, AChangeToAColumnTheRunNeverWroteStillBlocksRollback) {
+  // The journal keeps only the columns the run writes (store_role, ref_cnt) of a staged row, but
+  // the after-image digest covers every column: CloudStack touching another one is a conflict.
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  ExecSql(db_, "UPDATE template_store_ref SET download_pct = 42 WHERE id = 1");
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("template_store_ref id 1"), std::string::npos) << r.err;
+  // Forced, the run's columns are restored and CloudStack's later change to another stays.
+  r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1", "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string dump = DumpDatabase(db_);
+  CreateCloudDb(dir_.File("expected.db"), SourceDir() + "/fixtures/basic-s3");
+  ExecSql(dir_.File("expected.db"), "UPDATE template_store_ref SET download_pct = 42 WHERE id = 1");
+  EXPECT_EQ(dump, DumpDatabase(dir_.File("expected.db")));
+}
+
 TEST_F(ApplyRollback, RollbackRefusesWhenANewSnapshotLandedOnTheObjectStore) {
   ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
   ExecSql(db_,

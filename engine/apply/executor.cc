@@ -186,8 +186,8 @@ nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
   nlohmann::json result;
   result["image_columns"] = journal.ImageColumns();
   result["update_columns"] = journal.UpdateImageColumns();
-  // csm_journal_after holds digests of the after-images (Dialect::ImageDigest), not the images.
-  result["after_images"] = "digest";
+  // csm_journal_after holds digests of the after-images (Dialect::RowDigest), not the images.
+  result["after_images"] = "row_digest";
   for (const auto& s : outcome.steps) {
     result["steps"].push_back(
         {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});

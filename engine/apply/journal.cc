@@ -71,8 +71,8 @@ Status Journal::CaptureAfterImages() {
         std::string("INSERT INTO ") + db::kAfterTable +
         " (run_id, table_name, row_id, after_image) SELECT j.run_id, "
         "j.table_name, j.row_id, " +
-        d.ImageDigest(d.RowImage(t, catalog_.at(table).ColumnNames())) + " FROM " +
-        db::kJournalTable + " j JOIN " + t + " ON " + t +
+        d.RowDigest(t, catalog_.at(table).ColumnNames()) + " FROM " + db::kJournalTable +
+        " j JOIN " + t + " ON " + t +
         ".id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND j.op <> 'D'";
     CSM_RETURN_IF_ERROR(conn_.Execute(sql, {run_id_, table}).status());
   }

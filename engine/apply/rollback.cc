@@ -58,8 +58,7 @@ class Restorer {
   Result<std::vector<int64_t>> Changed(const std::string& table,
                                        const std::vector<std::string>& columns, bool digests) {
     const db::Dialect& d = conn_.dialect();
-    const std::string now_image =
-        digests ? d.ImageDigest(d.RowImage("t", columns)) : d.RowImage("t", columns);
+    const std::string now_image = digests ? d.RowDigest("t", columns) : d.RowImage("t", columns);
     const std::string sql =
         std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
         db::kAfterTable +
@@ -133,7 +132,7 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   std::map<std::string, std::vector<std::string>> columns;
   // Updated rows' images may hold only the columns the run wrote (runs that record them).
   std::map<std::string, std::vector<std::string>> update_columns;
-  const bool digests = result.is_object() && result.value("after_images", "") == "digest";
+  const bool digests = result.is_object() && result.value("after_images", "") == "row_digest";
   std::vector<std::string> conflicts;
   for (const auto& table : *tables) {
     if (result.is_object() && result.contains("image_columns") &&

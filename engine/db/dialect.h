@@ -40,10 +40,11 @@ class Dialect {
   virtual std::string RowImage(const std::string& alias,
                                const std::vector<std::string>& columns) const = 0;
 
-  // A short text digest of the image `image_expr` (made by RowImage): equal images give equal
-  // digests, different ones differ but for chance (64 bits or more). The journal keeps digests of
+  // A short text digest of `columns` of the row aliased `alias`: equal rows give equal digests,
+  // different ones differ but for chance (64 bits or more). The journal keeps digests of
   // after-images: enough to tell whether a row changed since, at a fraction of the bytes.
-  virtual std::string ImageDigest(const std::string& image_expr) const = 0;
+  virtual std::string RowDigest(const std::string& alias,
+                                const std::vector<std::string>& columns) const = 0;
 
   // An expression reading column `columns[index]` back out of an image (made by RowImage over
   // `columns`) held in `image_expr`, as the SQL value it had (JSON null as SQL NULL).

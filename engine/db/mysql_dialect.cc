@@ -13,8 +13,9 @@ std::string MysqlDialect::Quote(const std::string& name) const {
 
 // BINARY makes text comparisons exact (CloudStack's utf8 collations ignore case). It costs the
 // index on `lhs`, which only matters for ids and other integer columns, compared plainly.
-std::string MysqlDialect::ImageDigest(const std::string& image_expr) const {
-  return "MD5(" + image_expr + ")";
+std::string MysqlDialect::RowDigest(const std::string& alias,
+                                    const std::vector<std::string>& columns) const {
+  return "MD5(" + RowImage(alias, columns) + ")";
 }
 
 std::string MysqlDialect::ByteOrder(const std::string& expr) const {

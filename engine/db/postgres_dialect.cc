@@ -12,9 +12,10 @@ std::string PostgresDialect::Quote(const std::string& name) const {
 }
 
 // PostgreSQL compares text case-sensitively with its default collations.
-std::string PostgresDialect::ImageDigest(const std::string& image_expr) const {
+std::string PostgresDialect::RowDigest(const std::string& alias,
+                                       const std::vector<std::string>& columns) const {
   // A jsonb string: the journal's image columns are jsonb on PostgreSQL.
-  return "to_jsonb(md5((" + image_expr + ")::text))";
+  return "to_jsonb(md5((" + RowImage(alias, columns) + ")::text))";
 }
 
 std::string PostgresDialect::ByteOrder(const std::string& expr) const {

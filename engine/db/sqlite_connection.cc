@@ -84,20 +84,34 @@ Value ParseDefault(const std::string& text) {
   return text;
 }
 
-// csm_image_digest(text): FNV-1a (64 bits) of the text's bytes as 16 hex digits; NULL for NULL.
-// The SQLite side of Dialect::ImageDigest (SQLite has no hash function of its own).
-void ImageDigestFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
-  (void)argc;
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-    sqlite3_result_null(context);
-    return;
-  }
-  const auto* bytes = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
-  const int size = sqlite3_value_bytes(argv[0]);
+// csm_row_digest(v1, v2, ...): FNV-1a (64 bits) over each value's type and bytes, as 16 hex
+// digits. The SQLite side of Dialect::RowDigest: SQLite has no hash function of its own, and
+// hashing the values directly spares building their JSON text.
+void RowDigestFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
   uint64_t hash = 14695981039346656037ULL;
-  for (int i = 0; i < size; ++i) {
-    hash ^= bytes[i];
-    hash *= 1099511628211ULL;
+  auto mix = [&hash](const void* data, size_t size) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < size; ++i) {
+      hash ^= bytes[i];
+      hash *= 1099511628211ULL;
+    }
+  };
+  for (int i = 0; i < argc; ++i) {
+    const int type = sqlite3_value_type(argv[i]);
+    const unsigned char tag = static_cast<unsigned char>(type);
+    mix(&tag, 1);
+    if (type == SQLITE_INTEGER) {
+      const sqlite3_int64 value = sqlite3_value_int64(argv[i]);
+      mix(&value, sizeof value);
+    } else if (type == SQLITE_FLOAT) {
+      const double value = sqlite3_value_double(argv[i]);
+      mix(&value, sizeof value);
+    } else if (type != SQLITE_NULL) {
+      const void* data = sqlite3_value_blob(argv[i]);
+      const int size = sqlite3_value_bytes(argv[i]);
+      mix(&size, sizeof size);  // so that ("ab", "c") and ("a", "bc") differ
+      if (size > 0) mix(data, static_cast<size_t>(size));
+    }
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
@@ -124,10 +138,10 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     auto db = std::make_unique<SQLite::Database>(path, flags, kBusyTimeoutMs);
     // WAL lets a second csmigrate read the lock row while a long apply writes.
     if (create) db->exec("PRAGMA journal_mode=WAL");
-    if (sqlite3_create_function_v2(db->getHandle(), "csm_image_digest", 1,
-                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                                   &ImageDigestFunction, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return Status(ErrorCode::kDatabase, "cannot register csm_image_digest on " + path);
+    if (sqlite3_create_function_v2(db->getHandle(), "csm_row_digest", -1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &RowDigestFunction,
+                                   nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Status(ErrorCode::kDatabase, "cannot register csm_row_digest on " + path);
     }
     return std::unique_ptr<SqliteConnection>(new SqliteConnection(std::move(db), path));
   } catch (const std::exception& e) {

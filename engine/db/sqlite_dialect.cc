@@ -12,8 +12,13 @@ std::string SqliteDialect::Quote(const std::string& name) const {
 }
 
 // SQLite's default BINARY collation is case-sensitive, so `text` needs nothing more.
-std::string SqliteDialect::ImageDigest(const std::string& image_expr) const {
-  return "csm_image_digest(" + image_expr + ")";
+std::string SqliteDialect::RowDigest(const std::string& alias,
+                                     const std::vector<std::string>& columns) const {
+  std::string args;
+  for (const auto& column : columns) {
+    args += (args.empty() ? "" : ", ") + alias + "." + Quote(column);
+  }
+  return "csm_row_digest(" + args + ")";
 }
 
 std::string SqliteDialect::ByteOrder(const std::string& expr) const {

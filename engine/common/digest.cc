@@ -7,9 +7,8 @@
 #include <ctime>
 
 namespace csm {
-namespace {
 
-std::string Hex(const unsigned char* bytes, size_t n) {
+std::string HexEncode(const unsigned char* bytes, size_t n) {
   static const char* kDigits = "0123456789abcdef";
   std::string out;
   out.reserve(n * 2);
@@ -20,15 +19,13 @@ std::string Hex(const unsigned char* bytes, size_t n) {
   return out;
 }
 
-}  // namespace
-
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   const int ok = EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
   assert(ok == 1);
   (void)ok;
-  return Hex(digest, length);
+  return HexEncode(digest, length);
 }
 
 std::string RandomUuid() {
@@ -38,7 +35,7 @@ std::string RandomUuid() {
   (void)ok;
   b[6] = (b[6] & 0x0f) | 0x40;  // version 4
   b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
-  const std::string h = Hex(b, sizeof b);
+  const std::string h = HexEncode(b, sizeof b);
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
          "-" + h.substr(20);
 }

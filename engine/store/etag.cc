@@ -9,21 +9,12 @@
 #include <cstring>
 #include <memory>
 
+#include "common/digest.h"
+
 namespace csm::store {
 namespace {
 
 constexpr size_t kBlock = size_t{1} << 20;
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 0xf];
-  }
-  return out;
-}
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -55,7 +46,7 @@ class Md5 {
     const int ok = EVP_DigestFinal_ex(context_.get(), digest, &length);
     assert(ok == 1);
     (void)ok;
-    return Hex(digest, length);
+    return HexEncode(digest, length);
   }
 
  private:

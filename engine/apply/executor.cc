@@ -213,16 +213,15 @@ Result<NewStore> ReadImageStore(db::Connection& conn, int64_t id) {
     return Status(ErrorCode::kNotFound, "image store " + std::to_string(id) + " does not exist");
   }
   const db::Row& row = r.rows[0];
-  auto text = [](const db::Value& v) { return db::IsNull(v) ? std::string() : db::ToDisplay(v); };
   NewStore store;
   store.id = std::get<int64_t>(row[0]);
-  store.uuid = text(row[1]);
-  store.name = text(row[2]);
-  store.url = text(row[3]);
+  store.uuid = db::TextOrEmpty(row[1]);
+  store.name = db::TextOrEmpty(row[2]);
+  store.url = db::TextOrEmpty(row[3]);
   store.has_url = !db::IsNull(row[3]);
-  store.protocol = text(row[4]);
-  store.provider = text(row[5]);
-  store.scope = text(row[6]);
+  store.protocol = db::TextOrEmpty(row[4]);
+  store.provider = db::TextOrEmpty(row[5]);
+  store.scope = db::TextOrEmpty(row[6]);
   return store;
 }
 

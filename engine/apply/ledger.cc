@@ -10,23 +10,19 @@ const std::string kColumns =
     "id, rules_name, rules_checksum, params_checksum, params_json, state, operator, started_at, "
     "finished_at, rolled_back_at, result_json";
 
-std::string Text(const db::Value& v) {
-  return db::IsNull(v) ? "" : db::ToDisplay(v);
-}
-
 RunRecord FromRow(const db::Row& r) {
   RunRecord run;
   run.id = std::get<int64_t>(r[0]);
-  run.rules_name = Text(r[1]);
-  run.rules_checksum = Text(r[2]);
-  run.params_checksum = Text(r[3]);
-  run.params_json = Text(r[4]);
-  run.state = Text(r[5]);
-  run.operator_name = Text(r[6]);
-  run.started_at = Text(r[7]);
-  run.finished_at = Text(r[8]);
-  run.rolled_back_at = Text(r[9]);
-  run.result_json = Text(r[10]);
+  run.rules_name = db::TextOrEmpty(r[1]);
+  run.rules_checksum = db::TextOrEmpty(r[2]);
+  run.params_checksum = db::TextOrEmpty(r[3]);
+  run.params_json = db::TextOrEmpty(r[4]);
+  run.state = db::TextOrEmpty(r[5]);
+  run.operator_name = db::TextOrEmpty(r[6]);
+  run.started_at = db::TextOrEmpty(r[7]);
+  run.finished_at = db::TextOrEmpty(r[8]);
+  run.rolled_back_at = db::TextOrEmpty(r[9]);
+  run.result_json = db::TextOrEmpty(r[10]);
   return run;
 }
 

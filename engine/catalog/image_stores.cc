@@ -7,10 +7,6 @@
 namespace csm::catalog {
 namespace {
 
-std::string Text(const db::Value& v) {
-  return db::IsNull(v) ? std::string() : db::ToDisplay(v);
-}
-
 std::optional<std::string> OptionalText(const db::Value& v) {
   if (db::IsNull(v)) return std::nullopt;
   return db::ToDisplay(v);
@@ -34,13 +30,13 @@ Result<std::vector<ImageStoreRow>> ReadImageStores(
     ImageStoreRow row;
     row.id = db::AsInteger(r[0]).value_or(0);
     if (!only.empty() && std::find(only.begin(), only.end(), row.id) == only.end()) continue;
-    row.name = Text(r[1]);
-    row.provider = Text(r[2]);
-    row.protocol = Text(r[3]);
+    row.name = db::TextOrEmpty(r[1]);
+    row.provider = db::TextOrEmpty(r[2]);
+    row.protocol = db::TextOrEmpty(r[3]);
     row.url = OptionalText(r[4]);
     row.data_center_id = db::AsInteger(r[5]);
-    row.scope = Text(r[6]);
-    row.role = Text(r[7]);
+    row.scope = db::TextOrEmpty(r[6]);
+    row.role = db::TextOrEmpty(r[7]);
     rows.push_back(std::move(row));
   }
   for (int64_t id : only) {
@@ -58,8 +54,8 @@ Result<std::vector<ImageStoreRow>> ReadImageStores(
         conn.Query("SELECT name, value FROM image_store_details WHERE store_id = ? ORDER BY id",
                    {row.id}));
     for (const auto& d : details.rows) {
-      const std::string name = Text(d[0]);
-      std::string value = Text(d[1]);
+      const std::string name = db::TextOrEmpty(d[0]);
+      std::string value = db::TextOrEmpty(d[1]);
       if (encrypt_secret && IsSecretDetail(name) && !value.empty()) {
         auto plain = crypto::DecryptAnyVersion(*encrypt_secret, value);
         if (!plain.ok()) {

@@ -11,6 +11,10 @@
 
 namespace csm::catalog {
 
+// Beyond this a ref_cnt is not a count but an unsigned counter decremented below zero (a known
+// CloudStack bug); it is never a real number of pins.
+inline constexpr int64_t kMaxSaneRefCount = 2147483647;
+
 struct RefTable {
   std::string name;                 // template_store_ref, snapshot_store_ref, volume_store_ref
   std::string object_column;        // template_id, snapshot_id, volume_id

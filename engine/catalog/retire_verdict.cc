@@ -2,6 +2,14 @@
 
 namespace csm::catalog {
 
+std::string RetireVerdict::HeldBy() const {
+  std::string text;
+  for (const auto& [table, count] : held_by) {
+    text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + table + " rows";
+  }
+  return text;
+}
+
 Result<std::vector<RetireVerdict>> RetireVerdicts(db::Connection& conn,
                                                   const std::vector<RefTable>& tables,
                                                   const std::vector<int64_t>& staging_stores) {

@@ -18,6 +18,9 @@ struct RetireVerdict {
   std::map<std::string, int64_t> held_by;  // table -> live rows with ref_cnt ≠ 0 on the store
 
   bool retirable() const { return held_by.empty(); }
+
+  // "1 snapshot_store_ref rows, 2 volume_store_ref rows": what holds the store, for people.
+  std::string HeldBy() const;
 };
 
 // The verdict for each of `staging_stores`, in the order given: one grouped count per table.

@@ -462,10 +462,7 @@ int RunDrain(const Options& o) {
       std::cout << "can be retired now: no live row has ref_cnt <> 0\n";
       continue;
     }
-    std::cout << "still held by";
-    for (const auto& [table, count] : v.held_by)
-      std::cout << " " << count << " " << table << " rows";
-    std::cout << " with ref_cnt <> 0\n";
+    std::cout << "still held by " << v.HeldBy() << " with ref_cnt <> 0\n";
   }
   return outcome->failures.empty() ? kExitOk : kExitFindings;
 }

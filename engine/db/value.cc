@@ -16,6 +16,10 @@ std::optional<int64_t> AsInteger(const Value& v) {
   return std::nullopt;
 }
 
+std::string TextOrEmpty(const Value& v) {
+  return IsNull(v) ? std::string() : ToDisplay(v);
+}
+
 std::string ToDisplay(const Value& v) {
   if (IsNull(v)) return "NULL";
   if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);

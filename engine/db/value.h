@@ -21,6 +21,9 @@ inline bool IsNull(const Value& v) {
 // integer; nullopt for NULL and for text that is not one.
 std::optional<int64_t> AsInteger(const Value& v);
 
+// The value as text (as ToDisplay), or "" for NULL.
+std::string TextOrEmpty(const Value& v);
+
 // Renders a value for humans and for diffs: NULL, integers and doubles as written, text as is.
 std::string ToDisplay(const Value& v);
 

@@ -2,13 +2,15 @@
 
 #include <vector>
 
+#include "catalog/cloudstack_layout.h"
+
 namespace csm::push {
 
 Result<StagingFile> LocateStagingFile(store::NfsStore& nfs, const PushItem& item) {
   std::vector<std::string> candidates = {item.staging_path};
   if (item.kind == ObjectKind::kSnapshot) {
-    for (const char* suffix : {".qcow2", ".vhd", ".ova"}) {
-      candidates.push_back(item.staging_path + suffix);
+    for (const std::string_view suffix : catalog::kSnapshotFileSuffixes) {
+      candidates.push_back(item.staging_path + std::string(suffix));
     }
   }
   for (const auto& key : candidates) {

@@ -17,10 +17,6 @@ ObjectKind KindOf(const RefTable& table) {
   return ObjectKind::kVolume;
 }
 
-std::string Text(const db::Value& v) {
-  return db::IsNull(v) ? std::string() : db::ToDisplay(v);
-}
-
 // One query per table: placeholder p, its object's owner, and its Ready staging rows s.
 Statement UnitQuery(const db::Dialect& d, const RefTable& table, const UnitFilter& filter) {
   const std::string& obj = table.object_column;
@@ -86,14 +82,14 @@ Result<std::vector<PushUnit>> FindUnits(db::Connection& conn, const std::vector<
       item.object_store_id = db::AsInteger(row[1]).value_or(0);
       item.object_id = db::AsInteger(row[2]).value_or(0);
       item.account_id = db::AsInteger(row[3]).value_or(0);
-      item.unique_name = Text(row[4]);
+      item.unique_name = db::TextOrEmpty(row[4]);
       item.volume_id = db::AsInteger(row[5]).value_or(0);
       item.staging_id = db::AsInteger(row[6]);
       item.staging_store_id = db::AsInteger(row[7]).value_or(0);
-      item.staging_path = Text(row[8]);
+      item.staging_path = db::TextOrEmpty(row[8]);
       item.staging_size = db::AsInteger(row[9]).value_or(0);
       item.virtual_size = db::AsInteger(row[10]);
-      item.created = Text(row[12]);
+      item.created = db::TextOrEmpty(row[12]);
       if (kind == ObjectKind::kSnapshot) {
         chains[item.volume_id].push_back(std::move(item));
       } else {

@@ -34,7 +34,7 @@ Status ForEachClaim(db::Connection& conn, int64_t store_id,
         claim.object_id = db::AsInteger(row[2]).value_or(0);
         claim.key = db::ToDisplay(row[3]);
         claim.physical_size = db::AsInteger(row[4]);
-        claim.state = db::IsNull(row[5]) ? std::string() : db::ToDisplay(row[5]);
+        claim.state = db::TextOrEmpty(row[5]);
         failure = on_claim(claim);
         return failure.ok();
       });

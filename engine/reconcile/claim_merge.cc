@@ -5,15 +5,15 @@
 #include <cassert>
 #include <string_view>
 
-#include "reconcile/cloudstack_layout.h"
+#include "catalog/cloudstack_layout.h"
 
 namespace csm::reconcile {
 namespace {
 
-// The suffixes a snapshot file may have beyond its install_path (cloudstack.md §4: XenServer
-// paths omit ".vhd"), in the order the probe tries them. ".vhd" sorts last of the three.
-constexpr std::array<std::string_view, 3> kSnapshotSuffixes = {".qcow2", ".vhd", ".ova"};
-constexpr std::string_view kLastSuffix = ".vhd";
+// The snapshot suffix that sorts last: once the listing is past key + it, no suffixed name of
+// that key can come any more.
+constexpr std::string_view kLastSuffix =
+    *std::max_element(catalog::kSnapshotFileSuffixes.begin(), catalog::kSnapshotFileSuffixes.end());
 
 Finding FindingFor(FindingKind kind, int64_t store_id, const Claim& claim) {
   Finding f;
@@ -81,13 +81,14 @@ Status ClaimMerge::ConsumeBelow(const std::string* key) {
 }
 
 Status ClaimMerge::Unclaimed(const store::ObjectInfo& object) {
-  if (IsAuxiliaryKey(provider_, object.key)) return on_auxiliary_(object);
+  if (catalog::IsAuxiliaryKey(provider_, object.key)) return on_auxiliary_(object);
   bool matched = false;
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     const std::string_view key = object.key;
-    const bool suffixed = key.size() > it->key.size() && key.substr(0, it->key.size()) == it->key &&
-                          std::find(kSnapshotSuffixes.begin(), kSnapshotSuffixes.end(),
-                                    key.substr(it->key.size())) != kSnapshotSuffixes.end();
+    const bool suffixed =
+        key.size() > it->key.size() && key.substr(0, it->key.size()) == it->key &&
+        std::find(catalog::kSnapshotFileSuffixes.begin(), catalog::kSnapshotFileSuffixes.end(),
+                  key.substr(it->key.size())) != catalog::kSnapshotFileSuffixes.end();
     if (suffixed) {
       Matched(*it, object);
       it = waiting_.erase(it);
@@ -109,8 +110,6 @@ Status ClaimMerge::Unclaimed(const store::ObjectInfo& object) {
 
 void ClaimMerge::SettleWaiting(const std::string* next) {
   for (auto it = waiting_.begin(); it != waiting_.end();) {
-    // Every suffixed name sorts at or below key + ".vhd": once the listing is past it, none
-    // can come any more.
     if (next == nullptr || it->key + std::string(kLastSuffix) < *next) {
       auto f = FindingFor(FindingKind::kMissing, store_id_, *it);
       f.detail =

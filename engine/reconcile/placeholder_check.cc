@@ -12,9 +12,6 @@ using catalog::RefTable;
 using catalog::Statement;
 namespace {
 
-// Beyond this a ref_cnt is not a count but an unsigned counter decremented below zero.
-constexpr int64_t kMaxSaneRefCount = 2147483647;
-
 struct StagingRow {
   int64_t id = 0;
   int64_t store_id = 0;
@@ -43,7 +40,7 @@ void Classify(const RefTable& table, const StagingEvidence& evidence, Placeholde
   }
   std::vector<const StagingRow*> pinned;
   for (const auto& s : group.staging) {
-    if (s.ref_cnt >= 1 && s.ref_cnt <= kMaxSaneRefCount) pinned.push_back(&s);
+    if (s.ref_cnt >= 1 && s.ref_cnt <= catalog::kMaxSaneRefCount) pinned.push_back(&s);
   }
   if (pinned.empty()) {
     const auto& s = group.staging.front();
@@ -131,15 +128,15 @@ Status CheckPlaceholders(db::Connection& conn, const std::vector<RefTable>& tabl
         f.row_id = id;
         f.object_id = db::AsInteger(row[1]).value_or(0);
         f.store_id = db::AsInteger(row[2]).value_or(0);
-        f.state = db::IsNull(row[3]) ? "" : db::ToDisplay(row[3]);
+        f.state = db::TextOrEmpty(row[3]);
       }
       if (!db::IsNull(row[4])) {
         StagingRow s;
         s.id = db::AsInteger(row[4]).value_or(0);
         s.store_id = db::AsInteger(row[5]).value_or(0);
         s.ref_cnt = db::AsInteger(row[6]).value_or(0);
-        s.state = db::IsNull(row[7]) ? "" : db::ToDisplay(row[7]);
-        s.install_path = db::IsNull(row[8]) ? "" : db::ToDisplay(row[8]);
+        s.state = db::TextOrEmpty(row[7]);
+        s.install_path = db::TextOrEmpty(row[8]);
         group->staging.push_back(std::move(s));
       }
       return true;

@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <chrono>
 
+#include "catalog/cloudstack_layout.h"
 #include "catalog/ref_tables.h"
 #include "common/digest.h"
 #include "common/progress_line.h"
 #include "reconcile/claim.h"
 #include "reconcile/claim_merge.h"
-#include "reconcile/cloudstack_layout.h"
 #include "reconcile/listing_feed.h"
 #include "reconcile/placeholder_check.h"
 #include "reconcile/row_checks.h"
@@ -120,7 +120,7 @@ Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions&
     const auto started = std::chrono::steady_clock::now();
     auto& missing = evidence.missing_rows;
     {
-      ListingFeed feed(*store, CloudStackPrefixes(row.provider));
+      ListingFeed feed(*store, catalog::CloudStackPrefixes(row.provider));
       auto emit = [&](const Finding& f) {
         if (f.kind == FindingKind::kMissing && row.is_staging()) {
           missing[f.table].push_back(f.row_id);

@@ -245,13 +245,9 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
 
   if (format_ == ReportFormat::kTable && !verdicts.empty()) out << "\nStaging stores\n";
   for (const auto& v : verdicts) {
-    std::string held;
-    for (const auto& [table, count] : v.held_by) {
-      held += (held.empty() ? "" : ", ") + std::to_string(count) + " " + table + " rows";
-    }
-    const std::string text = v.retirable()
-                                 ? "can be retired now: no live row has ref_cnt <> 0"
-                                 : "cannot be retired yet: held by " + held + " with ref_cnt <> 0";
+    const std::string text =
+        v.retirable() ? "can be retired now: no live row has ref_cnt <> 0"
+                      : "cannot be retired yet: held by " + v.HeldBy() + " with ref_cnt <> 0";
     if (format_ == ReportFormat::kTable) {
       const auto it = by_id.find(v.store_id);
       out << "  " << (it != by_id.end() ? StoreLabel(*it->second) : std::to_string(v.store_id))

@@ -13,12 +13,6 @@ using catalog::RefTable;
 using catalog::Statement;
 namespace {
 
-constexpr int64_t kMaxSaneRefCount = 2147483647;
-
-std::string Text(const db::Value& v) {
-  return db::IsNull(v) ? std::string() : db::ToDisplay(v);
-}
-
 // The common head of a row finding: id, object, store, state, install_path in columns 0-4.
 Finding RowFinding(FindingKind kind, const RefTable& table, const db::Row& row) {
   Finding f;
@@ -27,8 +21,8 @@ Finding RowFinding(FindingKind kind, const RefTable& table, const db::Row& row) 
   f.row_id = db::AsInteger(row[0]).value_or(0);
   f.object_id = db::AsInteger(row[1]).value_or(0);
   f.store_id = db::AsInteger(row[2]).value_or(0);
-  f.state = Text(row[3]);
-  f.key = Text(row[4]);
+  f.state = db::TextOrEmpty(row[3]);
+  f.key = db::TextOrEmpty(row[4]);
   return f;
 }
 
@@ -73,16 +67,17 @@ Status CheckPins(db::Connection& conn, const std::vector<RefTable>& tables,
     impossible.Add(" THEN 1 ELSE 0 END, st.role FROM " + table.name +
                    " a JOIN image_store st ON st.id = a.store_id WHERE st.removed IS NULL AND ");
     AppendLive(impossible, d, table, "a");
-    impossible.Add(" AND (a.ref_cnt < 0 OR a.ref_cnt > " + std::to_string(kMaxSaneRefCount) + ")");
+    impossible.Add(" AND (a.ref_cnt < 0 OR a.ref_cnt > " +
+                   std::to_string(catalog::kMaxSaneRefCount) + ")");
     AppendIdFilter(impossible, "a.store_id", stores);
     impossible.Add(" ORDER BY a.id");
     CSM_RETURN_IF_ERROR(
         conn.ForEachRow(impossible.text, impossible.params, [&](const db::Row& row) {
           Finding f = RowFinding(FindingKind::kPinAnomaly, table, row);
           const bool depended_on =
-              db::AsInteger(row[6]).value_or(0) == 1 && Text(row[7]) == "ImageCache";
+              db::AsInteger(row[6]).value_or(0) == 1 && db::TextOrEmpty(row[7]) == "ImageCache";
           f.detail =
-              "ref_cnt " + Text(row[5]) +
+              "ref_cnt " + db::TextOrEmpty(row[5]) +
               " is impossible: an unsigned counter decremented below zero (a known CloudStack "
               "bug); it should be " +
               (depended_on ? "1 (a placeholder still depends on this row)" : "0");
@@ -98,14 +93,14 @@ Status CheckPins(db::Connection& conn, const std::vector<RefTable>& tables,
     AppendStoreRole(stale, d, "st", "ImageCache");
     stale.Add(" AND ");
     AppendLive(stale, d, table, "a");
-    stale.Add(" AND a.ref_cnt > 0 AND a.ref_cnt <= " + std::to_string(kMaxSaneRefCount) +
+    stale.Add(" AND a.ref_cnt > 0 AND a.ref_cnt <= " + std::to_string(catalog::kMaxSaneRefCount) +
               " AND NOT ");
     AppendPlaceholderExists(stale, d, table, "a");
     AppendIdFilter(stale, "a.store_id", stores);
     stale.Add(" ORDER BY a.id");
     CSM_RETURN_IF_ERROR(conn.ForEachRow(stale.text, stale.params, [&](const db::Row& row) {
       Finding f = RowFinding(FindingKind::kPinAnomaly, table, row);
-      f.detail = "ref_cnt " + Text(row[5]) + " but no placeholder of this " +
+      f.detail = "ref_cnt " + db::TextOrEmpty(row[5]) + " but no placeholder of this " +
                  std::string(ObjectTypeOf(table.name)) +
                  " is left: the pin keeps this staging store from being retired";
       f.repair = RefCountRepair(table, f.row_id, row[5], 0, now);
@@ -138,8 +133,8 @@ Status CheckStatePairs(db::Connection& conn, const std::vector<RefTable>& tables
             ") ORDER BY x.id");
     CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.params, [&](const db::Row& row) {
       Finding f = RowFinding(FindingKind::kStateMismatch, table, row);
-      const std::string download_state = Text(row[5]);
-      const std::string expected = Text(row[6]);
+      const std::string download_state = db::TextOrEmpty(row[5]);
+      const std::string expected = db::TextOrEmpty(row[6]);
       f.detail = "download_state " + download_state + " goes with state " + expected + ", not " +
                  (f.state.empty() ? std::string("NULL") : f.state);
       f.repair = "-- review: download_state " + download_state + " implies state " + expected +

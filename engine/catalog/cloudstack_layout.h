@@ -2,10 +2,16 @@
 // a reconcile examines, and the metadata files that sit next to the objects.
 #pragma once
 
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace csm::reconcile {
+namespace csm::catalog {
+
+// The suffixes a snapshot file may have beyond its install_path (XenServer install_paths omit
+// ".vhd"), in the order to probe them; ".vhd" sorts last of the three.
+inline constexpr std::array<std::string_view, 3> kSnapshotFileSuffixes = {".qcow2", ".vhd", ".ova"};
 
 // The key prefixes of CloudStack's layout on a store of `provider`, in ascending byte order, so
 // that listing them one after another gives one listing in key order: NFS and S3 "snapshots/",
@@ -18,4 +24,4 @@ std::vector<std::string> CloudStackPrefixes(const std::string& provider);
 // containers that hold the pieces of large objects. Such keys are never orphans.
 bool IsAuxiliaryKey(const std::string& provider, const std::string& key);
 
-}  // namespace csm::reconcile
+}  // namespace csm::catalog

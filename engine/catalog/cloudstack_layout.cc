@@ -1,6 +1,6 @@
-#include "reconcile/cloudstack_layout.h"
+#include "catalog/cloudstack_layout.h"
 
-namespace csm::reconcile {
+namespace csm::catalog {
 
 std::vector<std::string> CloudStackPrefixes(const std::string& provider) {
   if (provider == "Swift") return {"S-", "T-", "V-"};
@@ -20,4 +20,4 @@ bool IsAuxiliaryKey(const std::string& provider, const std::string& key) {
   return false;
 }
 
-}  // namespace csm::reconcile
+}  // namespace csm::catalog

@@ -274,10 +274,11 @@ class Converter {
 
 }  // namespace
 
-Result<PerRowOutcome> RunPerRowConversion(db::Connection& conn,
-                                          const rules::RunParameters& params) {
-  CSM_RETURN_IF_ERROR(conn.Begin());
+Result<PerRowOutcome> RunPerRowConversion(db::Connection& conn, const rules::RunParameters& params,
+                                          PerRowCommit commit) {
   Converter converter(conn);
+  if (commit == PerRowCommit::kEachStatement) return converter.Convert(params);
+  CSM_RETURN_IF_ERROR(conn.Begin());
   auto outcome = converter.Convert(params);
   if (!outcome.ok()) {
     (void)conn.Rollback();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: tools/mariadb-server.sh start DIR | stop DIR | url DIR
+# Usage: tools/mariadb-server.sh start DIR [--profile test|production] | stop DIR | url DIR
 #
 # A throwaway MariaDB server for tests, with all state under DIR.
 #   start DIR  create DIR if missing, initialise DIR/data on first use, start
@@ -8,6 +8,12 @@
 #              127.0.0.1 and localhost) exist, and print exactly one line:
 #                mysql://cloud@127.0.0.1:PORT/cloud
 #              If the server in DIR already runs, just print its URL.
+#     --profile test        (default) small and fast: 64M buffer pool, no
+#                           flush at commit, no doublewrite. For tests.
+#     --profile production  configured as a CloudStack database server is:
+#                           MariaDB's durable defaults (redo log flushed at
+#                           every commit, doublewrite on) and a 2G buffer pool
+#                           that holds the working set. For benchmarks.
 #   stop DIR   stop the server whose PID is in DIR/pid and wait for it to exit
 #              (nothing else is ever signalled); no-op if it is not running.
 #              DIR and its data stay; remove DIR yourself.
@@ -29,8 +35,15 @@ usage() {
   exit 2
 }
 
-(($# == 2)) || usage
-cmd=$1
+cmd=${1:-}
+profile=test
+if (($# == 4)) && [[ "$cmd" == start && "$3" == --profile ]]; then
+  profile=$4
+  [[ "$profile" == test || "$profile" == production ]] ||
+    die "unknown profile '$profile': expected test or production"
+else
+  (($# == 2)) || usage
+fi
 [[ -n "$2" ]] || usage
 
 url_for() {
@@ -72,14 +85,22 @@ do_start() {
   port=$(free_port $(read_file "$dir/port"))
   mkdir -p "$dir/tmp"
   # --no-defaults: ignore /etc/mysql; the charset matches Debian's defaults.
-  # Durability is traded for speed: this server is throwaway.
+  local innodb
+  if [[ "$profile" == production ]]; then
+    innodb=(--innodb-buffer-pool-size=2G --innodb-log-file-size=512M
+      --innodb-flush-log-at-trx-commit=1 --innodb-doublewrite=1)
+  else
+    # Durability is traded for speed: this server is throwaway.
+    innodb=(--innodb-buffer-pool-size=64M --innodb-log-file-size=32M
+      --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0)
+  fi
+  note "profile $profile: ${innodb[*]}"
   mariadbd --no-defaults --user=root --datadir="$dir/data" \
     --socket="$dir/sock" --port="$port" --bind-address=127.0.0.1 \
     --pid-file="$dir/mariadbd.pid" --tmpdir="$dir/tmp" \
     --skip-log-bin --skip-name-resolve \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-    --innodb-buffer-pool-size=64M --innodb-log-file-size=32M \
-    --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+    "${innodb[@]}" \
     </dev/null >>"$dir/log" 2>&1 &
   pid=$!
   echo "$pid" >"$dir/pid"

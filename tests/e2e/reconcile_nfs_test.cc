@@ -87,6 +87,28 @@ TEST_F(ReconcileNfs, ATreeThatMatchesTheRowsIsCleanAndTheDatabaseUntouched) {
   EXPECT_EQ(quiet.out.find("= ok  store"), std::string::npos) << "ok rows need --show-ok";
 }
 
+TEST_F(ReconcileNfs, ShowsAProgressLineOnATerminalOnlyAndClearsIt) {
+  const std::vector<std::string> args = {"reconcile", "--db",       "sqlite://" + db_, "--store",
+                                         "1",         "--nfs-root", "1=" + nfs_,       "--show-ok"};
+  const CommandResult piped = RunCsmigrate(args);
+  const CommandResult shown = RunCsmigrateWithTerminalStderr(args);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const size_t line = shown.err.find("\r\033[Kstore 1 (NFS): ");
+  ASSERT_NE(line, std::string::npos) << shown.err;
+  EXPECT_NE(shown.err.find(" objects listed, ", line), std::string::npos) << shown.err;
+  // The line is wiped before the process ends, so the shell prompt starts on a clean line.
+  EXPECT_EQ(shown.err.substr(shown.err.rfind('\r')), "\r\033[K") << shown.err;
+  // The report itself does not depend on where stderr goes.
+  EXPECT_EQ(shown.out, piped.out);
+  EXPECT_EQ(piped.err.find("objects listed"), std::string::npos) << piped.err;
+
+  std::vector<std::string> quiet_args = args;
+  quiet_args.push_back("--quiet");
+  const CommandResult quiet = RunCsmigrateWithTerminalStderr(quiet_args);
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_EQ(quiet.err.find("objects listed"), std::string::npos) << quiet.err;
+}
+
 TEST_F(ReconcileNfs, ReportsEachDifferenceOnce) {
   fs::remove(fs::path(nfs_) / kVolume);               // missing
   MakeFile(nfs_, "volumes/2/41/stray.qcow2", 7);      // orphan

@@ -3,12 +3,14 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -127,8 +129,10 @@ std::vector<std::string> Environment(const std::vector<std::string>& extra) {
   return env;
 }
 
+// Starts csmigrate with stdout to `out_path` and stderr to `err_path`, or, when `err_fd` is not
+// -1, to that descriptor.
 int Spawn(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
-          const std::string& out_path, const std::string& err_path) {
+          const std::string& out_path, const std::string& err_path, int err_fd = -1) {
   std::vector<std::string> argv = {CSM_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> env = Environment(extra_env);
@@ -137,8 +141,12 @@ int Spawn(const std::vector<std::string>& args, const std::vector<std::string>& 
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
+  if (err_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+  }
   pid_t pid = -1;
   auto argv_ptrs = Pointers(argv);
   auto env_ptrs = Pointers(env);
@@ -168,6 +176,30 @@ CommandResult RunCsmigrate(const std::vector<std::string>& args,
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = Slurp(dir.File("out"));
   result.err = Slurp(dir.File("err"));
+  return result;
+}
+
+CommandResult RunCsmigrateWithTerminalStderr(const std::vector<std::string>& args,
+                                             const std::vector<std::string>& env) {
+  ScratchDir dir;
+  int terminal = -1;
+  int device = -1;
+  EXPECT_EQ(openpty(&terminal, &device, nullptr, nullptr, nullptr), 0) << "no pseudo-terminal";
+  const int pid = Spawn(args, env, dir.File("out"), "", device);
+  close(device);
+  CommandResult result;
+  // Read until the last writer is gone (EIO on Linux), so the child never blocks on a full pty.
+  char buffer[4096];
+  for (ssize_t n; (n = read(terminal, buffer, sizeof buffer)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    result.err.append(buffer, static_cast<size_t>(n));
+  }
+  close(terminal);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = Slurp(dir.File("out"));
   return result;
 }
 

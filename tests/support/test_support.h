@@ -60,6 +60,11 @@ struct CommandResult {
 CommandResult RunCsmigrate(const std::vector<std::string>& args,
                            const std::vector<std::string>& env = {});
 
+// Runs csmigrate with `args` as RunCsmigrate does, but with stderr on a pseudo-terminal, the way
+// an admin at a shell sees it; `err` is everything the terminal received.
+CommandResult RunCsmigrateWithTerminalStderr(const std::vector<std::string>& args,
+                                             const std::vector<std::string>& env = {});
+
 // Starts csmigrate in the background; returns its pid. Output goes to `log_path`.
 int StartCsmigrate(const std::vector<std::string>& args, const std::vector<std::string>& env,
                    const std::string& log_path);

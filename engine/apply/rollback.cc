@@ -59,13 +59,16 @@ class Restorer {
                                        const std::vector<std::string>& columns, bool digests) {
     const db::Dialect& d = conn_.dialect();
     const std::string now_image = digests ? d.RowDigest("t", columns) : d.RowImage("t", columns);
+    // An inserted row's digest is in its journal row when no later step wrote it, else (and in
+    // runs made before that) in the after table.
+    const std::string after_image = "COALESCE(j.after_image, a.after_image)";
     const std::string sql =
         std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
         db::kAfterTable +
         " a ON a.run_id = j.run_id AND a.table_name = j.table_name AND a.row_id = j.row_id "
         "LEFT JOIN " +
         d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND " +
-        "((j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, "a.after_image", true) +
+        "((j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, after_image, true) +
         ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
     return Ids(conn_, sql, {run_id_, table});
   }

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "db/schema_files.h"
 #include "fixture/fixture.h"
 #include "server_support.h"
 #include "test_support.h"
@@ -113,6 +114,33 @@ TEST_P(ServerReliability, ClientKilledMidApplyLeavesNoChangeAndRerunCompletes) {
   EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
   CommandResult status = RunCsmigrate({"status", "--db", db.url(), "--json"});
   EXPECT_EQ(nlohmann::json::parse(status.out).size(), 1u);
+}
+
+TEST_P(ServerReliability, PlanOnADatabaseCsmigrateNeverTouchedWritesNothing) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "basic-s3");
+  auto engine_tables = db::EngineTablesExist(db.conn());
+  ASSERT_TRUE(engine_tables.ok() && !*engine_tables) << "the scratch database should be bare";
+  const std::string before = DumpCloudTables(db.conn());
+
+  std::vector<std::string> plan = Apply(db.url());
+  plan[0] = "plan";
+  plan.push_back("--json");
+  const CommandResult r = RunCsmigrate(plan);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto planned = nlohmann::json::parse(r.out);
+  int64_t placeholders = 0;
+  for (const auto& step : planned["steps"]) {
+    if (step["name"] == "template placeholders") placeholders = step["rows"].get<int64_t>();
+  }
+  EXPECT_EQ(placeholders, 1) << "the plan counts rows by running the steps: " << r.out;
+  // Before the fix the pick table's CREATE TABLE committed MySQL's transaction, and the steps
+  // after it converted the cloud for real.
+  EXPECT_EQ(DumpCloudTables(db.conn()), before);
+  engine_tables = db::EngineTablesExist(db.conn());
+  ASSERT_TRUE(engine_tables.ok());
+  EXPECT_FALSE(*engine_tables) << "plan created csmigrate's tables";
 }
 
 TEST_P(ServerReliability, ReferenceCountsCannotGoNegative) {

@@ -31,17 +31,6 @@ const std::map<int64_t, std::string> kSnapshotFiles = {
     {13, "snap-13"},
 };
 
-// One value from the SQLite database at `db`.
-std::string Cell(const std::string& db, const std::string& sql) {
-  auto url = db::ParseDatabaseUrl("sqlite://" + db);
-  auto conn = db::OpenDatabase(*url);
-  EXPECT_TRUE(conn.ok());
-  auto result = (*conn)->Query(sql);
-  EXPECT_TRUE(result.ok()) << result.status().message();
-  if (!result.ok() || result->rows.empty()) return "<none>";
-  return db::ToDisplay(result->rows[0][0]);
-}
-
 // basic-s3 plus two more snapshots of volume 31 (a chain), converted to an object store; the
 // NFS export of store 1 holds every staging file, with physical_size the files' real sizes.
 class PushDrain : public ::testing::Test {
@@ -263,6 +252,24 @@ TEST_F(PushDrain, ADrainKilledMidWayResumesWithoutUploadingOrUnpinningTwice) {
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->size(), 5u) << "every object exactly once";
   ExpectReconcileClean();
+}
+
+TEST_F(PushDrain, ADrainOnATerminalShowsItsProgressBarAndClearsIt) {
+  CSM_REQUIRE_SWIFT(url);
+  const std::string bucket = UniqueName("csm-push");
+  CreateContainer(url, bucket);
+  Convert(S3Store(url, bucket));
+  const CommandResult r = RunCsmigrateWithTerminalStderr(
+      {"drain", "--db", "sqlite://" + db_, "--nfs-root", "1=" + nfs_, "--jobs", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // One redraw per finished unit at most (throttled), each naming the count, bytes, rate and ETA.
+  const size_t bar = r.err.find("\r\033[Kdrain: ");
+  ASSERT_NE(bar, std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/3 objects, ", bar), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" of 8.4 KiB, ", bar), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/s, ETA ", bar), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.substr(r.err.rfind('\r')), "\r\033[K") << "the bar is left on screen";
+  EXPECT_EQ(Pins(), "placeholders 0, staging pins 0, negative 0");
 }
 
 TEST_F(PushDrain, AMissingStagingFileFailsThatObjectAndTheDrainGoesOn) {

@@ -112,6 +112,17 @@ void ExecSql(const std::string& path, const std::string& sql) {
   db.exec(sql);
 }
 
+std::string Cell(const std::string& path, const std::string& sql) {
+  auto url = db::ParseDatabaseUrl("sqlite://" + path);
+  auto conn = db::OpenDatabase(*url);
+  EXPECT_TRUE(conn.ok());
+  if (!conn.ok()) return "<none>";
+  auto result = (*conn)->Query(sql);
+  EXPECT_TRUE(result.ok()) << result.status().message();
+  if (!result.ok() || result->rows.empty()) return "<none>";
+  return db::ToDisplay(result->rows[0][0]);
+}
+
 namespace {
 
 std::vector<char*> Pointers(std::vector<std::string>& strings) {

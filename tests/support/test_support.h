@@ -50,6 +50,10 @@ std::string FileDigest(const std::string& path);
 // Runs one SQL statement on the SQLite database at `path`.
 void ExecSql(const std::string& path, const std::string& sql);
 
+// The first value `sql` returns on the SQLite database at `path`, as displayed ("<none>" when it
+// returns no row).
+std::string Cell(const std::string& path, const std::string& sql);
+
 // The result of running the csmigrate binary.
 struct CommandResult {
   int exit_code = -1;

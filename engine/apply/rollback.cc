@@ -111,6 +111,8 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   if (!engine_tables) {
     return Status(ErrorCode::kNotFound, "csmigrate has never applied anything to this database");
   }
+  // DDL, outside the transaction: a journal an earlier csmigrate wrote is brought up to date.
+  CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
   CSM_ASSIGN_OR_RETURN(RunRecord record, GetRun(conn, run_id));
   if (record.state != kStateApplied) {
     return Status(ErrorCode::kConflict, "run " + std::to_string(run_id) + " is " + record.state +

@@ -85,11 +85,6 @@ Status CheckPreconditions(db::Connection& conn, const PreparedRun& run, int64_t 
   return Status::Ok();
 }
 
-bool IsInsert(Step::Kind kind) {
-  return kind == Step::Kind::kInsert || kind == Step::Kind::kInsertEach ||
-         kind == Step::Kind::kInsertFrom;
-}
-
 // Runs the data steps of `run`; journals them when `journal` is given.
 class StepRunner {
  public:
@@ -99,11 +94,9 @@ class StepRunner {
 
   Result<std::vector<StepOutcome>> RunAll() {
     std::vector<StepOutcome> outcomes;
-    const auto& steps = run_.plan.steps;
-    for (size_t i = 0; i < steps.size(); ++i) {
-      const rules::CompiledStep& step = steps[i];
+    for (const auto& step : run_.plan.steps) {
       if (!step.check.empty()) continue;  // preconditions were checked before
-      CSM_ASSIGN_OR_RETURN(StepOutcome outcome, RunStep(step, InsertedRowsFinalAfter(i)));
+      CSM_ASSIGN_OR_RETURN(StepOutcome outcome, RunStep(step));
       if (options_.on_step) options_.on_step(outcome);
       outcomes.push_back(std::move(outcome));
       if (options_.pause_after_step == step.number && options_.pause_seconds > 0) {
@@ -121,22 +114,7 @@ class StepRunner {
     return conn_.Execute(sql.text, params);
   }
 
-  // Whether the rows step `index` inserts keep their state to the end of the run: no later step
-  // updates, deletes or pins rows of that table (later inserts leave existing rows alone, and the
-  // step's own pin touches picked rows, which existed before its insert).
-  bool InsertedRowsFinalAfter(size_t index) const {
-    const auto& steps = run_.plan.steps;
-    const std::string& table = steps[index].written_table;
-    for (size_t k = index + 1; k < steps.size(); ++k) {
-      const rules::CompiledStep& later = steps[k];
-      if (later.pinned_table == table) return false;
-      if (later.written_table == table && !IsInsert(later.step->kind)) return false;
-    }
-    return true;
-  }
-
-  // `inserted_final`: the rows this step inserts are not written again by the run.
-  Result<StepOutcome> RunStep(const rules::CompiledStep& step, bool inserted_final) {
+  Result<StepOutcome> RunStep(const rules::CompiledStep& step) {
     const Step& rule = *step.step;
     StepOutcome outcome{step.number, rule.name, KindName(rule.kind), {}, 0, 0, false};
     for (const Sql* sql : step.DataStatements()) {
@@ -151,7 +129,8 @@ class StepRunner {
       }
     }
     if (step.main.empty()) return outcome;  // e.g. insert_each with an empty map
-    const bool inserts = IsInsert(rule.kind);
+    const bool inserts = rule.kind == Step::Kind::kInsert || rule.kind == Step::Kind::kInsertEach ||
+                         rule.kind == Step::Kind::kInsertFrom;
     int64_t watermark = 0;
     if (journal_ != nullptr && !inserts) {
       CSM_RETURN_IF_ERROR(journal_->RecordBefore(step.written_table, step.touched_rows,
@@ -166,8 +145,8 @@ class StepRunner {
     if (!step.pick.empty()) CSM_RETURN_IF_ERROR(Exec(step.pick).status());
     CSM_ASSIGN_OR_RETURN(outcome.rows, Exec(step.main));
     if (journal_ != nullptr && inserts) {
-      CSM_RETURN_IF_ERROR(journal_->RecordInserted(
-          step.written_table, watermark, step.inserted_rows, step.number, inserted_final));
+      CSM_RETURN_IF_ERROR(
+          journal_->RecordInserted(step.written_table, watermark, step.inserted_rows, step.number));
     }
     if (!step.bind_id.empty()) {
       Sql find;
@@ -263,7 +242,7 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
                              false});
   }
   // The steps run for real, in a transaction that is always rolled back: nothing in it may commit
-  // implicitly (MySQL's CREATE/ALTER TABLE would, and the steps after it would then autocommit).
+  // implicitly (MySQL's CREATE TABLE would, and the steps after it would then autocommit).
   CSM_RETURN_IF_ERROR(conn.Begin());
   if (Status s = db::EnsurePickTableForPlan(conn); !s.ok()) return Abort(conn, s);
   StepRunner runner(conn, run, 0, nullptr, {});

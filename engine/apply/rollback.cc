@@ -59,16 +59,13 @@ class Restorer {
                                        const std::vector<std::string>& columns, bool digests) {
     const db::Dialect& d = conn_.dialect();
     const std::string now_image = digests ? d.RowDigest("t", columns) : d.RowImage("t", columns);
-    // An inserted row's digest is in its journal row when no later step wrote it, else (and in
-    // runs made before that) in the after table.
-    const std::string after_image = "COALESCE(j.after_image, a.after_image)";
     const std::string sql =
         std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
         db::kAfterTable +
         " a ON a.run_id = j.run_id AND a.table_name = j.table_name AND a.row_id = j.row_id "
         "LEFT JOIN " +
         d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND " +
-        "((j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, after_image, true) +
+        "((j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, "a.after_image", true) +
         ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
     return Ids(conn_, sql, {run_id_, table});
   }
@@ -111,8 +108,6 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   if (!engine_tables) {
     return Status(ErrorCode::kNotFound, "csmigrate has never applied anything to this database");
   }
-  // DDL, outside the transaction: a journal an earlier csmigrate wrote is brought up to date.
-  CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
   CSM_ASSIGN_OR_RETURN(RunRecord record, GetRun(conn, run_id));
   if (record.state != kStateApplied) {
     return Status(ErrorCode::kConflict, "run " + std::to_string(run_id) + " is " + record.state +

@@ -38,6 +38,12 @@ class Fragments {
     return dialect_ == "mysql" ? "(" + a + " DIV " + b + ")" : "((" + a + ") / " + b + ")";
   }
 
+  // The time literal `quoted` ('YYYY-MM-DD hh:mm:ss') typed as a timestamp, so that a CASE
+  // yielding it can fill a timestamp column (PostgreSQL types a CASE of bare literals as text).
+  std::string Time(const std::string& quoted) const {
+    return dialect_ == "sqlite" ? quoted : "TIMESTAMP " + quoted;
+  }
+
   // The zone of NFS store `store` (an SQL expression): stores 1 and 2 are in zone 1, 3 in zone 2,
   // 4 in zone 3.
   static std::string ZoneOf(const std::string& store) {
@@ -117,13 +123,13 @@ Status FillSequence(db::Connection& conn, int64_t max) {
 Status FillStoresAndZones(db::Connection& conn, const Fragments& f) {
   const std::string seq = kSeqTable;
   // Zones 1-3 are live, zone 4 was removed.
-  CSM_RETURN_IF_ERROR(InsertSelect(
-      conn, "data_center",
-      {{"id", "x"},
-       {"name", f.Cat({"'zone-'", "x"})},
-       {"uuid", f.Cat({"'zone-uuid-'", "x"})},
-       {"removed", std::string("CASE WHEN x = 4 THEN ") + kRemoved + " ELSE NULL END"}},
-      "FROM " + seq + " WHERE x <= 4"));
+  CSM_RETURN_IF_ERROR(
+      InsertSelect(conn, "data_center",
+                   {{"id", "x"},
+                    {"name", f.Cat({"'zone-'", "x"})},
+                    {"uuid", f.Cat({"'zone-uuid-'", "x"})},
+                    {"removed", "CASE WHEN x = 4 THEN " + f.Time(kRemoved) + " ELSE NULL END"}},
+                   "FROM " + seq + " WHERE x <= 4"));
   // Stores 1-4: live NFS Image stores; store 5: a removed Swift store.
   return InsertSelect(
       conn, "image_store",
@@ -138,7 +144,7 @@ Status FillStoresAndZones(db::Connection& conn, const Fragments& f) {
        {"role", "'Image'"},
        {"uuid", f.Cat({"'store-uuid-'", "x"})},
        {"created", kOld},
-       {"removed", std::string("CASE WHEN x = 5 THEN ") + kRemoved + " ELSE NULL END"}},
+       {"removed", "CASE WHEN x = 5 THEN " + f.Time(kRemoved) + " ELSE NULL END"}},
       "FROM " + seq + " WHERE x <= 5");
 }
 
@@ -158,7 +164,7 @@ Status FillTemplates(db::Connection& conn, const Fragments& f, const CloudShape&
        {"format", "'QCOW2'"},
        {"cross_zones", "CASE WHEN " + cross + " THEN 1 ELSE 0 END"},
        {"hypervisor_type", "'KVM'"},
-       {"removed", std::string("CASE WHEN x % 97 = 0 THEN ") + kRemoved + " ELSE NULL END"}},
+       {"removed", "CASE WHEN x % 97 = 0 THEN " + f.Time(kRemoved) + " ELSE NULL END"}},
       "FROM " + std::string(kSeqTable) + " WHERE x <= " + m));
 
   // Zone rows: a plain template in the zone of its first store; a cross-zone one in zones 1 and 2
@@ -169,7 +175,7 @@ Status FillTemplates(db::Connection& conn, const Fragments& f, const CloudShape&
       {"template_id", "x"},
       {"created", kOld},
       {"last_updated", kOld},
-      {"removed", std::string("CASE WHEN z = 3 THEN ") + kRemoved + " ELSE NULL END"}};
+      {"removed", "CASE WHEN z = 3 THEN " + f.Time(kRemoved) + " ELSE NULL END"}};
   const std::string seq = kSeqTable;
   const std::string zones =
       "FROM (SELECT x, " + Fragments::ZoneOf("1 + x % 4") + " AS z FROM " + seq +

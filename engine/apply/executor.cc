@@ -142,7 +142,10 @@ class StepRunner {
           watermark,
           db::QueryInt(conn_, "SELECT MAX(id) FROM " + conn_.dialect().Quote(step.written_table)));
     }
-    if (!step.pick.empty()) CSM_RETURN_IF_ERROR(Exec(step.pick).status());
+    if (!step.pick.empty()) {
+      CSM_RETURN_IF_ERROR(Exec(step.pick).status());
+      CSM_RETURN_IF_ERROR(db::RefreshStatistics(conn_, db::kPickTable));
+    }
     CSM_ASSIGN_OR_RETURN(outcome.rows, Exec(step.main));
     if (journal_ != nullptr && inserts) {
       CSM_RETURN_IF_ERROR(

@@ -16,6 +16,12 @@ std::vector<std::string> TableSchema::ColumnNames() const {
   return names;
 }
 
+Status RefreshStatistics(Connection& conn, const std::string& table) {
+  const std::string sql = conn.dialect().RefreshStatistics(table);
+  if (sql.empty()) return Status::Ok();
+  return conn.Execute(sql, {}).status();
+}
+
 Result<int64_t> QueryInt(Connection& conn, const std::string& sql, const std::vector<Value>& params,
                          int64_t if_null) {
   CSM_ASSIGN_OR_RETURN(QueryResult result, conn.Query(sql, params));

@@ -86,6 +86,10 @@ class Connection {
   virtual std::string Describe() const = 0;
 };
 
+// Refreshes the planner's statistics of `table` inside the open transaction where the backend
+// needs that after a work table was filled (Dialect::RefreshStatistics); otherwise does nothing.
+Status RefreshStatistics(Connection& conn, const std::string& table);
+
 // Runs `sql` and returns the single integer it yields (COUNT, MAX, ...); NULL becomes `if_null`.
 Result<int64_t> QueryInt(Connection& conn, const std::string& sql,
                          const std::vector<Value>& params = {}, int64_t if_null = 0);

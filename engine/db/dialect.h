@@ -68,6 +68,11 @@ class Dialect {
                                        const std::string& journal_alias,
                                        const std::string& journal_where) const;
 
+  // A statement that refreshes the planner's statistics of `table` inside the open transaction
+  // (after a run filled one of its work tables), or "" when the backend needs or allows none
+  // there (MySQL's ANALYZE TABLE would commit implicitly).
+  virtual std::string RefreshStatistics(const std::string& /*table*/) const { return ""; }
+
   // `expr` (a placeholder or literal) given the type of the column it is stored into, where the
   // backend cannot infer it (PostgreSQL: a parameter in a SELECT list is text otherwise).
   virtual std::string Typed(const std::string& expr, const std::string& declared_type) const {

@@ -81,4 +81,10 @@ std::string PostgresDialect::Typed(const std::string& expr,
   return declared_type.empty() ? expr : "CAST(" + expr + " AS " + declared_type + ")";
 }
 
+// ANALYZE may run in a transaction block, and counts the rows the transaction itself inserted:
+// without it the planner sees a work table filled moments ago as empty.
+std::string PostgresDialect::RefreshStatistics(const std::string& table) const {
+  return "ANALYZE " + Quote(table);
+}
+
 }  // namespace csm::db

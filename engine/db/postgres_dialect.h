@@ -28,6 +28,7 @@ class PostgresDialect final : public Dialect {
                                const std::string& journal_table, const std::string& journal_alias,
                                const std::string& journal_where) const override;
   std::string Typed(const std::string& expr, const std::string& declared_type) const override;
+  std::string RefreshStatistics(const std::string& table) const override;
 };
 
 }  // namespace csm::db

@@ -44,6 +44,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname -- "$here")
+BENCH_NAME=drain_bench
+# shellcheck source=bench/lib-bench.sh
+. "$here/lib-bench.sh"
 build="build-db"
 url=
 jobs_list=4,1
@@ -77,21 +80,12 @@ done
 
 [[ $build == /* ]] || build=$repo/$build
 csmigrate=$build/engine/csmigrate
-[[ -x $csmigrate ]] || { echo "drain_bench: $csmigrate is missing (see --build)" >&2; exit 2; }
-for tool in sqlite3 rclone curl /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "drain_bench: $tool is not installed" >&2; exit 2; }
-done
+require_built "$csmigrate"
+require_installed sqlite3 rclone curl /usr/bin/time
 [[ $rclone_variants == none ]] && rclone_variants=
 read -r -a drain_extra <<<"$drain_args"
 
-own_work=0
-if [[ -z $work ]]; then
-  work=$(mktemp -d /tmp/drain-bench.XXXXXX)
-  own_work=1
-fi
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-rm -f "$work/runs"
+make_work_dir
 started_swift=
 buckets=()
 
@@ -273,6 +267,14 @@ check_bucket() {
   fi
 }
 
+# True when exit status $2 of step $1 is 0; otherwise logs it with the end of output file $3.
+step_ok() {
+  (($2 == 0)) && return 0
+  log "$1 failed (exit $2):"
+  tail -n 20 "$3" >&2
+  return 1
+}
+
 failed=0
 run_csmigrate() {
   local j=$1 round=$2 b db out
@@ -285,19 +287,10 @@ run_csmigrate() {
   out=$work/drain-$j-$round
   measure "$out" "$csmigrate" drain --db "sqlite://$db" --nfs-root "1=$tree" --jobs "$j" --quiet \
     "${drain_extra[@]}"
-  local ok=1
-  if ((m_rc != 0)); then
-    log "drain J=$j round $round failed (exit $m_rc):"
-    tail -n 20 "$out.err" >&2
-    ok=0
-  fi
-  local rrc=0
+  local ok=1 rrc=0
+  step_ok "drain J=$j round $round" "$m_rc" "$out.err" || ok=0
   "$csmigrate" reconcile --db "sqlite://$db" --nfs-root "1=$tree" --quiet >"$out.reconcile" 2>&1 || rrc=$?
-  if ((rrc != 0)); then
-    log "reconcile after drain J=$j round $round: exit $rrc"
-    tail -n 20 "$out.reconcile" >&2
-    ok=0
-  fi
+  step_ok "reconcile after drain J=$j round $round" "$rrc" "$out.reconcile" || ok=0
   check_bucket "$b" || ok=0
   ((ok)) || failed=1
   echo "csmigrate $j $round $m_sec $m_rss $ok $m_cpu" >>"$work/runs"
@@ -316,11 +309,7 @@ run_rclone() {
   measure "$out" env -u AWS_CA_BUNDLE rclone copy "$tree" "X:$b" --transfers "$j" --checkers "$j" \
     "${extra[@]}"
   local ok=1
-  if ((m_rc != 0)); then
-    log "rclone ($variant) J=$j round $round failed (exit $m_rc):"
-    tail -n 20 "$out.err" >&2
-    ok=0
-  fi
+  step_ok "rclone ($variant) J=$j round $round" "$m_rc" "$out.err" || ok=0
   check_bucket "$b" || ok=0
   ((ok)) || failed=1
   echo "rclone-$variant $j $round $m_sec $m_rss $ok $m_cpu" >>"$work/runs"

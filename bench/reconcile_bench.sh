@@ -35,6 +35,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname -- "$here")
+BENCH_NAME=reconcile_bench
+# shellcheck source=bench/lib-bench.sh
+. "$here/lib-bench.sh"
 build=build
 url=
 count=100000
@@ -73,21 +76,9 @@ done
 [[ $build == /* ]] || build=$repo/$build
 csmigrate=$build/engine/csmigrate
 gen=$build/bench/reconcile_bench_gen
-for tool in "$csmigrate" "$gen"; do
-  [[ -x $tool ]] || { echo "reconcile_bench: $tool is missing (see --build)" >&2; exit 2; }
-done
-for tool in sqlite3 rclone curl /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "reconcile_bench: $tool is not installed" >&2; exit 2; }
-done
-
-own_work=0
-if [[ -z $work ]]; then
-  work=$(mktemp -d /tmp/reconcile-bench.XXXXXX)
-  own_work=1
-fi
-mkdir -p "$work"
-work=$(cd "$work" && pwd)
-rm -f "$work/runs"
+require_built "$csmigrate" "$gen"
+require_installed sqlite3 rclone curl /usr/bin/time
+make_work_dir
 started_swift=
 mounted=()
 

@@ -36,7 +36,7 @@ Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, c
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
   CSM_ASSIGN_OR_RETURN(int64_t journaled, conn_.Execute(sql.text, params));
   (op == 'D' ? changes_[table].deleted : changes_[table].updated) += journaled;
-  return db::RefreshStatistics(conn_, db::kJournalTable);
+  return journaled > 0 ? db::RefreshStatistics(conn_, db::kJournalTable) : Status::Ok();
 }
 
 Result<int64_t> Journal::Watermark(const std::string& table) {
@@ -55,7 +55,7 @@ Status Journal::RecordInserted(const std::string& table, int64_t watermark, cons
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
   CSM_ASSIGN_OR_RETURN(int64_t inserted, conn_.Execute(sql.text, params));
   changes_[table].inserted += inserted;
-  return db::RefreshStatistics(conn_, db::kJournalTable);
+  return inserted > 0 ? db::RefreshStatistics(conn_, db::kJournalTable) : Status::Ok();
 }
 
 // One INSERT ... SELECT per table into a table of its own: far cheaper than updating the journal

@@ -85,6 +85,11 @@ Status CheckPreconditions(db::Connection& conn, const PreparedRun& run, int64_t 
   return Status::Ok();
 }
 
+bool IsInsert(Step::Kind kind) {
+  return kind == Step::Kind::kInsert || kind == Step::Kind::kInsertEach ||
+         kind == Step::Kind::kInsertFrom;
+}
+
 // Runs the data steps of `run`; journals them when `journal` is given.
 class StepRunner {
  public:
@@ -94,9 +99,11 @@ class StepRunner {
 
   Result<std::vector<StepOutcome>> RunAll() {
     std::vector<StepOutcome> outcomes;
-    for (const auto& step : run_.plan.steps) {
+    const auto& steps = run_.plan.steps;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const rules::CompiledStep& step = steps[i];
       if (!step.check.empty()) continue;  // preconditions were checked before
-      CSM_ASSIGN_OR_RETURN(StepOutcome outcome, RunStep(step));
+      CSM_ASSIGN_OR_RETURN(StepOutcome outcome, RunStep(step, InsertedRowsFinalAfter(i)));
       if (options_.on_step) options_.on_step(outcome);
       outcomes.push_back(std::move(outcome));
       if (options_.pause_after_step == step.number && options_.pause_seconds > 0) {
@@ -114,7 +121,22 @@ class StepRunner {
     return conn_.Execute(sql.text, params);
   }
 
-  Result<StepOutcome> RunStep(const rules::CompiledStep& step) {
+  // Whether the rows step `index` inserts keep their state to the end of the run: no later step
+  // updates, deletes or pins rows of that table (later inserts leave existing rows alone, and the
+  // step's own pin touches picked rows, which existed before its insert).
+  bool InsertedRowsFinalAfter(size_t index) const {
+    const auto& steps = run_.plan.steps;
+    const std::string& table = steps[index].written_table;
+    for (size_t k = index + 1; k < steps.size(); ++k) {
+      const rules::CompiledStep& later = steps[k];
+      if (later.pinned_table == table) return false;
+      if (later.written_table == table && !IsInsert(later.step->kind)) return false;
+    }
+    return true;
+  }
+
+  // `inserted_final`: the rows this step inserts are not written again by the run.
+  Result<StepOutcome> RunStep(const rules::CompiledStep& step, bool inserted_final) {
     const Step& rule = *step.step;
     StepOutcome outcome{step.number, rule.name, KindName(rule.kind), {}, 0, 0, false};
     for (const Sql* sql : step.DataStatements()) {
@@ -129,8 +151,7 @@ class StepRunner {
       }
     }
     if (step.main.empty()) return outcome;  // e.g. insert_each with an empty map
-    const bool inserts = rule.kind == Step::Kind::kInsert || rule.kind == Step::Kind::kInsertEach ||
-                         rule.kind == Step::Kind::kInsertFrom;
+    const bool inserts = IsInsert(rule.kind);
     int64_t watermark = 0;
     if (journal_ != nullptr && !inserts) {
       CSM_RETURN_IF_ERROR(journal_->RecordBefore(step.written_table, step.touched_rows,
@@ -148,8 +169,8 @@ class StepRunner {
     }
     CSM_ASSIGN_OR_RETURN(outcome.rows, Exec(step.main));
     if (journal_ != nullptr && inserts) {
-      CSM_RETURN_IF_ERROR(
-          journal_->RecordInserted(step.written_table, watermark, step.inserted_rows, step.number));
+      CSM_RETURN_IF_ERROR(journal_->RecordInserted(
+          step.written_table, watermark, step.inserted_rows, step.number, inserted_final));
     }
     if (!step.bind_id.empty()) {
       Sql find;
@@ -185,12 +206,13 @@ Status Abort(db::Connection& conn, Status error) {
   return error;
 }
 
-nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
+nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal,
+                          const db::Dialect& dialect) {
   nlohmann::json result;
   result["image_columns"] = journal.ImageColumns();
   result["update_columns"] = journal.UpdateImageColumns();
-  // csm_journal_after holds digests of the after-images (Dialect::RowDigest), not the images.
-  result["after_images"] = "row_digest";
+  // The journal holds digests of the after-images (Dialect::RowDigest), not the images: their form.
+  result["after_images"] = dialect.DigestForm();
   for (const auto& s : outcome.steps) {
     result["steps"].push_back(
         {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});
@@ -245,7 +267,7 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
                              false});
   }
   // The steps run for real, in a transaction that is always rolled back: nothing in it may commit
-  // implicitly (MySQL's CREATE TABLE would, and the steps after it would then autocommit).
+  // implicitly (MySQL's CREATE/ALTER TABLE would, and the steps after it would then autocommit).
   CSM_RETURN_IF_ERROR(conn.Begin());
   if (Status s = db::EnsurePickTableForPlan(conn); !s.ok()) return Abort(conn, s);
   StepRunner runner(conn, run, 0, nullptr, {});
@@ -332,7 +354,9 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
     if (!store.ok()) return Abort(conn, store.status());
     outcome.image_store = *store;
   }
-  if (Status s = FinishRun(conn, outcome.run_id, ResultJson(outcome, journal).dump()); !s.ok()) {
+  if (Status s =
+          FinishRun(conn, outcome.run_id, ResultJson(outcome, journal, conn.dialect()).dump());
+      !s.ok()) {
     return Abort(conn, s);
   }
   CSM_RETURN_IF_ERROR(conn.Commit());

@@ -1,6 +1,6 @@
 // The rollback journal: before-images of every row a run updates or deletes, the ids of every row
-// it inserts, and after-images of all of them at commit. Every write is one set-based statement in
-// the run's transaction, so the journal commits or vanishes with the data.
+// it inserts, and digests of their after-images (Dialect::RowDigest). Every write is one set-based
+// statement in the run's transaction, so the journal commits or vanishes with the data.
 #pragma once
 
 #include <map>
@@ -39,12 +39,14 @@ class Journal {
   // The highest id in `table` now; rows inserted after this call have larger ids.
   Result<int64_t> Watermark(const std::string& table);
 
-  // Records as inserted (op 'I') each row of `table` with id > `watermark` matching `rows`.
+  // Records as inserted (op 'I') each row of `table` with id > `watermark` matching `rows`. With
+  // `final_now` (no later step of the run writes these rows) the journal row also carries the
+  // row's after-image digest, so CaptureAfterImages has nothing left to do for it.
   Status RecordInserted(const std::string& table, int64_t watermark, const rules::Sql& rows,
-                        int step_no);
+                        int step_no, bool final_now);
 
-  // Stores the after-image of every journaled, not deleted row of the run (in the after table).
-  // Call last.
+  // Stores the after-image digest of every journaled, not deleted row of the run that has none
+  // yet (in the after table). Call last.
   Status CaptureAfterImages();
 
   // Per journaled table, the columns its images hold, in image order (every column: images of

@@ -53,19 +53,32 @@ class Restorer {
   }
 
   // Rows of `table` the run wrote that no longer match its after-image (or re-appeared).
-  // `columns` are the columns its images hold; `digests` says the journal holds digests of the
-  // after-images (runs since they were introduced) rather than the images themselves.
+  // `columns` are the columns its images hold; `digest_form` is the form of the after-image
+  // digests the journal holds (Dialect::DigestForm), or "" for runs that stored the images
+  // themselves.
   Result<std::vector<int64_t>> Changed(const std::string& table,
-                                       const std::vector<std::string>& columns, bool digests) {
+                                       const std::vector<std::string>& columns,
+                                       const std::string& digest_form) {
     const db::Dialect& d = conn_.dialect();
-    const std::string now_image = digests ? d.RowDigest("t", columns) : d.RowImage("t", columns);
+    const std::string now_image = digest_form.empty()
+                                      ? d.RowImage("t", columns)
+                                      : d.RowDigestOfForm(digest_form, "t", columns);
+    if (now_image.empty()) {
+      return Status(ErrorCode::kConflict,
+                    "run " + std::to_string(run_id_) + " recorded after-images as '" + digest_form +
+                        "', which this csmigrate cannot compute on " + d.name() +
+                        ": roll it back with the csmigrate version that applied it");
+    }
+    // An inserted row's digest is in its journal row when no later step wrote it, else (and in
+    // runs made before that) in the after table.
+    const std::string after_image = "COALESCE(j.after_image, a.after_image)";
     const std::string sql =
         std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j LEFT JOIN " +
         db::kAfterTable +
         " a ON a.run_id = j.run_id AND a.table_name = j.table_name AND a.row_id = j.row_id "
         "LEFT JOIN " +
         d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND " +
-        "((j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, "a.after_image", true) +
+        "((j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, after_image, true) +
         ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
     return Ids(conn_, sql, {run_id_, table});
   }
@@ -108,6 +121,8 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   if (!engine_tables) {
     return Status(ErrorCode::kNotFound, "csmigrate has never applied anything to this database");
   }
+  // DDL, outside the transaction: a journal an earlier csmigrate wrote is brought up to date.
+  CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
   CSM_ASSIGN_OR_RETURN(RunRecord record, GetRun(conn, run_id));
   if (record.state != kStateApplied) {
     return Status(ErrorCode::kConflict, "run " + std::to_string(run_id) + " is " + record.state +
@@ -132,7 +147,7 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   std::map<std::string, std::vector<std::string>> columns;
   // Updated rows' images may hold only the columns the run wrote (runs that record them).
   std::map<std::string, std::vector<std::string>> update_columns;
-  const bool digests = result.is_object() && result.value("after_images", "") == "row_digest";
+  const std::string digest_form = result.is_object() ? result.value("after_images", "") : "";
   std::vector<std::string> conflicts;
   for (const auto& table : *tables) {
     if (result.is_object() && result.contains("image_columns") &&
@@ -148,7 +163,7 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
         result["update_columns"].contains(table)) {
       update_columns[table] = result["update_columns"][table].get<std::vector<std::string>>();
     }
-    auto changed = restorer.Changed(table, columns[table], digests);
+    auto changed = restorer.Changed(table, columns[table], digest_form);
     if (!changed.ok()) return abort(changed.status());
     if (!changed->empty()) {
       conflicts.push_back(Describe(table, *changed, "changed since run " + std::to_string(run_id)));

@@ -46,6 +46,17 @@ class Dialect {
   virtual std::string RowDigest(const std::string& alias,
                                 const std::vector<std::string>& columns) const = 0;
 
+  // The name of the form RowDigest computes. Each run records it (csm_run.result_json
+  // "after_images"), so that its rollback digests the current rows the same way, whichever form a
+  // later csmigrate computes by default.
+  virtual std::string DigestForm() const { return "row_digest"; }
+
+  // RowDigest in the recorded form `form`, or "" when this dialect has never computed that form.
+  virtual std::string RowDigestOfForm(const std::string& form, const std::string& alias,
+                                      const std::vector<std::string>& columns) const {
+    return form == DigestForm() ? RowDigest(alias, columns) : "";
+  }
+
   // An expression reading column `columns[index]` back out of an image (made by RowImage over
   // `columns`) held in `image_expr`, as the SQL value it had (JSON null as SQL NULL).
   virtual std::string FromImage(const std::string& image_expr,
@@ -67,6 +78,11 @@ class Dialect {
                                        const std::string& journal_table,
                                        const std::string& journal_alias,
                                        const std::string& journal_where) const;
+
+  // The join keyword that makes the planner read the table on its left first, for joins driven by
+  // a work table the run has just filled (MySQL cannot refresh its statistics inside the
+  // transaction, takes it for small and would scan the right table whole instead).
+  virtual std::string JoinLeftFirst() const { return "JOIN"; }
 
   // A statement that refreshes the planner's statistics of `table` inside the open transaction
   // (after a run filled one of its work tables), or "" when the backend needs or allows none

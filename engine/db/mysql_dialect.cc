@@ -11,17 +11,29 @@ std::string MysqlDialect::Quote(const std::string& name) const {
   return quoted + "`";
 }
 
-// BINARY makes text comparisons exact (CloudStack's utf8 collations ignore case). It costs the
-// index on `lhs`, which only matters for ids and other integer columns, compared plainly.
+// MD5 over the values QUOTE()d and joined by commas: unambiguous (QUOTE gives NULL as the bare
+// word NULL and every value as an escaped, quoted string), and 1.6x cheaper than the MD5 of the
+// JSON_ARRAY image that runs recorded as "row_digest" were digested with (measured on MariaDB
+// 10.11 over 851,956 template_store_ref rows: 1.55 s against 2.55 s).
 std::string MysqlDialect::RowDigest(const std::string& alias,
                                     const std::vector<std::string>& columns) const {
-  return "MD5(" + RowImage(alias, columns) + ")";
+  std::string expr = "MD5(CONCAT_WS(','";
+  for (const auto& column : columns) expr += ", QUOTE(" + alias + "." + Quote(column) + ")";
+  return expr + "))";
+}
+
+std::string MysqlDialect::RowDigestOfForm(const std::string& form, const std::string& alias,
+                                          const std::vector<std::string>& columns) const {
+  if (form == "row_digest") return "MD5(" + RowImage(alias, columns) + ")";
+  return Dialect::RowDigestOfForm(form, alias, columns);
 }
 
 std::string MysqlDialect::ByteOrder(const std::string& expr) const {
   return "CAST(" + expr + " AS BINARY)";
 }
 
+// BINARY makes text comparisons exact (CloudStack's utf8 collations ignore case). It costs the
+// index on `lhs`, which only matters for ids and other integer columns, compared plainly.
 std::string MysqlDialect::Equals(const std::string& lhs, const std::string& rhs, bool text) const {
   return std::string(text ? "BINARY " : "") + lhs + " = " + rhs;
 }

@@ -1,6 +1,6 @@
 // The MySQL / MariaDB dialect (MariaDB 10.5+, MySQL 8): backtick quoting, BINARY for
 // case-sensitive text comparisons (CloudStack's tables use case-insensitive utf8 collations),
-// JSON_OBJECT row images, UPDATE ... JOIN for restores.
+// JSON_ARRAY row images, MD5 row digests, UPDATE ... JOIN for restores.
 #pragma once
 
 #include "db/dialect.h"
@@ -15,6 +15,10 @@ class MysqlDialect final : public Dialect {
   std::string ByteOrder(const std::string& expr) const override;
   std::string RowDigest(const std::string& alias,
                         const std::vector<std::string>& columns) const override;
+  std::string DigestForm() const override { return "row_digest_quoted"; }
+  std::string JoinLeftFirst() const override { return "STRAIGHT_JOIN"; }
+  std::string RowDigestOfForm(const std::string& form, const std::string& alias,
+                              const std::vector<std::string>& columns) const override;
   std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
                            bool text) const override;
   std::string RowImage(const std::string& alias,

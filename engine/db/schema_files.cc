@@ -37,8 +37,13 @@ Result<bool> EngineTablesExist(Connection& conn) {
 
 Status EnsureEngineTables(Connection& conn) {
   CSM_ASSIGN_OR_RETURN(bool exist, EngineTablesExist(conn));
-  if (exist) return Status::Ok();
-  return InstallSchemaFile(conn, "engine");
+  if (!exist) return InstallSchemaFile(conn, "engine");
+  // Engine tables made by an earlier csmigrate: add what engine.sql has gained since.
+  CSM_ASSIGN_OR_RETURN(TableSchema journal, conn.DescribeTable(kJournalTable));
+  if (journal.Find("after_image") == nullptr) {
+    CSM_RETURN_IF_ERROR(InstallSchemaFile(conn, "engine-journal-after-image"));
+  }
+  return Status::Ok();
 }
 
 Status EnsurePickTableForPlan(Connection& conn) {

@@ -15,8 +15,9 @@ std::string DataDirectory();
 // Runs schema/<dialect>/<name>.sql (e.g. "cloudstack-4.3", "engine") on `conn`.
 Status InstallSchemaFile(Connection& conn, const std::string& name);
 
-// Creates the engine's tables when any is missing; does not write when they all exist. DDL: call
-// it outside any data transaction (MySQL commits DDL implicitly).
+// Creates the engine's tables when any is missing, and brings tables an earlier csmigrate created
+// up to date (schema/<dialect>/engine-*.sql); does not write when they are current. DDL: call it
+// outside any data transaction (MySQL commits DDL implicitly).
 Status EnsureEngineTables(Connection& conn);
 
 // For plan, inside its open transaction: makes csm_pick usable without DDL that would commit or

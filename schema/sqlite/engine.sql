@@ -15,9 +15,12 @@ CREATE TABLE IF NOT EXISTS csm_run (
 );
 CREATE INDEX IF NOT EXISTS csm_run_checksums ON csm_run (rules_checksum, params_checksum, state);
 
--- The journal: every row a run touched. op I = inserted (no before image), U = updated, D = deleted.
--- before_image: the row as it was before the run, as a JSON array of the columns the run records
--- with itself in csm_run.result_json (every column for D rows; those the run writes for U rows).
+-- The journal: every row a run touched. op I = inserted, U = updated, D = deleted.
+-- before_image: U and D rows as they were before the run, as a JSON array of the columns the run
+-- records with itself (csm_run.result_json); NULL for I rows.
+-- after_image: I rows that no later step of the run writes, the digest of the row as inserted
+-- (written with the journal row: the one write an inserted row costs); NULL otherwise, and the
+-- digest is then in csm_journal_after.
 CREATE TABLE IF NOT EXISTS csm_journal (
   run_id BIGINT NOT NULL,
   table_name VARCHAR(64) NOT NULL,
@@ -25,12 +28,13 @@ CREATE TABLE IF NOT EXISTS csm_journal (
   op CHAR(1) NOT NULL,
   step_no INT NOT NULL,
   before_image TEXT,
+  after_image TEXT,
   PRIMARY KEY (run_id, table_name, row_id)
 ) WITHOUT ROWID;
 
--- After-images: every row the run inserted or updated, as it was when the run committed (what
--- rollback compares the current row with, to see whether anything changed it since): a digest of
--- every column (Dialect::RowDigest) for runs that record "after_images": "row_digest".
+-- After-images: digests of the rows the run updated, and of the rows it inserted that a later step
+-- also wrote, as they were when the run committed (what rollback compares the current row with,
+-- to see whether anything changed it since).
 CREATE TABLE IF NOT EXISTS csm_journal_after (
   run_id BIGINT NOT NULL,
   table_name VARCHAR(64) NOT NULL,

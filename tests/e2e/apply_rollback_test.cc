@@ -1,8 +1,12 @@
 // The csmigrate binary on SQLite: apply, idempotent re-apply, status, exact rollback, refusals.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "db/database_url.h"
+#include "db/schema_files.h"
 #include "test_support.h"
 
 namespace csm::test {
@@ -154,6 +158,128 @@ TEST_F(ApplyRollback, RollbackRefusesWhenANewSnapshotLandedOnTheObjectStore) {
   CommandResult forced = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1", "--force"});
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
   EXPECT_NE(forced.out.find("9001"), std::string::npos) << forced.out;
+}
+
+// Inserted rows no later step writes carry their after-image digest in their journal row (one
+// write each); the after table holds the digests of updated rows only.
+TEST_F(ApplyRollback, InsertedRowsDigestsAreWrittenWithTheirJournalRows) {
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM csm_journal WHERE op = 'I' AND after_image IS NULL"),
+            "0");
+  EXPECT_NE(Cell(db_, "SELECT COUNT(*) FROM csm_journal WHERE op = 'I'"), "0");
+  EXPECT_EQ(Cell(db_,
+                 "SELECT COUNT(*) FROM csm_journal_after a JOIN csm_journal j ON j.run_id = "
+                 "a.run_id AND j.table_name = a.table_name AND j.row_id = a.row_id WHERE j.op = "
+                 "'I'"),
+            "0");
+  EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM csm_journal_after"),
+            Cell(db_, "SELECT COUNT(*) FROM csm_journal WHERE op = 'U'"));
+}
+
+// When a later step writes rows an earlier step inserted, their digests are taken at commit: a
+// digest taken at insertion would make rollback see the run's own write as a later change.
+TEST_F(ApplyRollback, RowsALaterStepWritesAreDigestedAtCommit) {
+  const std::string rules = dir_.File("rules.yaml");
+  {
+    std::ifstream shipped(SourceDir() + "/rules/nfs-to-object-store.yaml");
+    std::stringstream text;
+    text << shipped.rdbuf();
+    std::string yaml = text.str();
+    const size_t guards = yaml.find("\nrollback_guards:");
+    ASSERT_NE(guards, std::string::npos);
+    yaml.insert(guards,
+                "\n  - name: mark the placeholders\n    update: template_store_ref\n"
+                "    where: {store_id: $new_store}\n    set: {download_pct: 100}\n");
+    std::ofstream(rules) << yaml;
+  }
+  const std::string before = DumpDatabase(db_);
+  auto args = S3Args("apply", db_);
+  args.insert(args.end(), {"--rules", rules});
+  CommandResult applied = RunCsmigrate(args);
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  ASSERT_EQ(Cell(db_,
+                 "SELECT COUNT(*) FROM template_store_ref WHERE download_pct = 100 AND store_id = "
+                 "(SELECT id FROM image_store WHERE name = 's3-region')"),
+            "1");
+  EXPECT_EQ(Cell(db_,
+                 "SELECT COUNT(*) FROM csm_journal WHERE op = 'I' AND table_name = "
+                 "'template_store_ref' AND after_image IS NOT NULL"),
+            "0");
+
+  // CloudStack filling that placeholder is still seen...
+  const std::string placeholder =
+      "(SELECT MIN(id) FROM template_store_ref WHERE store_id = (SELECT id FROM image_store "
+      "WHERE name = 's3-region'))";
+  ExecSql(db_, "UPDATE template_store_ref SET install_path = 'x' WHERE id = " + placeholder);
+  CommandResult refused =
+      RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1", "--rules", rules});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  // ... and without it, the run's own later write is no conflict: the rollback is exact.
+  ExecSql(db_, "UPDATE template_store_ref SET install_path = NULL WHERE id = " + placeholder);
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1", "--rules", rules});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(DumpDatabase(db_), before);
+}
+
+// A database whose journal table an earlier csmigrate created (no after_image column) is brought
+// up to date before the next run, outside its transaction, and that run rolls back exactly.
+TEST_F(ApplyRollback, AJournalFromAnEarlierVersionIsUpgraded) {
+  const std::string has_column =
+      "SELECT COUNT(*) FROM pragma_table_info('csm_journal') WHERE name = 'after_image'";
+  {
+    auto conn = db::OpenDatabase(*db::ParseDatabaseUrl("sqlite://" + db_));
+    ASSERT_TRUE(conn.ok());
+    Status engine = db::InstallSchemaFile(**conn, "engine");
+    ASSERT_TRUE(engine.ok()) << engine.message();
+  }
+  ExecSql(db_, "ALTER TABLE csm_journal DROP COLUMN after_image");
+  ASSERT_EQ(Cell(db_, has_column), "0");
+  const std::string before = DumpDatabase(db_);
+  CommandResult applied = RunCsmigrate(S3Args("apply", db_));
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_EQ(Cell(db_, has_column), "1");
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(DumpDatabase(db_), before);
+}
+
+// A run an earlier csmigrate journaled (every digest in the after table, no after_image column)
+// is rolled back exactly by this one, which upgrades the table first.
+TEST_F(ApplyRollback, ARunJournaledByAnEarlierVersionRollsBackExactly) {
+  const std::string before = DumpDatabase(db_);
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  ExecSql(db_,
+          "INSERT INTO csm_journal_after (run_id, table_name, row_id, after_image) SELECT run_id, "
+          "table_name, row_id, after_image FROM csm_journal WHERE after_image IS NOT NULL");
+  ExecSql(db_, "ALTER TABLE csm_journal DROP COLUMN after_image");
+  // CloudStack filling a placeholder is still a conflict...
+  const std::string placeholder =
+      "(SELECT MIN(id) FROM template_store_ref WHERE store_id = (SELECT id FROM image_store "
+      "WHERE name = 's3-region'))";
+  ExecSql(db_, "UPDATE template_store_ref SET install_path = 'x' WHERE id = " + placeholder);
+  CommandResult refused = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  EXPECT_NE(refused.err.find("template_store_ref id"), std::string::npos) << refused.err;
+  // ... and without it the rollback is exact.
+  ExecSql(db_, "UPDATE template_store_ref SET install_path = NULL WHERE id = " + placeholder);
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(DumpDatabase(db_), before);
+}
+
+// A run whose after-images are digests of a form this csmigrate cannot compute (one a later
+// version introduced) is not compared with digests of another form: the rollback is refused,
+// naming the form, and changes nothing.
+TEST_F(ApplyRollback, RollbackRefusesADigestFormItCannotCompute) {
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  ExecSql(db_,
+          "UPDATE csm_run SET result_json = json_set(result_json, '$.after_images', "
+          "'row_digest_from_the_future') WHERE id = 1");
+  const std::string applied = DumpDatabase(db_);
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("'row_digest_from_the_future'"), std::string::npos) << r.err;
+  EXPECT_EQ(DumpDatabase(db_), applied);
 }
 
 TEST_F(ApplyRollback, UnknownRunIsNotFound) {

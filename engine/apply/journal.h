@@ -64,12 +64,17 @@ class Journal {
  private:
   Result<std::vector<db::Value>> Params(const rules::Sql& sql) const;
 
+  // Counts `rows` just written to the journal, and refreshes its planner statistics when it has
+  // doubled since the last refresh.
+  Status Journaled(int64_t rows);
+
   db::Connection& conn_;
   const rules::Catalog& catalog_;
   const rules::Bindings& bindings_;
   int64_t run_id_;
   std::map<std::string, TableChanges> changes_;
   std::map<std::string, std::vector<std::string>> update_columns_;
+  int64_t journal_rows_ = 0, rows_at_refresh_ = 0;
 };
 
 }  // namespace csm::apply

@@ -206,13 +206,12 @@ Status Abort(db::Connection& conn, Status error) {
   return error;
 }
 
-nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal,
-                          const db::Dialect& dialect) {
+nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
   nlohmann::json result;
   result["image_columns"] = journal.ImageColumns();
   result["update_columns"] = journal.UpdateImageColumns();
   // The journal holds digests of the after-images (Dialect::RowDigest), not the images: their form.
-  result["after_images"] = dialect.DigestForm();
+  result["after_images"] = journal.DigestForm();
   for (const auto& s : outcome.steps) {
     result["steps"].push_back(
         {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});
@@ -354,9 +353,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
     if (!store.ok()) return Abort(conn, store.status());
     outcome.image_store = *store;
   }
-  if (Status s =
-          FinishRun(conn, outcome.run_id, ResultJson(outcome, journal, conn.dialect()).dump());
-      !s.ok()) {
+  if (Status s = FinishRun(conn, outcome.run_id, ResultJson(outcome, journal).dump()); !s.ok()) {
     return Abort(conn, s);
   }
   CSM_RETURN_IF_ERROR(conn.Commit());

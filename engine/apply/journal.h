@@ -58,6 +58,10 @@ class Journal {
   // order. Stored with the run next to ImageColumns.
   std::map<std::string, std::vector<std::string>> UpdateImageColumns() const;
 
+  // The form of the after-image digests this journal writes (Dialect::DigestForm), recorded with
+  // the run so that its rollback digests the current rows the same way.
+  std::string DigestForm() const { return conn_.dialect().DigestForm(); }
+
   // The run's changes per table, as journaled so far (counted while journaling: no query).
   const std::map<std::string, TableChanges>& Changes() const { return changes_; }
 

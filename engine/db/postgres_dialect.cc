@@ -1,5 +1,7 @@
 #include "db/postgres_dialect.h"
 
+#include "db/value.h"
+
 namespace csm::db {
 
 std::string PostgresDialect::Quote(const std::string& name) const {
@@ -41,9 +43,7 @@ std::string PostgresDialect::RowImage(const std::string& alias,
   if (columns.size() > kMaxColumns) return "to_jsonb(" + alias + ")";
   std::string expr = "jsonb_build_object(";
   for (size_t i = 0; i < columns.size(); ++i) {
-    std::string key;  // the column name as a string literal
-    for (char c : columns[i]) key += c == '\'' ? std::string("''") : std::string(1, c);
-    expr += (i > 0 ? ", '" : "'") + key + "', " + alias + "." + Quote(columns[i]);
+    expr += (i > 0 ? ", " : "") + ToSqlLiteral(columns[i]) + ", " + alias + "." + Quote(columns[i]);
   }
   return expr + ")";
 }

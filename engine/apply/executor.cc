@@ -135,6 +135,32 @@ class StepRunner {
     return true;
   }
 
+  // The journal finds the rows an insert step wrote by their ids (above the step's watermark) and
+  // the values the step gave them; rollback deletes what it found. Both counts must agree, or
+  // rollback would delete someone else's rows or leave some of the run's behind.
+  static Status CheckInsertedRowsJournaled(const rules::CompiledStep& step, int64_t inserted,
+                                           int64_t journaled) {
+    auto rows = [](int64_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); };
+    const std::string what = "step " + std::to_string(step.number) + " ('" + step.step->name +
+                             "') inserted " + rows(inserted) + " into " + step.written_table +
+                             ", but ";
+    if (journaled > inserted) {
+      return Status(ErrorCode::kConflict,
+                    what + std::to_string(journaled) +
+                        " new rows there carry the values it wrote: another client inserted "
+                        "matching rows at the same time, and the journal cannot tell them apart. "
+                        "Nothing was changed; run apply again");
+    }
+    if (journaled < inserted) {
+      return Status(ErrorCode::kInvalidRules,
+                    what + "only " + std::to_string(journaled) +
+                        " of them read back with the values it wrote (a trigger, a default or the "
+                        "column's type changes them), so rollback could not find the others. "
+                        "Nothing was changed; make the step's values match what the table stores");
+    }
+    return Status::Ok();
+  }
+
   // `inserted_final`: the rows this step inserts are not written again by the run.
   Result<StepOutcome> RunStep(const rules::CompiledStep& step, bool inserted_final) {
     const Step& rule = *step.step;
@@ -169,8 +195,10 @@ class StepRunner {
     }
     CSM_ASSIGN_OR_RETURN(outcome.rows, Exec(step.main));
     if (journal_ != nullptr && inserts) {
-      CSM_RETURN_IF_ERROR(journal_->RecordInserted(
-          step.written_table, watermark, step.inserted_rows, step.number, inserted_final));
+      CSM_ASSIGN_OR_RETURN(int64_t journaled, journal_->RecordInserted(
+                                                  step.written_table, watermark, step.inserted_rows,
+                                                  step.number, inserted_final));
+      CSM_RETURN_IF_ERROR(CheckInsertedRowsJournaled(step, outcome.rows, journaled));
     }
     if (!step.bind_id.empty()) {
       Sql find;

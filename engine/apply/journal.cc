@@ -49,12 +49,8 @@ Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, c
   return Journaled(journaled);
 }
 
-Result<int64_t> Journal::Watermark(const std::string& table) {
-  return db::QueryInt(conn_, "SELECT MAX(id) FROM " + conn_.dialect().Quote(table));
-}
-
-Status Journal::RecordInserted(const std::string& table, int64_t watermark, const rules::Sql& rows,
-                               int step_no, bool final_now) {
+Result<int64_t> Journal::RecordInserted(const std::string& table, int64_t watermark,
+                                        const rules::Sql& rows, int step_no, bool final_now) {
   const db::Dialect& d = conn_.dialect();
   const std::string t = d.Quote(table);
   rules::Sql sql;
@@ -69,7 +65,8 @@ Status Journal::RecordInserted(const std::string& table, int64_t watermark, cons
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
   CSM_ASSIGN_OR_RETURN(int64_t inserted, conn_.Execute(sql.text, params));
   changes_[table].inserted += inserted;
-  return Journaled(inserted);
+  CSM_RETURN_IF_ERROR(Journaled(inserted));
+  return inserted;
 }
 
 // One INSERT ... SELECT per table into a table of its own: far cheaper than updating the journal

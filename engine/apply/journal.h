@@ -36,14 +36,12 @@ class Journal {
   // Call before the statement that changes them.
   Status RecordBefore(const std::string& table, const rules::Sql& rows, char op, int step_no);
 
-  // The highest id in `table` now; rows inserted after this call have larger ids.
-  Result<int64_t> Watermark(const std::string& table);
-
-  // Records as inserted (op 'I') each row of `table` with id > `watermark` matching `rows`. With
-  // `final_now` (no later step of the run writes these rows) the journal row also carries the
-  // row's after-image digest, so CaptureAfterImages has nothing left to do for it.
-  Status RecordInserted(const std::string& table, int64_t watermark, const rules::Sql& rows,
-                        int step_no, bool final_now);
+  // Records as inserted (op 'I') each row of `table` with id > `watermark` matching `rows`, and
+  // returns how many it recorded (the caller checks them against the rows its statement inserted).
+  // With `final_now` (no later step of the run writes these rows) the journal row also carries
+  // the row's after-image digest, so CaptureAfterImages has nothing left to do for it.
+  Result<int64_t> RecordInserted(const std::string& table, int64_t watermark,
+                                 const rules::Sql& rows, int step_no, bool final_now);
 
   // Stores the after-image digest of every journaled, not deleted row of the run that has none
   // yet (in the after table). Call last.

@@ -152,6 +152,37 @@ TEST_P(ServerReliability, ReferenceCountsCannotGoNegative) {
   EXPECT_FALSE(negative.ok()) << "an unsigned/CHECKed ref_cnt must refuse to go below zero";
 }
 
+// A server-side trigger that rewrites the rows an insert step writes (an audit counter, say) would
+// hide them from the journal, which finds them by the values the step wrote: apply refuses with
+// the step named, and the server rolls the whole run back.
+TEST_P(ServerReliability, AnInsertTriggerRewritingTheRunsRowsIsRefusedWithNothingWritten) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "basic-s3");
+  Status created =
+      backend.name == "mysql"
+          ? db.conn().ExecuteScript(
+                "CREATE TRIGGER audit_count BEFORE INSERT ON template_store_ref FOR EACH ROW SET "
+                "NEW.update_count = COALESCE(NEW.update_count, 0) + 1")
+          : db.conn().ExecuteScript(
+                "CREATE FUNCTION audit_count() RETURNS trigger AS $$ BEGIN NEW.update_count := "
+                "COALESCE(NEW.update_count, 0) + 1; RETURN NEW; END $$ LANGUAGE plpgsql; "
+                "CREATE TRIGGER audit_count BEFORE INSERT ON template_store_ref FOR EACH ROW "
+                "EXECUTE FUNCTION audit_count()");
+  ASSERT_TRUE(created.ok()) << created.message();
+  const std::string before = DumpCloudTables(db.conn());
+  CommandResult r = RunCsmigrate(Apply(db.url()));
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("('template placeholders') inserted 1 row into template_store_ref, but "
+                       "only 0 of them read back"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(DumpCloudTables(db.conn()), before);
+  auto runs = db.conn().Query("SELECT COUNT(*) FROM csm_run", {});
+  ASSERT_TRUE(runs.ok()) << runs.status().message();
+  EXPECT_EQ(std::get<int64_t>(runs->rows[0][0]), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, ServerReliability, ::testing::Values("mysql", "postgresql"));
 
 // A CloudStack database upgraded over the years may mix collations and character sets within a

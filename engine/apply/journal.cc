@@ -55,7 +55,7 @@ Result<int64_t> Journal::RecordInserted(const std::string& table, int64_t waterm
   const std::string t = d.Quote(table);
   rules::Sql sql;
   sql.Append(std::string("INSERT INTO ") + db::kJournalTable +
-             " (run_id, table_name, row_id, op, " + "step_no" + (final_now ? ", after_image" : "") +
+             " (run_id, table_name, row_id, op, step_no" + (final_now ? ", after_image" : "") +
              ") SELECT ");
   sql.BindRunId().Append(", ").BindValue(table).Append(", " + t + ".id, 'I', ");
   sql.BindValue(static_cast<int64_t>(step_no));

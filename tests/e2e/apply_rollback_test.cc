@@ -18,6 +18,19 @@ class ApplyRollback : public ::testing::Test {
     db_ = dir_.File("cloud.db");
     CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3");
   }
+  // Runs apply with `trigger` installed first: it must exit `exit_code` with `message` on stderr,
+  // leave every row as it was and record no run.
+  void ExpectApplyRefusedWithNothingWritten(const std::string& trigger, int exit_code,
+                                            const std::string& message) {
+    ExecSql(db_, trigger);
+    const std::string before = DumpDatabase(db_);
+    CommandResult r = RunCsmigrate(S3Args("apply", db_));
+    EXPECT_EQ(r.exit_code, exit_code) << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_EQ(DumpDatabase(db_), before);
+    EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM csm_run"), "0");
+  }
+
   ScratchDir dir_;
   std::string db_;
 };
@@ -164,19 +177,12 @@ TEST_F(ApplyRollback, RollbackRefusesWhenANewSnapshotLandedOnTheObjectStore) {
 // changes them as they are written (here an audit trigger bumping update_count), rollback could
 // not find them: apply refuses, and the run's transaction leaves nothing behind.
 TEST_F(ApplyRollback, InsertedRowsTheTableRewritesAreRefusedAndNothingIsWritten) {
-  ExecSql(db_,
-          "CREATE TRIGGER audit_count AFTER INSERT ON template_store_ref BEGIN UPDATE "
-          "template_store_ref SET update_count = COALESCE(update_count, 0) + 1 WHERE id = NEW.id; "
-          "END");
-  const std::string before = DumpDatabase(db_);
-  CommandResult r = RunCsmigrate(S3Args("apply", db_));
-  EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find("('template placeholders') inserted 1 row into template_store_ref, but "
-                       "only 0 of them read back with the values it wrote"),
-            std::string::npos)
-      << r.err;
-  EXPECT_EQ(DumpDatabase(db_), before);
-  EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM csm_run"), "0");
+  ExpectApplyRefusedWithNothingWritten(
+      "CREATE TRIGGER audit_count AFTER INSERT ON template_store_ref BEGIN UPDATE "
+      "template_store_ref SET update_count = COALESCE(update_count, 0) + 1 WHERE id = NEW.id; END",
+      3,
+      "('template placeholders') inserted 1 row into template_store_ref, but only 0 of them read "
+      "back with the values it wrote");
   EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM csm_journal"), "0");
 }
 
@@ -184,23 +190,16 @@ TEST_F(ApplyRollback, InsertedRowsTheTableRewritesAreRefusedAndNothingIsWritten)
 // them (another client inserting at the same moment; here a trigger writes a twin of each row):
 // apply refuses rather than journal rows that are not the run's for rollback to delete.
 TEST_F(ApplyRollback, MatchingRowsInsertedBesideAStepsOwnAreRefusedAndNothingIsWritten) {
-  ExecSql(db_,
-          "CREATE TRIGGER twin AFTER INSERT ON template_store_ref BEGIN INSERT INTO "
-          "template_store_ref (store_id, template_id, created, download_pct, size, store_role, "
-          "physical_size, download_state, error_str, url, state, destroyed, is_copy, "
-          "update_count, ref_cnt) VALUES (NEW.store_id, NEW.template_id, NEW.created, "
-          "NEW.download_pct, NEW.size, NEW.store_role, NEW.physical_size, NEW.download_state, "
-          "NEW.error_str, NEW.url, NEW.state, NEW.destroyed, NEW.is_copy, NEW.update_count, "
-          "NEW.ref_cnt); END");
-  const std::string before = DumpDatabase(db_);
-  CommandResult r = RunCsmigrate(S3Args("apply", db_));
-  EXPECT_EQ(r.exit_code, 5) << r.err;
-  EXPECT_NE(r.err.find("inserted 1 row into template_store_ref, but 2 new rows there carry the "
-                       "values it wrote: another client inserted matching rows"),
-            std::string::npos)
-      << r.err;
-  EXPECT_EQ(DumpDatabase(db_), before);
-  EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM csm_run"), "0");
+  ExpectApplyRefusedWithNothingWritten(
+      "CREATE TRIGGER twin AFTER INSERT ON template_store_ref BEGIN INSERT INTO template_store_ref "
+      "(store_id, template_id, created, download_pct, size, store_role, physical_size, "
+      "download_state, error_str, url, state, destroyed, is_copy, update_count, ref_cnt) VALUES "
+      "(NEW.store_id, NEW.template_id, NEW.created, NEW.download_pct, NEW.size, NEW.store_role, "
+      "NEW.physical_size, NEW.download_state, NEW.error_str, NEW.url, NEW.state, NEW.destroyed, "
+      "NEW.is_copy, NEW.update_count, NEW.ref_cnt); END",
+      5,
+      "inserted 1 row into template_store_ref, but 2 new rows there carry the values it wrote: "
+      "another client inserted matching rows");
 }
 
 // Inserted rows no later step writes carry their after-image digest in their journal row (one

@@ -163,7 +163,7 @@ mkdir -p "$tree"
 sql=$work/cloud.sql
 {
   echo "BEGIN;"
-  echo "INSERT INTO data_center (id, name, uuid, networktype) VALUES (1, 'zone1', '$(uuid)', 'Advanced');"
+  echo "INSERT INTO data_center (id, name, uuid, dns1, internal_dns1, networktype) VALUES (1, 'zone1', '$(uuid)', '10.0.0.1', '10.0.0.1', 'Advanced');"
   echo "INSERT INTO image_store (id, name, image_provider_name, protocol, url, data_center_id, scope, role, uuid, created)
         VALUES (1, 'nfs-zone1', 'NFS', 'nfs', 'nfs://10.0.0.2/export/secondary', 1, 'ZONE', 'Image', '$(uuid)', '2020-01-01 00:00:00');"
   snap_vol=0
@@ -176,8 +176,8 @@ sql=$work/cloud.sql
         u=$(uuid)
         unique="$id-2-$u"
         rel="template/tmpl/2/$id/$unique.qcow2"
-        echo "INSERT INTO vm_template (id, unique_name, name, uuid, type, account_id, format, hypervisor_type, cross_zones, created, state, size)
-              VALUES ($id, '$unique', 'tmpl-$id', '$u', 'USER', 2, 'QCOW2', 'KVM', 0, '$created', 'Active', $((size * 4)));"
+        echo "INSERT INTO vm_template (id, unique_name, name, uuid, public, featured, type, hvm, bits, account_id, format, guest_os_id, hypervisor_type, cross_zones, created, state, size)
+              VALUES ($id, '$unique', 'tmpl-$id', '$u', 0, 0, 'USER', 1, 64, 2, 'QCOW2', 1, 'KVM', 0, '$created', 'Active', $((size * 4)));"
         echo "INSERT INTO template_zone_ref (zone_id, template_id, created, last_updated) VALUES (1, $id, '$created', '$created');"
         echo "INSERT INTO template_store_ref (store_id, template_id, created, last_updated, download_pct, size, store_role, physical_size, download_state, install_path, state, destroyed, is_copy, ref_cnt, update_count)
               VALUES (1, $id, '$created', '$created', 100, $((size * 4)), 'Image', $size, 'DOWNLOADED', '$rel', 'Ready', 0, 0, 0, 2);"
@@ -186,8 +186,8 @@ sql=$work/cloud.sql
         id=$((2000 + i))
         u=$(uuid)
         rel="volumes/2/$id/$u.qcow2"
-        echo "INSERT INTO volumes (id, account_id, domain_id, name, uuid, size, data_center_id, volume_type, created, state, format)
-              VALUES ($id, 2, 1, 'data-$id', '$(uuid)', $((size * 4)), 1, 'DATADISK', '$created', 'Uploaded', 'QCOW2');"
+        echo "INSERT INTO volumes (id, account_id, domain_id, name, uuid, size, data_center_id, volume_type, disk_offering_id, created, state, format)
+              VALUES ($id, 2, 1, 'data-$id', '$(uuid)', $((size * 4)), 1, 'DATADISK', 1, '$created', 'Uploaded', 'QCOW2');"
         echo "INSERT INTO volume_store_ref (store_id, volume_id, zone_id, created, last_updated, download_pct, size, physical_size, download_state, install_path, state, destroyed, ref_cnt, update_count)
               VALUES (1, $id, 1, '$created', '$created', 100, $((size * 4)), $size, 'DOWNLOADED', '$rel', 'Ready', 0, 0, 2);"
         ;;
@@ -200,13 +200,13 @@ sql=$work/cloud.sql
           vol=$((5000 + i))
           snap_vol=$vol
           snap_used=1
-          echo "INSERT INTO volumes (id, account_id, domain_id, pool_id, name, uuid, size, data_center_id, volume_type, created, state, format)
-                VALUES ($vol, 2, 1, 1, 'ROOT-$vol', '$(uuid)', $((size * 4)), 1, 'ROOT', '$created', 'Ready', 'QCOW2');"
+          echo "INSERT INTO volumes (id, account_id, domain_id, pool_id, name, uuid, size, data_center_id, volume_type, disk_offering_id, created, state, format)
+                VALUES ($vol, 2, 1, 1, 'ROOT-$vol', '$(uuid)', $((size * 4)), 1, 'ROOT', 1, '$created', 'Ready', 'QCOW2');"
         fi
         u=$(uuid)
         rel="snapshots/2/$vol/$u"
-        echo "INSERT INTO snapshots (id, data_center_id, account_id, domain_id, volume_id, status, name, uuid, snapshot_type, type_description, size, created, hypervisor_type)
-              VALUES ($id, 1, 2, 1, $vol, 'BackedUp', 'snap-$id', '$u', 0, 'MANUAL', $((size * 4)), '$created', 'KVM');"
+        echo "INSERT INTO snapshots (id, data_center_id, account_id, domain_id, volume_id, disk_offering_id, status, name, uuid, snapshot_type, type_description, size, created, hypervisor_type)
+              VALUES ($id, 1, 2, 1, $vol, 1, 'BackedUp', 'snap-$id', '$u', 0, 'MANUAL', $((size * 4)), '$created', 'KVM');"
         echo "INSERT INTO snapshot_store_ref (store_id, snapshot_id, created, last_updated, store_role, size, physical_size, parent_snapshot_id, install_path, state, ref_cnt, volume_id, update_count)
               VALUES (1, $id, '$created', '$created', 'Image', $((size * 4)), $size, 0, '$rel', 'Ready', 0, $vol, 2);"
         ;;

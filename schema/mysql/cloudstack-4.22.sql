@@ -1,19 +1,28 @@
 -- CloudStack 4.22 secondary-storage tables (cloudstack.md §1), as MySQL/MariaDB DDL for the csmigrate
 -- tests and `init`. The MySQL twin of schema/sqlite/cloudstack-4.22.sql: the tables of
--- cloudstack-4.3.sql with the columns CloudStack added up to the 4.22 line (same names, same order as
--- the SQLite file), written by hand. Conversion-relevant additions:
+-- cloudstack-4.3.sql as CloudStack's upgrade scripts leave them on the 4.22 line (4.22.1), with the
+-- same names and the same order as in CloudStack, written by hand. Conversion-relevant changes:
 --   image_store: url widened to varchar(2048) (4.8), readonly (4.15)
 --   image_store_details: display NOT NULL DEFAULT 1 (4.10)
---   template_store_ref: download_url, download_url_created (4.4 and later)
+--   template_store_ref: url widened to varchar(2048) (4.8); download_url_created, download_url (4.4;
+--     download_url widened from varchar(255) to varchar(2048) in 4.22.1)
 --   snapshot_store_ref: download_state, download_pct, error_str, display NOT NULL DEFAULT 1,
 --     local_path, download_url, download_url_created, kvm_checkpoint_path, end_of_chain
---   volume_store_ref: download_url widened to varchar(2048), download_url_created
--- vm_template, data_center, volumes and snapshots get the same selection of later columns as the
--- SQLite file, each with a DEFAULT where it is NOT NULL.
+--   volume_store_ref: url and download_url widened to varchar(2048) (4.8), download_url_created (4.4)
+-- vm_template, data_center, volumes and snapshots have exactly CloudStack 4.22's columns, in its order
+-- (snapshots.s3_id is gone since 4.16; vm_template.url is varchar(1024), vm_template.arch varchar(8));
+-- vm_template.name, vm_template.display_text, volumes.name and snapshots.name are CHARACTER SET
+-- utf8mb4, as in CloudStack since 4.20. As in cloudstack-4.3.sql, a column that CloudStack declares
+-- NOT NULL without a DEFAULT has no DEFAULT here either (a test row must give it a value).
 --
 -- Conventions: as in cloudstack-4.3.sql (bigint unsigned AUTO_INCREMENT ids, never reused; InnoDB,
--- utf8; unsigned where CloudStack has it; foreign keys only where CloudStack has them; indexes inside
--- CREATE TABLE so the file is idempotent on MySQL as well as MariaDB).
+-- utf8; unsigned where CloudStack has it; CloudStack's secondary indexes, image_store_details.store_id
+-- indexed as i_image_store_details__store_id; indexes inside CREATE TABLE so the file is idempotent on
+-- MySQL as well as MariaDB). Foreign keys only where CloudStack has them between these ten tables;
+-- CloudStack's foreign keys to tables that are not part of this schema are left out (their indexes are
+-- kept): data_center.domain_id -> domain, vm_template.user_data_id -> user_data, volumes.pool_id ->
+-- storage_pool, volumes.instance_id -> vm_instance (ON DELETE CASCADE), volumes.passphrase_id ->
+-- passphrase, snapshots.account_id -> account.
 -- Run as one multi-statement script: plain statements, no DELIMITER, no transaction control.
 
 CREATE TABLE IF NOT EXISTS data_center (
@@ -21,11 +30,9 @@ CREATE TABLE IF NOT EXISTS data_center (
   name varchar(255),
   uuid varchar(40),
   description varchar(255),
-  dns1 varchar(255) NOT NULL DEFAULT '8.8.8.8',
+  dns1 varchar(255) NOT NULL,
   dns2 varchar(255),
-  ip6_dns1 varchar(255),
-  ip6_dns2 varchar(255),
-  internal_dns1 varchar(255) NOT NULL DEFAULT '10.0.0.1',
+  internal_dns1 varchar(255) NOT NULL,
   internal_dns2 varchar(255),
   gateway varchar(15),
   netmask varchar(15),
@@ -47,33 +54,43 @@ CREATE TABLE IF NOT EXISTS data_center (
   is_security_group_enabled tinyint NOT NULL DEFAULT 0,
   is_local_storage_enabled tinyint NOT NULL DEFAULT 0,
   removed datetime,
+  owner varchar(255),
+  created datetime,
+  lastUpdated datetime,
+  engine_state varchar(32) NOT NULL DEFAULT 'Disabled',
+  ip6_dns1 varchar(255),
+  ip6_dns2 varchar(255),
   sort_key int(32) NOT NULL DEFAULT 0,
   type varchar(32) DEFAULT 'Core',
+  storage_access_groups varchar(255),
   PRIMARY KEY (id),
   CONSTRAINT uc_data_center__uuid UNIQUE (uuid),
+  INDEX i_data_center__domain_id (domain_id),
+  INDEX i_data_center__allocation_state (allocation_state),
+  INDEX i_data_center__zone_token (zone_token),
   INDEX i_data_center__removed (removed)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 CREATE TABLE IF NOT EXISTS vm_template (
   id bigint unsigned NOT NULL AUTO_INCREMENT,
-  unique_name varchar(255) NOT NULL DEFAULT '',
-  name varchar(255) NOT NULL DEFAULT '',
+  unique_name varchar(255) NOT NULL,
+  name varchar(255) CHARACTER SET utf8mb4 NOT NULL,
   uuid varchar(40),
-  public int(1) unsigned NOT NULL DEFAULT 0,
-  featured int(1) unsigned NOT NULL DEFAULT 0,
+  public int(1) unsigned NOT NULL,
+  featured int(1) unsigned NOT NULL,
   type varchar(32),
-  hvm int(1) unsigned NOT NULL DEFAULT 1,
-  bits int(6) unsigned NOT NULL DEFAULT 64,
-  url varchar(255),
-  format varchar(32) NOT NULL DEFAULT 'QCOW2',
-  created datetime NOT NULL DEFAULT '2013-01-01 00:00:00',
+  hvm int(1) unsigned NOT NULL,
+  bits int(6) unsigned NOT NULL,
+  url varchar(1024),
+  format varchar(32) NOT NULL,
+  created datetime NOT NULL,
   removed datetime,
-  account_id bigint unsigned NOT NULL DEFAULT 1,
+  account_id bigint unsigned NOT NULL,
   checksum varchar(255),
-  display_text varchar(4096),
+  display_text varchar(4096) CHARACTER SET utf8mb4,
   enable_password int(1) unsigned NOT NULL DEFAULT 1,
   enable_sshkey int(1) unsigned NOT NULL DEFAULT 0,
-  guest_os_id bigint unsigned NOT NULL DEFAULT 1,
+  guest_os_id bigint unsigned NOT NULL,
   bootable int(1) unsigned NOT NULL DEFAULT 1,
   prepopulate int(1) unsigned NOT NULL DEFAULT 0,
   cross_zones int(1) unsigned NOT NULL DEFAULT 0,
@@ -82,45 +99,46 @@ CREATE TABLE IF NOT EXISTS vm_template (
   source_template_id bigint unsigned,
   template_tag varchar(255),
   sort_key int(32) NOT NULL DEFAULT 0,
-  image_data_store_id bigint unsigned,
   size bigint unsigned,
   state varchar(255),
   update_count bigint unsigned,
   updated datetime,
   dynamically_scalable tinyint(1) unsigned NOT NULL DEFAULT 0,
-  display tinyint(1) NOT NULL DEFAULT 1,
-  direct_download tinyint(1) DEFAULT 0,
   parent_template_id bigint unsigned,
+  direct_download tinyint(1) DEFAULT 0,
   deploy_as_is tinyint(1) NOT NULL DEFAULT 0,
   user_data_id bigint unsigned,
   user_data_link_policy varchar(255),
+  arch varchar(8) DEFAULT 'x86_64',
   for_cks int(1) unsigned DEFAULT 0,
-  arch varchar(16) DEFAULT 'x86_64',
+  extension_id bigint unsigned,
   PRIMARY KEY (id),
   CONSTRAINT uc_vm_template__uuid UNIQUE (uuid),
-  INDEX i_vm_template__removed (removed)
+  INDEX i_vm_template__removed (removed),
+  INDEX i_vm_template__public (public),
+  INDEX fk_vm_template__user_data_id (user_data_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 CREATE TABLE IF NOT EXISTS volumes (
   id bigint unsigned NOT NULL AUTO_INCREMENT,
-  account_id bigint unsigned NOT NULL DEFAULT 2,
-  domain_id bigint unsigned NOT NULL DEFAULT 1,
+  account_id bigint unsigned NOT NULL,
+  domain_id bigint unsigned NOT NULL,
   pool_id bigint unsigned,
   last_pool_id bigint unsigned,
   instance_id bigint unsigned,
   device_id bigint unsigned,
-  name varchar(255),
+  name varchar(255) CHARACTER SET utf8mb4,
   uuid varchar(40),
-  size bigint unsigned NOT NULL DEFAULT 0,
+  size bigint unsigned NOT NULL,
   folder varchar(255),
   path varchar(255),
   pod_id bigint unsigned,
-  data_center_id bigint unsigned NOT NULL DEFAULT 1,
+  data_center_id bigint unsigned NOT NULL,
   iscsi_name varchar(255),
   host_ip char(40),
-  volume_type varchar(64) NOT NULL DEFAULT 'DATADISK',
+  volume_type varchar(64) NOT NULL,
   pool_type varchar(64),
-  disk_offering_id bigint unsigned NOT NULL DEFAULT 1,
+  disk_offering_id bigint unsigned NOT NULL,
   template_id bigint unsigned,
   first_snapshot_backup_uuid varchar(255),
   recreatable tinyint(1) unsigned NOT NULL DEFAULT 0,
@@ -131,53 +149,68 @@ CREATE TABLE IF NOT EXISTS volumes (
   state varchar(32),
   chain_info text,
   update_count bigint unsigned NOT NULL DEFAULT 0,
+  disk_type varchar(255),
+  vm_snapshot_chain_size bigint unsigned,
   iso_id bigint unsigned,
-  display_volume tinyint(1) DEFAULT 1,
+  display_volume tinyint(1) NOT NULL DEFAULT 1,
   format varchar(255),
   min_iops bigint unsigned,
   max_iops bigint unsigned,
   hv_ss_reserve int(32) unsigned,
   provisioning_type varchar(32) NOT NULL DEFAULT 'thin',
-  encrypt_format varchar(64),
-  passphrase_id bigint unsigned,
   external_uuid varchar(40),
+  passphrase_id bigint unsigned,
+  encrypt_format varchar(64),
   delete_protection tinyint(1) DEFAULT 0,
+  last_id bigint unsigned,
   PRIMARY KEY (id),
   CONSTRAINT uc_volumes__uuid UNIQUE (uuid),
-  INDEX i_volumes__removed (removed)
+  INDEX i_volumes__removed (removed),
+  INDEX i_volumes__pod_id (pod_id),
+  INDEX i_volumes__data_center_id (data_center_id),
+  INDEX i_volumes__account_id (account_id),
+  INDEX i_volumes__pool_id (pool_id),
+  INDEX i_volumes__last_pool_id (last_pool_id),
+  INDEX i_volumes__instance_id (instance_id),
+  INDEX i_volumes__state (state),
+  INDEX i_volumes__update_count (update_count),
+  INDEX i_volumes__path (path),
+  INDEX fk_volumes__passphrase_id (passphrase_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 CREATE TABLE IF NOT EXISTS snapshots (
   id bigint unsigned NOT NULL AUTO_INCREMENT,
-  data_center_id bigint unsigned NOT NULL DEFAULT 1,
-  account_id bigint unsigned NOT NULL DEFAULT 2,
-  domain_id bigint unsigned NOT NULL DEFAULT 1,
+  data_center_id bigint unsigned NOT NULL,
+  account_id bigint unsigned NOT NULL,
+  domain_id bigint unsigned NOT NULL,
   volume_id bigint unsigned NOT NULL,
-  disk_offering_id bigint unsigned NOT NULL DEFAULT 1,
+  disk_offering_id bigint unsigned NOT NULL,
   status varchar(32),
   path varchar(255),
-  name varchar(255) NOT NULL DEFAULT '',
+  name varchar(255) CHARACTER SET utf8mb4 NOT NULL,
   uuid varchar(40),
-  snapshot_type int(4) NOT NULL DEFAULT 0,
+  snapshot_type int(4) NOT NULL,
   type_description varchar(25),
-  size bigint unsigned NOT NULL DEFAULT 0,
+  size bigint unsigned NOT NULL,
   created datetime,
   removed datetime,
   backup_snap_id varchar(255),
   swift_id bigint unsigned,
   sechost_id bigint unsigned,
   prev_snap_id bigint unsigned,
-  hypervisor_type varchar(32) NOT NULL DEFAULT 'KVM',
+  hypervisor_type varchar(32) NOT NULL,
   version varchar(32),
-  s3_id bigint unsigned,
   min_iops bigint unsigned,
   max_iops bigint unsigned,
-  update_count bigint unsigned,
-  updated datetime,
   location_type varchar(32),
   PRIMARY KEY (id),
   CONSTRAINT uc_snapshots__uuid UNIQUE (uuid),
-  INDEX i_snapshots__volume_id (volume_id)
+  INDEX i_snapshots__account_id (account_id),
+  INDEX i_snapshots__volume_id (volume_id),
+  INDEX i_snapshots__name (name),
+  INDEX i_snapshots__snapshot_type (snapshot_type),
+  INDEX i_snapshots__prev_snap_id (prev_snap_id),
+  INDEX i_snapshots__removed (removed)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 CREATE TABLE IF NOT EXISTS image_store (
@@ -226,15 +259,15 @@ CREATE TABLE IF NOT EXISTS template_store_ref (
   error_str varchar(255),
   local_path varchar(255),
   install_path varchar(255),
-  url varchar(255),
+  url varchar(2048),
   state varchar(255) NOT NULL,
   destroyed tinyint(1),
   is_copy tinyint(1) NOT NULL DEFAULT 0,
   update_count bigint unsigned,
   ref_cnt bigint unsigned DEFAULT 0,
   updated datetime,
-  download_url varchar(2048),
   download_url_created datetime,
+  download_url varchar(2048),
   PRIMARY KEY (id),
   INDEX i_template_store_ref__store_id (store_id),
   CONSTRAINT fk_template_store_ref__template_id FOREIGN KEY (template_id) REFERENCES vm_template (id),
@@ -291,7 +324,7 @@ CREATE TABLE IF NOT EXISTS volume_store_ref (
   error_str varchar(255),
   local_path varchar(255),
   install_path varchar(255),
-  url varchar(255),
+  url varchar(2048),
   download_url varchar(2048),
   state varchar(255) NOT NULL,
   destroyed tinyint(1),

@@ -1,7 +1,8 @@
 -- CloudStack 4.3 secondary-storage tables (cloudstack.md §1), as MySQL/MariaDB DDL for the csmigrate
 -- tests and `init`. The MySQL twin of schema/sqlite/cloudstack-4.3.sql: the SAME tables, columns (same
--- names, same order), NOT NULLs, DEFAULTs and foreign keys, with CloudStack's own MySQL types taken
--- from create-schema.sql + schema-410to420.sql + schema-420to430/421to430.sql, written by hand.
+-- names, same order), NOT NULLs, DEFAULTs and foreign keys, with CloudStack's own MySQL types as
+-- create-schema.sql + schema-40to410.sql + schema-410to420.sql + schema-420to421.sql +
+-- schema-421to430.sql leave them, written by hand.
 --
 -- Conventions:
 --  * ids are `bigint unsigned NOT NULL AUTO_INCREMENT` (never reused: InnoDB keeps its counter past a
@@ -9,12 +10,20 @@
 --    server restart; an explicit id moves the counter beyond it).
 --  * InnoDB, DEFAULT CHARSET=utf8 (utf8mb3 on MariaDB), as CloudStack; unsigned where CloudStack has
 --    unsigned (ids, sizes, counts, ref_cnt, download_pct, 0/1 flags declared unsigned).
---  * vm_template, data_center, volumes and snapshots carry the columns cloudstack.md §1 lists plus the
---    other NOT NULL columns; those extra NOT NULL columns get the same DEFAULT as in the SQLite file
---    (CloudStack has none for some of them) so that test rows need only list the interesting columns.
+--  * All ten tables have exactly CloudStack 4.3's columns, in CloudStack's order, with its types,
+--    NOT NULLs and DEFAULTs. A column that CloudStack declares NOT NULL without a DEFAULT (e.g.
+--    vm_template.name, volumes.size, snapshots.account_id, data_center.dns1) has no DEFAULT here
+--    either: a test row must give it a value, as on a real CloudStack database in strict mode.
 --  * Foreign keys only where CloudStack 4.3 has them between these ten tables: none on
 --    template_store_ref.store_id (commented out in CloudStack) nor on snapshot_store_ref.store_id
---    (a primary pool id when store_role is Primary).
+--    (a primary pool id when store_role is Primary). CloudStack's foreign keys to tables that are not
+--    part of this schema are left out: data_center.domain_id -> domain, volumes.pool_id ->
+--    storage_pool, volumes.instance_id -> vm_instance (ON DELETE CASCADE), snapshots.account_id ->
+--    account, snapshots.s3_id -> s3. The indexes CloudStack has on those columns are kept.
+--  * CloudStack's secondary indexes, with two differences: image_store_details.store_id is indexed as
+--    i_image_store_details__store_id (in CloudStack, the implicit index of its foreign key), and the
+--    redundant UNIQUE KEY id (id) of data_center, snapshots and image_store_details (a duplicate of
+--    the primary key, dropped in 4.9) is left out. CloudStack's COMMENT clauses are left out.
 --  * Indexes are declared inside CREATE TABLE so that the whole file is idempotent on MySQL too
 --    (MySQL, unlike MariaDB, has no CREATE INDEX IF NOT EXISTS).
 -- Run as one multi-statement script: plain statements, no DELIMITER, no transaction control.
@@ -24,11 +33,9 @@ CREATE TABLE IF NOT EXISTS data_center (
   name varchar(255),
   uuid varchar(40),
   description varchar(255),
-  dns1 varchar(255) NOT NULL DEFAULT '8.8.8.8',
+  dns1 varchar(255) NOT NULL,
   dns2 varchar(255),
-  ip6_dns1 varchar(255),
-  ip6_dns2 varchar(255),
-  internal_dns1 varchar(255) NOT NULL DEFAULT '10.0.0.1',
+  internal_dns1 varchar(255) NOT NULL,
   internal_dns2 varchar(255),
   gateway varchar(15),
   netmask varchar(15),
@@ -50,31 +57,40 @@ CREATE TABLE IF NOT EXISTS data_center (
   is_security_group_enabled tinyint NOT NULL DEFAULT 0,
   is_local_storage_enabled tinyint NOT NULL DEFAULT 0,
   removed datetime,
+  owner varchar(255),
+  created datetime,
+  lastUpdated datetime,
+  engine_state varchar(32) NOT NULL DEFAULT 'Disabled',
+  ip6_dns1 varchar(255),
+  ip6_dns2 varchar(255),
   PRIMARY KEY (id),
   CONSTRAINT uc_data_center__uuid UNIQUE (uuid),
+  INDEX i_data_center__domain_id (domain_id),
+  INDEX i_data_center__allocation_state (allocation_state),
+  INDEX i_data_center__zone_token (zone_token),
   INDEX i_data_center__removed (removed)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 CREATE TABLE IF NOT EXISTS vm_template (
   id bigint unsigned NOT NULL AUTO_INCREMENT,
-  unique_name varchar(255) NOT NULL DEFAULT '',
-  name varchar(255) NOT NULL DEFAULT '',
+  unique_name varchar(255) NOT NULL,
+  name varchar(255) NOT NULL,
   uuid varchar(40),
-  public int(1) unsigned NOT NULL DEFAULT 0,
-  featured int(1) unsigned NOT NULL DEFAULT 0,
+  public int(1) unsigned NOT NULL,
+  featured int(1) unsigned NOT NULL,
   type varchar(32),
-  hvm int(1) unsigned NOT NULL DEFAULT 1,
-  bits int(6) unsigned NOT NULL DEFAULT 64,
+  hvm int(1) unsigned NOT NULL,
+  bits int(6) unsigned NOT NULL,
   url varchar(255),
-  format varchar(32) NOT NULL DEFAULT 'QCOW2',
-  created datetime NOT NULL DEFAULT '2013-01-01 00:00:00',
+  format varchar(32) NOT NULL,
+  created datetime NOT NULL,
   removed datetime,
-  account_id bigint unsigned NOT NULL DEFAULT 1,
+  account_id bigint unsigned NOT NULL,
   checksum varchar(255),
   display_text varchar(4096),
   enable_password int(1) unsigned NOT NULL DEFAULT 1,
   enable_sshkey int(1) unsigned NOT NULL DEFAULT 0,
-  guest_os_id bigint unsigned NOT NULL DEFAULT 1,
+  guest_os_id bigint unsigned NOT NULL,
   bootable int(1) unsigned NOT NULL DEFAULT 1,
   prepopulate int(1) unsigned NOT NULL DEFAULT 0,
   cross_zones int(1) unsigned NOT NULL DEFAULT 0,
@@ -83,7 +99,6 @@ CREATE TABLE IF NOT EXISTS vm_template (
   source_template_id bigint unsigned,
   template_tag varchar(255),
   sort_key int(32) NOT NULL DEFAULT 0,
-  image_data_store_id bigint unsigned,
   size bigint unsigned,
   state varchar(255),
   update_count bigint unsigned,
@@ -91,29 +106,30 @@ CREATE TABLE IF NOT EXISTS vm_template (
   dynamically_scalable tinyint(1) unsigned NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
   CONSTRAINT uc_vm_template__uuid UNIQUE (uuid),
-  INDEX i_vm_template__removed (removed)
+  INDEX i_vm_template__removed (removed),
+  INDEX i_vm_template__public (public)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 CREATE TABLE IF NOT EXISTS volumes (
   id bigint unsigned NOT NULL AUTO_INCREMENT,
-  account_id bigint unsigned NOT NULL DEFAULT 2,
-  domain_id bigint unsigned NOT NULL DEFAULT 1,
+  account_id bigint unsigned NOT NULL,
+  domain_id bigint unsigned NOT NULL,
   pool_id bigint unsigned,
   last_pool_id bigint unsigned,
   instance_id bigint unsigned,
   device_id bigint unsigned,
   name varchar(255),
   uuid varchar(40),
-  size bigint unsigned NOT NULL DEFAULT 0,
+  size bigint unsigned NOT NULL,
   folder varchar(255),
   path varchar(255),
   pod_id bigint unsigned,
-  data_center_id bigint unsigned NOT NULL DEFAULT 1,
+  data_center_id bigint unsigned NOT NULL,
   iscsi_name varchar(255),
   host_ip char(40),
-  volume_type varchar(64) NOT NULL DEFAULT 'DATADISK',
+  volume_type varchar(64) NOT NULL,
   pool_type varchar(64),
-  disk_offering_id bigint unsigned NOT NULL DEFAULT 1,
+  disk_offering_id bigint unsigned NOT NULL,
   template_id bigint unsigned,
   first_snapshot_backup_uuid varchar(255),
   recreatable tinyint(1) unsigned NOT NULL DEFAULT 0,
@@ -124,47 +140,59 @@ CREATE TABLE IF NOT EXISTS volumes (
   state varchar(32),
   chain_info text,
   update_count bigint unsigned NOT NULL DEFAULT 0,
+  disk_type varchar(255),
+  vm_snapshot_chain_size bigint unsigned,
   iso_id bigint unsigned,
-  display_volume tinyint(1) DEFAULT 1,
+  display_volume tinyint(1) NOT NULL DEFAULT 1,
   format varchar(255),
   min_iops bigint unsigned,
   max_iops bigint unsigned,
   hv_ss_reserve int(32) unsigned,
   PRIMARY KEY (id),
   CONSTRAINT uc_volumes__uuid UNIQUE (uuid),
-  INDEX i_volumes__removed (removed)
+  INDEX i_volumes__removed (removed),
+  INDEX i_volumes__pod_id (pod_id),
+  INDEX i_volumes__data_center_id (data_center_id),
+  INDEX i_volumes__account_id (account_id),
+  INDEX i_volumes__pool_id (pool_id),
+  INDEX i_volumes__last_pool_id (last_pool_id),
+  INDEX i_volumes__instance_id (instance_id),
+  INDEX i_volumes__state (state),
+  INDEX i_volumes__update_count (update_count)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 CREATE TABLE IF NOT EXISTS snapshots (
   id bigint unsigned NOT NULL AUTO_INCREMENT,
-  data_center_id bigint unsigned NOT NULL DEFAULT 1,
-  account_id bigint unsigned NOT NULL DEFAULT 2,
-  domain_id bigint unsigned NOT NULL DEFAULT 1,
+  data_center_id bigint unsigned NOT NULL,
+  account_id bigint unsigned NOT NULL,
+  domain_id bigint unsigned NOT NULL,
   volume_id bigint unsigned NOT NULL,
-  disk_offering_id bigint unsigned NOT NULL DEFAULT 1,
+  disk_offering_id bigint unsigned NOT NULL,
   status varchar(32),
   path varchar(255),
-  name varchar(255) NOT NULL DEFAULT '',
+  name varchar(255) NOT NULL,
   uuid varchar(40),
-  snapshot_type int(4) NOT NULL DEFAULT 0,
+  snapshot_type int(4) NOT NULL,
   type_description varchar(25),
-  size bigint unsigned NOT NULL DEFAULT 0,
+  size bigint unsigned NOT NULL,
   created datetime,
   removed datetime,
   backup_snap_id varchar(255),
   swift_id bigint unsigned,
   sechost_id bigint unsigned,
   prev_snap_id bigint unsigned,
-  hypervisor_type varchar(32) NOT NULL DEFAULT 'KVM',
+  hypervisor_type varchar(32) NOT NULL,
   version varchar(32),
   s3_id bigint unsigned,
-  min_iops bigint unsigned,
-  max_iops bigint unsigned,
-  update_count bigint unsigned,
-  updated datetime,
   PRIMARY KEY (id),
   CONSTRAINT uc_snapshots__uuid UNIQUE (uuid),
-  INDEX i_snapshots__volume_id (volume_id)
+  INDEX i_snapshots__account_id (account_id),
+  INDEX i_snapshots__volume_id (volume_id),
+  INDEX i_snapshots__name (name),
+  INDEX i_snapshots__snapshot_type (snapshot_type),
+  INDEX i_snapshots__prev_snap_id (prev_snap_id),
+  INDEX i_snapshots__removed (removed),
+  INDEX fk_snapshots__s3_id (s3_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8;
 
 CREATE TABLE IF NOT EXISTS image_store (

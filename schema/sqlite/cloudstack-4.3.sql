@@ -1,6 +1,7 @@
 -- CloudStack 4.3 secondary-storage tables (cloudstack.md §1), as SQLite DDL for the csmigrate tests,
 -- fixtures and the embedded default backend. Modelled on the MySQL schema of CloudStack 4.3
--- (create-schema.sql + schema-410to420.sql + schema-420to430/421to430.sql), written by hand.
+-- (create-schema.sql + schema-40to410.sql + schema-410to420.sql + schema-420to421.sql +
+-- schema-421to430.sql), written by hand.
 --
 -- Conventions:
 --  * ids are `INTEGER PRIMARY KEY AUTOINCREMENT`: like MySQL's AUTO_INCREMENT, an id is never
@@ -9,26 +10,27 @@
 --    naming one row for the whole run).
 --  * MySQL-ish declared types are kept (VARCHAR -> TEXT affinity, BIGINT/INT/TINYINT -> INTEGER,
 --    DATETIME -> NUMERIC affinity, which keeps YYYY-MM-DD HH:MM:SS strings as text).
---  * The five store tables (image_store, image_store_details, template_store_ref,
---    snapshot_store_ref, volume_store_ref) and template_zone_ref have exactly the columns of CloudStack,
---    NOT NULLs and DEFAULTs. vm_template, data_center, volumes and snapshots carry the columns
---    cloudstack.md §1 lists plus the other NOT NULL columns, and those extra NOT NULL columns
---    get a DEFAULT here (CloudStack has none for some of them) so that test rows need only list the
---    interesting columns.
+--  * All ten tables have exactly the columns of CloudStack 4.3, in CloudStack's order, with its
+--    NOT NULLs and DEFAULTs. A column that CloudStack declares NOT NULL without a DEFAULT (e.g.
+--    vm_template.name, volumes.size, snapshots.account_id, data_center.dns1) has no DEFAULT here
+--    either: a test row or fixture must give it a value, as on a real CloudStack database.
 --  * Foreign keys only where CloudStack 4.3 has them between these ten tables. CloudStack has no
 --    FK on template_store_ref.store_id (commented out there) nor on snapshot_store_ref.store_id
---    (it holds a primary pool id when store_role is Primary).
+--    (it holds a primary pool id when store_role is Primary). CloudStack's foreign keys to tables
+--    that are not part of this schema are left out: data_center.domain_id -> domain,
+--    volumes.pool_id -> storage_pool, volumes.instance_id -> vm_instance (ON DELETE CASCADE),
+--    snapshots.account_id -> account, snapshots.s3_id -> s3.
+--  * CloudStack's secondary indexes, created at the end of the file (image_store_details.store_id
+--    indexed as i_image_store_details__store_id; CloudStack's redundant UNIQUE id left out).
 
 CREATE TABLE IF NOT EXISTS data_center (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name VARCHAR(255),
   uuid VARCHAR(40) UNIQUE,
   description VARCHAR(255),
-  dns1 VARCHAR(255) NOT NULL DEFAULT '8.8.8.8',
+  dns1 VARCHAR(255) NOT NULL,
   dns2 VARCHAR(255),
-  ip6_dns1 VARCHAR(255),
-  ip6_dns2 VARCHAR(255),
-  internal_dns1 VARCHAR(255) NOT NULL DEFAULT '10.0.0.1',
+  internal_dns1 VARCHAR(255) NOT NULL,
   internal_dns2 VARCHAR(255),
   gateway VARCHAR(15),
   netmask VARCHAR(15),
@@ -49,29 +51,35 @@ CREATE TABLE IF NOT EXISTS data_center (
   zone_token VARCHAR(255),
   is_security_group_enabled TINYINT NOT NULL DEFAULT 0,
   is_local_storage_enabled TINYINT NOT NULL DEFAULT 0,
-  removed DATETIME
+  removed DATETIME,
+  owner VARCHAR(255),
+  created DATETIME,
+  lastUpdated DATETIME,
+  engine_state VARCHAR(32) NOT NULL DEFAULT 'Disabled',
+  ip6_dns1 VARCHAR(255),
+  ip6_dns2 VARCHAR(255)
 );
 
 CREATE TABLE IF NOT EXISTS vm_template (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  unique_name VARCHAR(255) NOT NULL DEFAULT '',
-  name VARCHAR(255) NOT NULL DEFAULT '',
+  unique_name VARCHAR(255) NOT NULL,
+  name VARCHAR(255) NOT NULL,
   uuid VARCHAR(40) UNIQUE,
-  public INT(1) NOT NULL DEFAULT 0,
-  featured INT(1) NOT NULL DEFAULT 0,
+  public INT(1) NOT NULL,
+  featured INT(1) NOT NULL,
   type VARCHAR(32),
-  hvm INT(1) NOT NULL DEFAULT 1,
-  bits INT(6) NOT NULL DEFAULT 64,
+  hvm INT(1) NOT NULL,
+  bits INT(6) NOT NULL,
   url VARCHAR(255),
-  format VARCHAR(32) NOT NULL DEFAULT 'QCOW2',
-  created DATETIME NOT NULL DEFAULT '2013-01-01 00:00:00',
+  format VARCHAR(32) NOT NULL,
+  created DATETIME NOT NULL,
   removed DATETIME,
-  account_id BIGINT NOT NULL DEFAULT 1,
+  account_id BIGINT NOT NULL,
   checksum VARCHAR(255),
   display_text VARCHAR(4096),
   enable_password INT(1) NOT NULL DEFAULT 1,
   enable_sshkey INT(1) NOT NULL DEFAULT 0,
-  guest_os_id BIGINT NOT NULL DEFAULT 1,
+  guest_os_id BIGINT NOT NULL,
   bootable INT(1) NOT NULL DEFAULT 1,
   prepopulate INT(1) NOT NULL DEFAULT 0,
   cross_zones INT(1) NOT NULL DEFAULT 0,
@@ -80,7 +88,6 @@ CREATE TABLE IF NOT EXISTS vm_template (
   source_template_id BIGINT,
   template_tag VARCHAR(255),
   sort_key INT(32) NOT NULL DEFAULT 0,
-  image_data_store_id BIGINT,
   size BIGINT,
   state VARCHAR(255),
   update_count BIGINT,
@@ -90,24 +97,24 @@ CREATE TABLE IF NOT EXISTS vm_template (
 
 CREATE TABLE IF NOT EXISTS volumes (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  account_id BIGINT NOT NULL DEFAULT 2,
-  domain_id BIGINT NOT NULL DEFAULT 1,
+  account_id BIGINT NOT NULL,
+  domain_id BIGINT NOT NULL,
   pool_id BIGINT,
   last_pool_id BIGINT,
   instance_id BIGINT,
   device_id BIGINT,
   name VARCHAR(255),
   uuid VARCHAR(40) UNIQUE,
-  size BIGINT NOT NULL DEFAULT 0,
+  size BIGINT NOT NULL,
   folder VARCHAR(255),
   path VARCHAR(255),
   pod_id BIGINT,
-  data_center_id BIGINT NOT NULL DEFAULT 1,
+  data_center_id BIGINT NOT NULL,
   iscsi_name VARCHAR(255),
   host_ip CHAR(40),
-  volume_type VARCHAR(64) NOT NULL DEFAULT 'DATADISK',
+  volume_type VARCHAR(64) NOT NULL,
   pool_type VARCHAR(64),
-  disk_offering_id BIGINT NOT NULL DEFAULT 1,
+  disk_offering_id BIGINT NOT NULL,
   template_id BIGINT,
   first_snapshot_backup_uuid VARCHAR(255),
   recreatable TINYINT(1) NOT NULL DEFAULT 0,
@@ -118,8 +125,10 @@ CREATE TABLE IF NOT EXISTS volumes (
   state VARCHAR(32),
   chain_info TEXT,
   update_count BIGINT NOT NULL DEFAULT 0,
+  disk_type VARCHAR(255),
+  vm_snapshot_chain_size BIGINT,
   iso_id BIGINT,
-  display_volume TINYINT(1) DEFAULT 1,
+  display_volume TINYINT(1) NOT NULL DEFAULT 1,
   format VARCHAR(255),
   min_iops BIGINT,
   max_iops BIGINT,
@@ -128,31 +137,27 @@ CREATE TABLE IF NOT EXISTS volumes (
 
 CREATE TABLE IF NOT EXISTS snapshots (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  data_center_id BIGINT NOT NULL DEFAULT 1,
-  account_id BIGINT NOT NULL DEFAULT 2,
-  domain_id BIGINT NOT NULL DEFAULT 1,
+  data_center_id BIGINT NOT NULL,
+  account_id BIGINT NOT NULL,
+  domain_id BIGINT NOT NULL,
   volume_id BIGINT NOT NULL,
-  disk_offering_id BIGINT NOT NULL DEFAULT 1,
+  disk_offering_id BIGINT NOT NULL,
   status VARCHAR(32),
   path VARCHAR(255),
-  name VARCHAR(255) NOT NULL DEFAULT '',
+  name VARCHAR(255) NOT NULL,
   uuid VARCHAR(40) UNIQUE,
-  snapshot_type INT(4) NOT NULL DEFAULT 0,
+  snapshot_type INT(4) NOT NULL,
   type_description VARCHAR(25),
-  size BIGINT NOT NULL DEFAULT 0,
+  size BIGINT NOT NULL,
   created DATETIME,
   removed DATETIME,
   backup_snap_id VARCHAR(255),
   swift_id BIGINT,
   sechost_id BIGINT,
   prev_snap_id BIGINT,
-  hypervisor_type VARCHAR(32) NOT NULL DEFAULT 'KVM',
+  hypervisor_type VARCHAR(32) NOT NULL,
   version VARCHAR(32),
-  s3_id BIGINT,
-  min_iops BIGINT,
-  max_iops BIGINT,
-  update_count BIGINT,
-  updated DATETIME
+  s3_id BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS image_store (
@@ -256,10 +261,28 @@ CREATE TABLE IF NOT EXISTS template_zone_ref (
   removed DATETIME
 );
 
+CREATE INDEX IF NOT EXISTS i_data_center__domain_id ON data_center (domain_id);
+CREATE INDEX IF NOT EXISTS i_data_center__allocation_state ON data_center (allocation_state);
+CREATE INDEX IF NOT EXISTS i_data_center__zone_token ON data_center (zone_token);
 CREATE INDEX IF NOT EXISTS i_data_center__removed ON data_center (removed);
 CREATE INDEX IF NOT EXISTS i_vm_template__removed ON vm_template (removed);
+CREATE INDEX IF NOT EXISTS i_vm_template__public ON vm_template (public);
 CREATE INDEX IF NOT EXISTS i_volumes__removed ON volumes (removed);
+CREATE INDEX IF NOT EXISTS i_volumes__pod_id ON volumes (pod_id);
+CREATE INDEX IF NOT EXISTS i_volumes__data_center_id ON volumes (data_center_id);
+CREATE INDEX IF NOT EXISTS i_volumes__account_id ON volumes (account_id);
+CREATE INDEX IF NOT EXISTS i_volumes__pool_id ON volumes (pool_id);
+CREATE INDEX IF NOT EXISTS i_volumes__last_pool_id ON volumes (last_pool_id);
+CREATE INDEX IF NOT EXISTS i_volumes__instance_id ON volumes (instance_id);
+CREATE INDEX IF NOT EXISTS i_volumes__state ON volumes (state);
+CREATE INDEX IF NOT EXISTS i_volumes__update_count ON volumes (update_count);
+CREATE INDEX IF NOT EXISTS i_snapshots__account_id ON snapshots (account_id);
 CREATE INDEX IF NOT EXISTS i_snapshots__volume_id ON snapshots (volume_id);
+CREATE INDEX IF NOT EXISTS i_snapshots__name ON snapshots (name);
+CREATE INDEX IF NOT EXISTS i_snapshots__snapshot_type ON snapshots (snapshot_type);
+CREATE INDEX IF NOT EXISTS i_snapshots__prev_snap_id ON snapshots (prev_snap_id);
+CREATE INDEX IF NOT EXISTS i_snapshots__removed ON snapshots (removed);
+CREATE INDEX IF NOT EXISTS fk_snapshots__s3_id ON snapshots (s3_id);
 CREATE INDEX IF NOT EXISTS i_image_store_details__store_id ON image_store_details (store_id);
 CREATE INDEX IF NOT EXISTS i_image_store__name__value ON image_store_details (name, value);
 CREATE INDEX IF NOT EXISTS i_template_store_ref__store_id ON template_store_ref (store_id);

@@ -39,9 +39,12 @@ class PushDrain : public ::testing::Test {
     CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3");
     for (int id : {12, 13}) {
       const std::string s = std::to_string(id);
-      ExecSql(db_, "INSERT INTO snapshots (id, volume_id, status, name, uuid, created) VALUES (" +
-                       s + ", 31, 'BackedUp', 'snap" + s + "', 'uuid-" + s + "', '2013-11-1" +
-                       s.substr(1) + " 08:00:00')");
+      ExecSql(db_,
+              "INSERT INTO snapshots (id, data_center_id, account_id, domain_id, volume_id, "
+              "disk_offering_id, status, name, uuid, snapshot_type, size, created, "
+              "hypervisor_type) VALUES (" +
+                  s + ", 1, 2, 1, 31, 1, 'BackedUp', 'snap" + s + "', 'uuid-" + s +
+                  "', 0, 10737418240, '2013-11-1" + s.substr(1) + " 08:00:00', 'KVM')");
       ExecSql(db_,
               "INSERT INTO snapshot_store_ref (id, store_id, snapshot_id, created, "
               "store_role, size, physical_size, parent_snapshot_id, install_path, state, "

@@ -121,7 +121,8 @@ std::string CanonicalForm(const RuleSet& rules) {
     root["rollback_guards"].push_back({{"table", g.table},
                                        {"column", g.column},
                                        {"references", g.references},
-                                       {"where", ConditionsJson(g.where)}});
+                                       {"where", ConditionsJson(g.where)},
+                                       {"optional", g.optional}});
   }
   return root.dump();
 }

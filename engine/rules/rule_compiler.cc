@@ -4,6 +4,7 @@
 #include <set>
 
 #include "db/engine_tables.h"
+#include "rules/rule_validator.h"
 
 namespace csm::rules {
 namespace {
@@ -26,8 +27,9 @@ class Compiler {
       CompileStep(step, compiled);
       plan.steps.push_back(std::move(compiled));
     }
-    for (const auto& guard : rules_.rollback_guards)
-      plan.guard_checks.emplace_back(&guard, Guard(guard));
+    for (const auto& guard : rules_.rollback_guards) {
+      if (GuardApplies(guard, catalog_)) plan.guard_checks.emplace_back(&guard, Guard(guard));
+    }
     return plan;
   }
 

@@ -441,12 +441,13 @@ class Loader {
     std::vector<RollbackGuard> guards;
     for (const auto& item : node) {
       ExpectMap(item, "a rollback guard");
-      CheckKeys(item, "a rollback guard", {"table", "column", "references", "where"});
+      CheckKeys(item, "a rollback guard", {"table", "column", "references", "where", "optional"});
       RollbackGuard g;
       g.table = RequireScalar(item, "table", "a rollback guard");
       g.column = RequireScalar(item, "column", "a rollback guard");
       g.references = RequireScalar(item, "references", "a rollback guard");
       if (item["where"]) g.where = ParseWhere(item["where"], {}, "rollback guard where");
+      if (item["optional"]) g.optional = item["optional"].as<bool>();
       guards.push_back(std::move(g));
     }
     return guards;

@@ -126,10 +126,12 @@ struct Derived {
 };
 
 // A rollback guard: rows of `table` whose `column` points at a row of `references` inserted by
-// the run, and not written by the run itself, make rollback refuse.
+// the run, and not written by the run itself, make rollback refuse. An `optional` guard is
+// skipped on a database without `table` (a table CloudStack has but `init`'s schema does not).
 struct RollbackGuard {
   std::string table, column, references;
   std::vector<Condition> where;
+  bool optional = false;
 };
 
 struct RuleSet {

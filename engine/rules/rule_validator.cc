@@ -24,9 +24,11 @@ class Validator {
       if (!step.bind_id.empty()) scalars_.insert(step.bind_id);
     }
     for (const auto& g : rules_.rollback_guards) {
+      if (!GuardApplies(g, catalog_)) continue;
       CSM_RETURN_IF_ERROR(Table(g.table));
       CSM_RETURN_IF_ERROR(Table(g.references));
       CSM_RETURN_IF_ERROR(Column(g.table, g.column));
+      CSM_RETURN_IF_ERROR(Column(g.table, "id"));
       CSM_RETURN_IF_ERROR(Conditions(g.where, g.table, {}));
     }
     return Status::Ok();
@@ -254,6 +256,12 @@ Result<Catalog> LoadCatalog(const RuleSet& rules, db::Connection& conn) {
 
 Status ValidateRules(const RuleSet& rules, const Catalog& catalog) {
   return Validator(rules, catalog).Run();
+}
+
+bool GuardApplies(const RollbackGuard& guard, const Catalog& catalog) {
+  if (!guard.optional) return true;
+  const auto it = catalog.find(guard.table);
+  return it != catalog.end() && it->second.exists();
 }
 
 }  // namespace csm::rules

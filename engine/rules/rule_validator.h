@@ -16,4 +16,8 @@ Result<Catalog> LoadCatalog(const RuleSet& rules, db::Connection& conn);
 // Validates `rules` against `catalog`. Errors are kInvalidRules.
 Status ValidateRules(const RuleSet& rules, const Catalog& catalog);
 
+// True when `guard` applies to the database `catalog` describes: always, unless it is optional
+// and the database has no table `guard.table`.
+bool GuardApplies(const RollbackGuard& guard, const Catalog& catalog);
+
 }  // namespace csm::rules

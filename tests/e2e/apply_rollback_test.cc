@@ -173,6 +173,29 @@ TEST_F(ApplyRollback, RollbackRefusesWhenANewSnapshotLandedOnTheObjectStore) {
   EXPECT_NE(forced.out.find("9001"), std::string::npos) << forced.out;
 }
 
+// A real CloudStack database has tables `init`'s schema lacks whose rows cascade away with the
+// store they point at (upload.host_id -> image_store ON DELETE CASCADE). Rollback must not delete
+// the new store from under them.
+TEST_F(ApplyRollback, RollbackRefusesWhenAnUploadPointsAtTheObjectStore) {
+  ExecSql(db_,
+          "CREATE TABLE upload (id INTEGER PRIMARY KEY, host_id INTEGER NOT NULL, type_id INTEGER, "
+          "url VARCHAR(2048), FOREIGN KEY (host_id) REFERENCES image_store(id) ON DELETE CASCADE)");
+  ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
+  ExecSql(db_,
+          "INSERT INTO upload (id, host_id, type_id, url) SELECT 31, id, 5, 'https://x/t.qcow2' "
+          "FROM image_store WHERE name = 's3-region'");
+  const std::string before = DumpDatabase(db_);
+  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_NE(r.err.find("upload id 31"), std::string::npos) << r.err;
+  EXPECT_EQ(DumpDatabase(db_), before);
+  // Once CloudStack's upload is gone, the run rolls back exactly.
+  ExecSql(db_, "DELETE FROM upload WHERE id = 31");
+  CommandResult again = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM image_store WHERE name = 's3-region'"), "0");
+}
+
 // The journal finds an insert step's rows by id and by the values the step wrote. When the table
 // changes them as they are written (here an audit trigger bumping update_count), rollback could
 // not find them: apply refuses, and the run's transaction leaves nothing behind.

@@ -80,6 +80,35 @@ TEST_P(ServerReliability, RollbackIsExactAndRefusedAfterCloudStackKeptWorking) {
   EXPECT_EQ(DumpCloudTables(db.conn()), before);
 }
 
+// CloudStack's upload table (not in `init`'s schema) points at image_store with ON DELETE CASCADE:
+// rolling back the new store would delete CloudStack's upload rows with it, so it is refused.
+TEST_P(ServerReliability, RollbackRefusesWhileAnUploadCascadesFromTheNewStore) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "ref-cnt-copied");
+  const std::string id_type = GetParam() == "mysql" ? "BIGINT UNSIGNED" : "BIGINT";
+  Exec(db.conn(), "CREATE TABLE upload (id " + id_type + " PRIMARY KEY, host_id " + id_type +
+                      " NOT NULL, url VARCHAR(255), CONSTRAINT fk_upload__store_id FOREIGN KEY "
+                      "(host_id) REFERENCES image_store (id) ON DELETE CASCADE)");
+  const std::string before = DumpCloudTables(db.conn());
+  ASSERT_EQ(RunCsmigrate(Apply(db.url())).exit_code, 0);
+  Exec(db.conn(),
+       "INSERT INTO upload (id, host_id, url) SELECT 31, id, 'https://x/t.qcow2' FROM "
+       "image_store WHERE name = 's3-region'");
+
+  CommandResult refused = RunCsmigrate({"rollback", "--db", db.url(), "1"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  EXPECT_NE(refused.err.find("upload id 31"), std::string::npos) << refused.err;
+  auto uploads = db.conn().Query("SELECT COUNT(*) FROM upload", {});
+  ASSERT_TRUE(uploads.ok()) << uploads.status().message();
+  EXPECT_EQ(db::ToDisplay(uploads->rows.at(0).at(0)), "1");
+
+  Exec(db.conn(), "DELETE FROM upload WHERE id = 31");
+  CommandResult rolled = RunCsmigrate({"rollback", "--db", db.url(), "1"});
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  EXPECT_EQ(DumpCloudTables(db.conn()), before);
+}
+
 TEST_P(ServerReliability, SecondApplyIsRefusedWhileOneRuns) {
   CSM_REQUIRE_SERVER(backend, GetParam());
   ScratchDatabase db(backend);

@@ -109,5 +109,65 @@ TEST(RuleValidator, RejectsAnUnknownAlias) {
   EXPECT_NE(bad.message().find("'nosuch' is not a column of refs"), std::string::npos);
 }
 
+Status ValidateGuard(const std::string& guard) {
+  auto rules = LoadRuleText("name: t\nsteps: []\nrollback_guards:\n  - " + guard + "\n", "t.yaml");
+  EXPECT_TRUE(rules.ok()) << rules.status().message();
+  if (!rules.ok()) return rules.status();
+  return ValidateRules(*rules, SmallCatalog());
+}
+
+TEST(RuleValidator, AnOptionalGuardIsSkippedOnlyWhereItsTableIsMissing) {
+  // LoadCatalog describes a missing table as one without columns.
+  Catalog catalog = SmallCatalog();
+  catalog["upload"] = db::TableSchema{"upload", {}};
+  auto optional = LoadRuleText(
+      "name: t\nsteps: []\nrollback_guards:\n"
+      "  - {table: upload, column: host_id, references: image_store, optional: true}\n",
+      "t.yaml");
+  ASSERT_TRUE(optional.ok()) << optional.status().message();
+  ASSERT_EQ(optional->rollback_guards.size(), 1u);
+  EXPECT_TRUE(optional->rollback_guards[0].optional);
+  EXPECT_FALSE(GuardApplies(optional->rollback_guards[0], catalog));
+  EXPECT_TRUE(ValidateRules(*optional, catalog).ok());
+
+  // Present, the optional guard is checked like any other.
+  catalog["upload"] = Table("upload", {"id", "store"});
+  EXPECT_TRUE(GuardApplies(optional->rollback_guards[0], catalog));
+  Status wrong_column = ValidateRules(*optional, catalog);
+  ASSERT_FALSE(wrong_column.ok());
+  EXPECT_NE(wrong_column.message().find("'host_id' is not a column of upload"), std::string::npos)
+      << wrong_column.message();
+
+  // A guard that is not optional must find its table.
+  Status required = ValidateGuard("{table: upload, column: host_id, references: image_store}");
+  ASSERT_FALSE(required.ok());
+  EXPECT_NE(required.message().find("table 'upload' does not exist"), std::string::npos)
+      << required.message();
+}
+
+TEST(RuleValidator, AGuardsTableMustHaveAnIdToNameItsRows) {
+  Catalog catalog = SmallCatalog();
+  catalog["links"] = Table("links", {"link_id", "store_id"});
+  auto rules = LoadRuleText(
+      "name: t\nsteps: []\nrollback_guards:\n"
+      "  - {table: links, column: store_id, references: image_store}\n",
+      "t.yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  Status s = ValidateRules(*rules, catalog);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("'id' is not a column of links"), std::string::npos) << s.message();
+}
+
+TEST(RuleValidator, AGuardsOptionalFlagMustBeABoolean) {
+  auto rules = LoadRuleText(
+      "name: t\nsteps: []\nrollback_guards:\n"
+      "  - {table: refs, column: store_id, references: image_store, optional: perhaps}\n",
+      "t.yaml");
+  ASSERT_FALSE(rules.ok());
+  EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
+  EXPECT_NE(rules.status().message().find("t.yaml:4"), std::string::npos)
+      << rules.status().message();
+}
+
 }  // namespace
 }  // namespace csm::rules

@@ -31,6 +31,15 @@ class ApplyRollback : public ::testing::Test {
     EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM csm_run"), "0");
   }
 
+  // Runs rollback of run 1: it must exit 5 with `message` on stderr and change nothing.
+  void ExpectRollbackRefusedWithNothingChanged(const std::string& message) {
+    const std::string before = DumpDatabase(db_);
+    CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_EQ(DumpDatabase(db_), before);
+  }
+
   ScratchDir dir_;
   std::string db_;
 };
@@ -184,11 +193,7 @@ TEST_F(ApplyRollback, RollbackRefusesWhenAnUploadPointsAtTheObjectStore) {
   ExecSql(db_,
           "INSERT INTO upload (id, host_id, type_id, url) SELECT 31, id, 5, 'https://x/t.qcow2' "
           "FROM image_store WHERE name = 's3-region'");
-  const std::string before = DumpDatabase(db_);
-  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
-  EXPECT_EQ(r.exit_code, 5) << r.err;
-  EXPECT_NE(r.err.find("upload id 31"), std::string::npos) << r.err;
-  EXPECT_EQ(DumpDatabase(db_), before);
+  ExpectRollbackRefusedWithNothingChanged("upload id 31");
   // Once CloudStack's upload is gone, the run rolls back exactly.
   ExecSql(db_, "DELETE FROM upload WHERE id = 31");
   CommandResult again = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
@@ -340,11 +345,7 @@ TEST_F(ApplyRollback, RollbackRefusesADigestFormItCannotCompute) {
   ExecSql(db_,
           "UPDATE csm_run SET result_json = json_set(result_json, '$.after_images', "
           "'row_digest_from_the_future') WHERE id = 1");
-  const std::string applied = DumpDatabase(db_);
-  CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
-  EXPECT_EQ(r.exit_code, 5) << r.err;
-  EXPECT_NE(r.err.find("'row_digest_from_the_future'"), std::string::npos) << r.err;
-  EXPECT_EQ(DumpDatabase(db_), applied);
+  ExpectRollbackRefusedWithNothingChanged("'row_digest_from_the_future'");
 }
 
 TEST_F(ApplyRollback, UnknownRunIsNotFound) {

@@ -372,9 +372,8 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
 
   if (Status s = journal.CaptureAfterImages(); !s.ok()) return Abort(conn, s);
   outcome.tables = journal.Changes();
-  auto cleared = conn.Execute(std::string("DELETE FROM ") + db::kPickTable + " WHERE run_id = ?",
-                              {outcome.run_id});
-  if (!cleared.ok()) return Abort(conn, cleared.status());
+  // The run's picks stay with its journal: they say which staging row each placeholder pinned,
+  // the pin that push and drain release (push/unit_query.h).
   for (const auto& step : run.plan.steps) {
     if (step.bind_id.empty() || step.written_table != "image_store") continue;
     auto store = ReadImageStore(conn, std::get<int64_t>(run.bindings.scalars.at(step.bind_id)));

@@ -1,5 +1,7 @@
 #include "catalog/cloudstack_layout.h"
 
+#include <cctype>
+
 namespace csm::catalog {
 
 std::vector<std::string> CloudStackPrefixes(const std::string& provider) {
@@ -18,6 +20,20 @@ bool IsAuxiliaryKey(const std::string& provider, const std::string& key) {
            container.compare(container.size() - kSegments.size(), kSegments.size(), kSegments) == 0;
   }
   return false;
+}
+
+std::string ImageFormatOf(std::string_view file_name) {
+  const auto dot = file_name.rfind('.');
+  if (dot == std::string_view::npos) return "";
+  std::string extension(file_name.substr(dot + 1));
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* known : {"qcow2", "vhd", "vhdx", "ova", "raw", "iso", "vmdk", "vdi", "tar"}) {
+    if (extension == known) {
+      for (char& c : extension) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return extension;
+    }
+  }
+  return "";
 }
 
 }  // namespace csm::catalog

@@ -24,4 +24,10 @@ std::vector<std::string> CloudStackPrefixes(const std::string& provider);
 // containers that hold the pieces of large objects. Such keys are never orphans.
 bool IsAuxiliaryKey(const std::string& provider, const std::string& key);
 
+// The ImageFormat name CloudStack records in vm_template.format for a template file named
+// `file_name`, from its extension as CloudStack's ImageFormat gives them (".qcow2" QCOW2, ".vhd"
+// VHD, ".vhdx" VHDX, ".ova" OVA, ".raw" RAW, ".iso" ISO, ".vmdk" VMDK, ".vdi" VDI, ".tar" TAR;
+// case-insensitive); "" for any other name.
+std::string ImageFormatOf(std::string_view file_name);
+
 }  // namespace csm::catalog

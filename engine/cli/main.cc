@@ -433,9 +433,9 @@ int RunDrain(const Options& o) {
       std::cout << unit.Describe() << ": " << unit.bytes() << " bytes from";
       for (const auto& item : unit.items) {
         std::cout << " "
-                  << (item.staging_id ? "store " + std::to_string(item.staging_store_id) + ":" +
-                                            item.staging_path
-                                      : std::string("(no Ready staging copy)"));
+                  << (item.copies.empty() ? std::string("(no Ready staging copy)")
+                                          : "store " + std::to_string(item.preferred().store_id) +
+                                                ":" + item.preferred().install_path);
       }
       std::cout << "\n";
     }

@@ -1,5 +1,6 @@
 #include "crypto/java_properties.h"
 
+#include <cstdio>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -176,6 +177,98 @@ Result<std::map<std::string, std::string>> ParseJavaProperties(std::string_view 
     properties[ToUtf8(*key)] = ToUtf8(*value);
   }
   return properties;
+}
+
+namespace {
+
+// The code points of `text` read as UTF-8; a byte that does not start a valid sequence is the
+// ISO-8859-1 character of its value.
+std::u32string CodePoints(std::string_view text) {
+  std::u32string out;
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const size_t length = b < 0x80           ? 1
+                          : (b >> 5) == 0x6  ? 2
+                          : (b >> 4) == 0xe  ? 3
+                          : (b >> 3) == 0x1e ? 4
+                                             : 0;
+    char32_t code = length == 1 ? b : length == 2 ? b & 0x1f : length == 3 ? b & 0x0f : b & 0x07;
+    bool valid = length > 0 && i + length <= text.size();
+    for (size_t k = 1; valid && k < length; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      valid = (c & 0xc0) == 0x80;
+      code = code << 6 | (c & 0x3f);
+    }
+    if (!valid) {
+      out += static_cast<char32_t>(b);
+      ++i;
+      continue;
+    }
+    out += code;
+    i += length;
+  }
+  return out;
+}
+
+void AppendEscaped(std::string& out, std::string_view text, bool is_key) {
+  const std::u32string codes = CodePoints(text);
+  for (size_t i = 0; i < codes.size(); ++i) {
+    const char32_t c = codes[i];
+    switch (c) {
+      case '\\':
+      case '=':
+      case ':':
+      case '#':
+      case '!':
+        out += '\\';
+        out += static_cast<char>(c);
+        continue;
+      case '\t':
+        out += "\\t";
+        continue;
+      case '\n':
+        out += "\\n";
+        continue;
+      case '\r':
+        out += "\\r";
+        continue;
+      case '\f':
+        out += "\\f";
+        continue;
+      case ' ':
+        out += is_key || i == 0 ? "\\ " : " ";
+        continue;
+      default:
+        break;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    std::u16string units;
+    if (c >= 0x10000) {
+      units += static_cast<char16_t>(0xd800 + ((c - 0x10000) >> 10));
+      units += static_cast<char16_t>(0xdc00 + ((c - 0x10000) & 0x3ff));
+    } else {
+      units += static_cast<char16_t>(c);
+    }
+    for (const char16_t unit : units) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\u%04X", static_cast<unsigned>(unit));
+      out += hex;
+    }
+  }
+}
+
+}  // namespace
+
+std::string FormatJavaProperty(std::string_view key, std::string_view value) {
+  std::string line;
+  AppendEscaped(line, key, true);
+  line += '=';
+  AppendEscaped(line, value, false);
+  line += '\n';
+  return line;
 }
 
 }  // namespace csm::crypto

@@ -22,4 +22,12 @@ namespace csm::crypto {
 Result<std::map<std::string, std::string>> ParseJavaProperties(std::string_view text,
                                                                std::string_view source);
 
+// One "key=value" line (with its \n) as java.util.Properties.store writes it, so that
+// ParseJavaProperties (and Java) read back exactly `key` and `value` (UTF-8): \ and the
+// characters = : # ! are escaped with a backslash, tab, newline, carriage return and form feed as
+// \t \n \r \f, a space in the key and a leading space in the value as "\ ", and every other
+// character outside printable ASCII as \uXXXX (UTF-16 code units; a byte that is not valid UTF-8
+// stands for the ISO-8859-1 character of the same value).
+std::string FormatJavaProperty(std::string_view key, std::string_view value);
+
 }  // namespace csm::crypto

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "catalog/cloudstack_layout.h"
 #include "catalog/image_stores.h"
 #include "common/digest.h"
 #include "common/human_bytes.h"
@@ -18,6 +19,7 @@
 #include "push/destination.h"
 #include "push/settle.h"
 #include "push/staging_file.h"
+#include "push/swift_template_properties.h"
 #include "push/verified_upload.h"
 #include "store/nfs_store.h"
 
@@ -28,7 +30,7 @@ namespace {
 struct UnitResult {
   size_t index = 0;
   Status status;
-  std::vector<UploadOutcome> uploads;
+  std::vector<PushedObject> pushed;
 };
 
 // One worker's store clients (not thread-safe, so one set per worker), opened on first use.
@@ -65,31 +67,77 @@ class WorkerStores {
   std::map<int64_t, std::unique_ptr<store::ObjectStore>> open_;
 };
 
-// Uploads every item of `unit` (verified), or the first error.
-Result<std::vector<UploadOutcome>> UploadUnit(WorkerStores& stores, const PushUnit& unit) {
-  std::vector<UploadOutcome> uploads;
-  for (const auto& item : unit.items) {
-    if (!item.staging_id) {
-      return Status(ErrorCode::kPrecondition,
-                    std::string(KindName(item.kind)) + " " + std::to_string(item.object_id) +
-                        " has a placeholder (row #" + std::to_string(item.placeholder_id) +
-                        ") but no Ready copy on any staging store: nothing to push from");
-    }
-    CSM_ASSIGN_OR_RETURN(store::ObjectStore * staging, stores.Get(item.staging_store_id));
-    auto* nfs = dynamic_cast<store::NfsStore*>(staging);
-    if (nfs == nullptr) {
-      return Status(ErrorCode::kInvalidArgument,
-                    "staging store " + std::to_string(item.staging_store_id) +
-                        " is not NFS: csmigrate pushes from NFS staging stores only");
-    }
-    CSM_ASSIGN_OR_RETURN(StagingFile file, LocateStagingFile(*nfs, item));
-    CSM_ASSIGN_OR_RETURN(store::ObjectStore * target, stores.Get(item.object_store_id));
-    const std::string key =
-        DestinationKey(stores.Row(item.object_store_id).provider, item, file.file_name);
-    CSM_ASSIGN_OR_RETURN(UploadOutcome upload, UploadVerified(*target, file.path, file.size, key));
-    uploads.push_back(std::move(upload));
+// The staging file of `copy`, or why it cannot be read (the status to report when no copy can).
+Result<StagingFile> ReadableCopy(WorkerStores& stores, const PushItem& item,
+                                 const StagingCopy& copy, store::NfsStore** nfs_out) {
+  CSM_ASSIGN_OR_RETURN(store::ObjectStore * staging, stores.Get(copy.store_id));
+  auto* nfs = dynamic_cast<store::NfsStore*>(staging);
+  if (nfs == nullptr) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "staging store " + std::to_string(copy.store_id) +
+                      " is not NFS: csmigrate pushes from NFS staging stores only");
   }
-  return uploads;
+  *nfs_out = nfs;
+  return LocateStagingFile(*nfs, item.kind, copy);
+}
+
+// Uploads `item` (verified) from the first of its Ready staging copies whose file can be read,
+// and on Swift writes a template's template.properties; or why it cannot.
+Result<PushedObject> PushItemBytes(WorkerStores& stores, const PushItem& item) {
+  // The unit names the object, except which snapshot of a chain it is.
+  const std::string what =
+      item.kind == ObjectKind::kSnapshot ? "snapshot " + std::to_string(item.object_id) + ": " : "";
+  if (item.copies.empty()) {
+    return Status(ErrorCode::kPrecondition,
+                  what + "no Ready copy on any live staging store: nothing to push from" +
+                      (item.placeholder_id
+                           ? " (placeholder row #" + std::to_string(*item.placeholder_id) + ")"
+                           : std::string()));
+  }
+  std::string reasons;
+  for (const auto& copy : item.copies) {
+    store::NfsStore* nfs = nullptr;
+    auto file = ReadableCopy(stores, item, copy, &nfs);
+    if (!file.ok()) {
+      const ErrorCode code = file.status().code();
+      if (code != ErrorCode::kNotFound && code != ErrorCode::kInvalidArgument) {
+        return file.status();
+      }
+      reasons += (reasons.empty() ? "" : "; ") + file.status().message();
+      continue;
+    }
+    CSM_ASSIGN_OR_RETURN(store::ObjectStore * target, stores.Get(item.object_store_id));
+    const std::string& provider = stores.Row(item.object_store_id).provider;
+    const std::string key = DestinationKey(provider, item, file->file_name);
+    PushedObject pushed;
+    CSM_ASSIGN_OR_RETURN(pushed.upload, UploadVerified(*target, file->path, file->size, key));
+    pushed.source_id = copy.id;
+    if (item.kind != ObjectKind::kTemplate) return pushed;
+    // The virtual size CloudStack's copy answer records: the staging template.properties' (what
+    // qemu-img reported when the template was installed), else the staging row's size.
+    const auto staged = StagedVirtualSize(*nfs, copy.install_path);
+    pushed.virtual_size =
+        staged ? *staged : (copy.size && *copy.size > 0 ? *copy.size : pushed.upload.size);
+    pushed.format = catalog::ImageFormatOf(file->file_name);
+    if (provider == "Swift") {
+      CSM_RETURN_IF_ERROR(
+          EnsureSwiftTemplateProperties(*target, {item.object_id, item.unique_name, file->file_name,
+                                                  pushed.upload.size, pushed.virtual_size})
+              .status());
+    }
+    return pushed;
+  }
+  return Status(ErrorCode::kNotFound, what + "no Ready staging copy can be read: " + reasons);
+}
+
+// Pushes every item of `unit`, or the first error.
+Result<std::vector<PushedObject>> PushUnitBytes(WorkerStores& stores, const PushUnit& unit) {
+  std::vector<PushedObject> pushed;
+  for (const auto& item : unit.items) {
+    CSM_ASSIGN_OR_RETURN(PushedObject one, PushItemBytes(stores, item));
+    pushed.push_back(std::move(one));
+  }
+  return pushed;
 }
 
 }  // namespace
@@ -118,11 +166,11 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
       if (index >= units.size() || stop) return;
       UnitResult result;
       result.index = index;
-      auto uploads = UploadUnit(stores, units[index]);
-      if (uploads.ok()) {
-        result.uploads = std::move(*uploads);
+      auto pushed = PushUnitBytes(stores, units[index]);
+      if (pushed.ok()) {
+        result.pushed = std::move(*pushed);
       } else {
-        result.status = uploads.status();
+        result.status = pushed.status();
       }
       {
         std::lock_guard lock(mutex);
@@ -157,18 +205,18 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
       std::this_thread::sleep_for(std::chrono::seconds(options.pause_seconds));
     }
     if (result.status.ok()) {
-      auto settled = Settle(conn, tables, unit, result.uploads, UtcNow());
+      auto settled = Settle(conn, tables, unit, result.pushed, UtcNow());
       if (!settled.ok()) {
         join();
         return settled.status().WithContext("recording " + unit.Describe());
       }
       ++outcome.units_done;
       outcome.objects_filled += settled->filled;
-      for (const auto& upload : result.uploads) {
-        if (upload.adopted) {
+      for (const auto& pushed : result.pushed) {
+        if (pushed.upload.adopted) {
           ++outcome.objects_adopted;
         } else {
-          outcome.bytes_sent += upload.size;
+          outcome.bytes_sent += pushed.upload.size;
         }
       }
       spdlog::debug("{}: done", unit.Describe());

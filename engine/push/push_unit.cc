@@ -1,5 +1,6 @@
 #include "push/push_unit.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace csm::push {
@@ -17,6 +18,11 @@ std::string_view KindName(ObjectKind kind) {
   return "";
 }
 
+const StagingCopy& PushItem::preferred() const {
+  static const StagingCopy kNone;
+  return copies.empty() ? kNone : copies.front();
+}
+
 std::string PushUnit::Describe() const {
   assert(!items.empty());
   const PushItem& first = items.front();
@@ -29,8 +35,15 @@ std::string PushUnit::Describe() const {
 
 int64_t PushUnit::bytes() const {
   int64_t total = 0;
-  for (const auto& item : items) total += item.staging_size;
+  for (const auto& item : items) total += item.preferred().physical_size;
   return total;
+}
+
+std::string PushUnit::created() const {
+  assert(!items.empty());
+  std::string oldest = items.front().preferred().created;
+  for (const auto& item : items) oldest = std::min(oldest, item.preferred().created);
+  return oldest;
 }
 
 }  // namespace csm::push

@@ -5,6 +5,8 @@
 namespace csm::push {
 namespace {
 
+using catalog::Statement;
+
 const catalog::RefTable& TableOf(const std::vector<catalog::RefTable>& tables, ObjectKind kind) {
   const char* name = kind == ObjectKind::kTemplate   ? "template_store_ref"
                      : kind == ObjectKind::kSnapshot ? "snapshot_store_ref"
@@ -16,24 +18,83 @@ const catalog::RefTable& TableOf(const std::vector<catalog::RefTable>& tables, O
   return tables.front();
 }
 
+// The placeholder's columns as CloudStack's copy answer leaves them, per kind (§3).
 Result<int64_t> FillPlaceholder(db::Connection& conn, const catalog::RefTable& table,
-                                const PushItem& item, const UploadOutcome& upload) {
-  catalog::Statement sql;
-  sql.Add("UPDATE " + table.name + " SET install_path = ").Bind(upload.key);
+                                const PushItem& item, const PushedObject& pushed) {
+  Statement sql;
+  sql.Add("UPDATE " + table.name + " SET install_path = ").Bind(pushed.upload.key);
+  sql.Add(", state = ").Bind(std::string("Ready"));
   if (table.has_download_state) {
     sql.Add(", download_state = ").Bind(std::string("DOWNLOADED"));
     sql.Add(", download_pct = ").Bind(int64_t{100});
   }
-  sql.Add(", state = ").Bind(std::string("Ready"));
-  sql.Add(", physical_size = ").Bind(upload.size);
-  sql.Add(", size = COALESCE(size, ").Bind(item.virtual_size.value_or(upload.size)).Add(")");
-  sql.Add(" WHERE id = ").Bind(item.placeholder_id).Add(" AND install_path IS NULL");
+  switch (item.kind) {
+    case ObjectKind::kTemplate:
+      sql.Add(", size = ").Bind(pushed.virtual_size);
+      sql.Add(", physical_size = ").Bind(pushed.upload.size);
+      break;
+    case ObjectKind::kSnapshot:
+      sql.Add(", parent_snapshot_id = ").Bind(int64_t{0});
+      break;
+    case ObjectKind::kVolume:
+      sql.Add(", size = ").Bind(pushed.upload.size);
+      sql.Add(", physical_size = ").Bind(pushed.upload.size);
+      break;
+  }
+  sql.Add(" WHERE id = ").Bind(*item.placeholder_id).Add(" AND install_path IS NULL");
   return conn.Execute(sql.text, sql.params);
+}
+
+// The row CloudStack's template sync creates for a template it finds on the store (§5).
+Result<int64_t> CreateTemplateRow(db::Connection& conn, const catalog::RefTable& table,
+                                  const PushItem& item, const PushedObject& pushed,
+                                  const std::string& now) {
+  Statement sql;
+  sql.Add(
+         "INSERT INTO template_store_ref (store_id, template_id, created, last_updated, "
+         "download_pct, size, store_role, physical_size, download_state, install_path, url, "
+         "state, destroyed, is_copy, update_count, ref_cnt) SELECT ")
+      .Bind(item.object_store_id)
+      .Add(", t.id, ")
+      .Bind(now)
+      .Add(", ")
+      .Bind(now)
+      .Add(", ")
+      .Bind(int64_t{100})
+      .Add(", ")
+      .Bind(pushed.virtual_size)
+      .Add(", ")
+      .Bind(std::string("Image"))
+      .Add(", ")
+      .Bind(pushed.upload.size)
+      .Add(", ")
+      .Bind(std::string("DOWNLOADED"))
+      .Add(", ")
+      .Bind(pushed.upload.key)
+      .Add(", t.url, ")
+      .Bind(std::string("Ready"))
+      .Add(", 0, 0, 0, 0 FROM vm_template t WHERE t.id = ")
+      .Bind(item.object_id)
+      .Add(" AND NOT EXISTS (SELECT 1 FROM template_store_ref e WHERE e.store_id = ")
+      .Bind(item.object_store_id)
+      .Add(" AND e.template_id = t.id AND ");
+  catalog::AppendLive(sql, conn.dialect(), table, "e");
+  sql.Add(")");
+  return conn.Execute(sql.text, sql.params);
+}
+
+// vm_template.size = the virtual size, and format = the file's format when it is known.
+Status UpdateTemplate(db::Connection& conn, const PushItem& item, const PushedObject& pushed) {
+  Statement sql;
+  sql.Add("UPDATE vm_template SET size = ").Bind(pushed.virtual_size);
+  if (!pushed.format.empty()) sql.Add(", format = ").Bind(pushed.format);
+  sql.Add(" WHERE id = ").Bind(item.object_id);
+  return conn.Execute(sql.text, sql.params).status();
 }
 
 Status Unpin(db::Connection& conn, const catalog::RefTable& table, int64_t staging_id,
              const std::string& now) {
-  catalog::Statement sql;
+  Statement sql;
   sql.Add("UPDATE " + table.name +
           " SET ref_cnt = CASE WHEN ref_cnt > 0 THEN ref_cnt - 1 ELSE 0 END, last_updated = ")
       .Bind(now)
@@ -45,23 +106,31 @@ Status Unpin(db::Connection& conn, const catalog::RefTable& table, int64_t stagi
 }  // namespace
 
 Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
-                             const PushUnit& unit, const std::vector<UploadOutcome>& uploads,
+                             const PushUnit& unit, const std::vector<PushedObject>& pushed,
                              const std::string& now) {
-  assert(uploads.size() == unit.items.size());
+  assert(pushed.size() == unit.items.size());
   SettleOutcome outcome;
   CSM_RETURN_IF_ERROR(conn.Begin());
   auto work = [&]() -> Status {
     for (size_t i = 0; i < unit.items.size(); ++i) {
       const PushItem& item = unit.items[i];
-      assert(item.staging_id && "a unit without a staging copy cannot have been uploaded");
       const auto& table = TableOf(tables, item.kind);
-      CSM_ASSIGN_OR_RETURN(int64_t filled, FillPlaceholder(conn, table, item, uploads[i]));
-      if (filled == 0) {
+      int64_t written = 0;
+      if (item.placeholder_id) {
+        CSM_ASSIGN_OR_RETURN(written, FillPlaceholder(conn, table, item, pushed[i]));
+      } else {
+        assert(item.kind == ObjectKind::kTemplate && "only SYSTEM templates come without a row");
+        CSM_ASSIGN_OR_RETURN(written, CreateTemplateRow(conn, table, item, pushed[i], now));
+      }
+      if (written == 0) {
         ++outcome.already_filled;
         continue;
       }
       ++outcome.filled;
-      CSM_RETURN_IF_ERROR(Unpin(conn, table, *item.staging_id, now));
+      if (item.kind == ObjectKind::kTemplate) {
+        CSM_RETURN_IF_ERROR(UpdateTemplate(conn, item, pushed[i]));
+      }
+      if (item.pinned_id) CSM_RETURN_IF_ERROR(Unpin(conn, table, *item.pinned_id, now));
     }
     return Status::Ok();
   };

@@ -3,14 +3,16 @@
 #include <vector>
 
 #include "catalog/cloudstack_layout.h"
+#include "store/template_properties.h"
 
 namespace csm::push {
 
-Result<StagingFile> LocateStagingFile(store::NfsStore& nfs, const PushItem& item) {
-  std::vector<std::string> candidates = {item.staging_path};
-  if (item.kind == ObjectKind::kSnapshot) {
+Result<StagingFile> LocateStagingFile(store::NfsStore& nfs, ObjectKind kind,
+                                      const StagingCopy& copy) {
+  std::vector<std::string> candidates = {copy.install_path};
+  if (kind == ObjectKind::kSnapshot) {
     for (const std::string_view suffix : catalog::kSnapshotFileSuffixes) {
-      candidates.push_back(item.staging_path + std::string(suffix));
+      candidates.push_back(copy.install_path + std::string(suffix));
     }
   }
   for (const auto& key : candidates) {
@@ -24,10 +26,21 @@ Result<StagingFile> LocateStagingFile(store::NfsStore& nfs, const PushItem& item
     file.size = found->size;
     return file;
   }
-  return Status(ErrorCode::kNotFound,
-                std::string(KindName(item.kind)) + " " + std::to_string(item.object_id) +
-                    ": the file of staging row #" + std::to_string(item.staging_id.value_or(0)) +
-                    " (" + item.staging_path + ") is missing from " + nfs.Describe());
+  return Status(ErrorCode::kNotFound, "the file of staging row #" + std::to_string(copy.id) + " (" +
+                                          copy.install_path + ") is missing from " +
+                                          nfs.Describe());
+}
+
+std::optional<int64_t> StagedVirtualSize(store::NfsStore& nfs, const std::string& install_path) {
+  const auto slash = install_path.rfind('/');
+  const std::string key =
+      (slash == std::string::npos ? std::string() : install_path.substr(0, slash + 1)) +
+      "template.properties";
+  auto path = nfs.PathOf(key);
+  if (!path.ok()) return std::nullopt;
+  auto properties = store::ReadTemplateProperties(*path);
+  if (!properties.ok() || properties->virtualsize < 0) return std::nullopt;
+  return properties->virtualsize;
 }
 
 }  // namespace csm::push

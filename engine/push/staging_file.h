@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -16,9 +17,14 @@ struct StagingFile {
   int64_t size = 0;
 };
 
-// The file of `item`'s staging row on `nfs` (its install_path; for snapshots, whose XenServer
-// install_paths omit the suffix, also with .qcow2, .vhd, .ova). kNotFound names the row and
-// the path when no such regular file exists.
-Result<StagingFile> LocateStagingFile(store::NfsStore& nfs, const PushItem& item);
+// The file of the staging row `copy` (of `kind`) on `nfs`: its install_path, and for snapshots,
+// whose XenServer install_paths omit the suffix, also with .qcow2, .vhd, .ova. kNotFound names the
+// row and the path when no such regular file exists.
+Result<StagingFile> LocateStagingFile(store::NfsStore& nfs, ObjectKind kind,
+                                      const StagingCopy& copy);
+
+// The virtualsize the template.properties next to the template file at `install_path` on `nfs`
+// gives; nullopt when there is no such file or it gives none.
+std::optional<int64_t> StagedVirtualSize(store::NfsStore& nfs, const std::string& install_path);
 
 }  // namespace csm::push

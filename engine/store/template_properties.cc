@@ -83,4 +83,13 @@ TemplateProperties ParseTemplateProperties(std::string_view text) {
   return properties.ok() ? std::move(properties).value() : TemplateProperties();
 }
 
+std::string FormatSwiftTemplateProperties(const std::string& uniquename,
+                                          const std::string& filename, int64_t size,
+                                          int64_t virtualsize) {
+  return crypto::FormatJavaProperty("uniquename", uniquename) +
+         crypto::FormatJavaProperty("filename", filename) +
+         crypto::FormatJavaProperty("size", std::to_string(size)) +
+         crypto::FormatJavaProperty("virtualsize", std::to_string(virtualsize));
+}
+
 }  // namespace csm::store

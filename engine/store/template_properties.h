@@ -43,4 +43,11 @@ Result<TemplateProperties> ReadTemplateProperties(const std::string& path);
 // use ReadTemplateProperties to learn why.
 TemplateProperties ParseTemplateProperties(std::string_view text);
 
+// The template.properties CloudStack's copy writes next to a template on a Swift store
+// (cloudstack.md §3): exactly uniquename, filename, size and virtualsize, in Java properties
+// syntax (ParseTemplateProperties reads back the same four values).
+std::string FormatSwiftTemplateProperties(const std::string& uniquename,
+                                          const std::string& filename, int64_t size,
+                                          int64_t virtualsize);
+
 }  // namespace csm::store

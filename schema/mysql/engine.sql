@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS csm_journal_after (
   PRIMARY KEY (run_id, table_name, row_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
--- Source rows picked by one_per steps during a run (emptied before the run commits).
+-- Source rows picked by one_per steps during a run, kept with its journal: the staging row each
+-- placeholder pinned, whose pin push and drain release (plan's picks never commit).
 CREATE TABLE IF NOT EXISTS csm_pick (
   run_id bigint NOT NULL,
   step_no int NOT NULL,

@@ -53,17 +53,19 @@ class PushDrain : public ::testing::Test {
                   " 08:00:01', 'Image', 10737418240, 0, " + std::to_string(id - 1) +
                   ", 'snapshots/2/31/snap-" + s + "', 'Ready', 0, 31)");
     }
-    std::vector<std::string> args = {"apply", "--db", "sqlite://" + db_, "--name", "objects"};
-    args.insert(args.end(), store_args.begin(), store_args.end());
-    const CommandResult applied = RunCsmigrate(args);
-    ASSERT_EQ(applied.exit_code, 0) << applied.err;
-
+    // The staging files and their sizes, as CloudStack had recorded them before the conversion
+    // (which copies them into the placeholders).
     Stage("template/tmpl/2/201/" + std::string(kTemplateFile), template_size, "template_store_ref",
           1);
     Stage("volumes/2/41/" + std::string(kVolumeFile), 2000, "volume_store_ref", 1);
     Stage("snapshots/2/31/" + kSnapshotFiles.at(11), 1100, "snapshot_store_ref", 2);
     Stage("snapshots/2/31/snap-12.vhd", 1200, "snapshot_store_ref", 12);
     Stage("snapshots/2/31/snap-13.vhd", 1300, "snapshot_store_ref", 13);
+
+    std::vector<std::string> args = {"apply", "--db", "sqlite://" + db_, "--name", "objects"};
+    args.insert(args.end(), store_args.begin(), store_args.end());
+    const CommandResult applied = RunCsmigrate(args);
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
   }
 
   void Stage(const std::string& key, int64_t size, const std::string& table, int64_t row) {
@@ -288,7 +290,8 @@ TEST_F(PushDrain, AMissingStagingFileFailsThatObjectAndTheDrainGoesOn) {
 
   const CommandResult r = Run("drain");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("failed: volume 41: volume 41: the file of staging row #1"),
+  EXPECT_NE(r.out.find(
+                "failed: volume 41: no Ready staging copy can be read: the file of staging row #1"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("still held by 1 volume_store_ref rows"), std::string::npos) << r.out;

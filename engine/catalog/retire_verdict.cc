@@ -2,10 +2,51 @@
 
 namespace csm::catalog {
 
+namespace {
+
+// The SYSTEM templates whose Ready copy on one of `staging_stores` is the only one outside
+// staging, counted per store.
+Statement SystemTemplatesQuery(const db::Dialect& d, const RefTable& templates,
+                               const std::vector<int64_t>& staging_stores) {
+  Statement sql;
+  sql.Add(
+         "SELECT s.store_id, COUNT(DISTINCT s.template_id) FROM template_store_ref s JOIN "
+         "vm_template t ON t.id = s.template_id WHERE " +
+         d.Equals("t.type", "?", true))
+      .params.emplace_back(std::in_place_type<std::string>, "SYSTEM");
+  sql.Add(" AND t.removed IS NULL AND " + d.Equals("s.state", "?", true))
+      .params.emplace_back(std::in_place_type<std::string>, "Ready");
+  sql.Add(" AND s.install_path IS NOT NULL AND ");
+  AppendLive(sql, d, templates, "s");
+  AppendIdFilter(sql, "s.store_id", staging_stores);
+  sql.Add(
+      " AND NOT EXISTS (SELECT 1 FROM template_store_ref o JOIN image_store os ON os.id = "
+      "o.store_id WHERE o.template_id = s.template_id AND ");
+  AppendStoreRole(sql, d, "os", "Image");
+  sql.Add(" AND os.data_center_id IS NULL AND NOT (" +
+          d.Equals("os.image_provider_name", "?", true) + ")")
+      .params.emplace_back(std::in_place_type<std::string>, "NFS");
+  sql.Add(" AND o.install_path IS NOT NULL AND " + d.Equals("o.state", "?", true))
+      .params.emplace_back(std::in_place_type<std::string>, "Ready");
+  sql.Add(" AND ");
+  AppendLive(sql, d, templates, "o");
+  sql.Add(") GROUP BY s.store_id");
+  return sql;
+}
+
+}  // namespace
+
 std::string RetireVerdict::HeldBy() const {
   std::string text;
   for (const auto& [table, count] : held_by) {
     text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + table + " rows";
+  }
+  if (!text.empty()) text += " with ref_cnt <> 0";
+  if (system_templates > 0) {
+    text += std::string(text.empty() ? "" : "; ") + "the only copy of " +
+            std::to_string(system_templates) + " SYSTEM template" +
+            (system_templates == 1 ? "" : "s") +
+            " (no object store has it yet: csmigrate drain pushes it)";
   }
   return text;
 }
@@ -32,6 +73,13 @@ Result<std::vector<RetireVerdict>> RetireVerdicts(db::Connection& conn,
     for (const auto& row : counts.rows) {
       const auto it = by_store.find(db::AsInteger(row[0]).value_or(0));
       if (it != by_store.end()) it->second->held_by[table.name] = db::AsInteger(row[1]).value_or(0);
+    }
+    if (table.name != "template_store_ref") continue;
+    const Statement system = SystemTemplatesQuery(conn.dialect(), table, staging_stores);
+    CSM_ASSIGN_OR_RETURN(auto counts_system, conn.Query(system.text, system.params));
+    for (const auto& row : counts_system.rows) {
+      const auto it = by_store.find(db::AsInteger(row[0]).value_or(0));
+      if (it != by_store.end()) it->second->system_templates = db::AsInteger(row[1]).value_or(0);
     }
   }
   return verdicts;

@@ -1,5 +1,7 @@
 // Whether a staging (ImageCache) store could be retired now: CloudStack removes one only when
-// none of its live rows has ref_cnt ≠ 0 (cloudstack.md §3).
+// none of its live rows has ref_cnt ≠ 0 (cloudstack.md §3); and csmigrate also holds it while it
+// has the only copy, outside staging, of a SYSTEM template that no object store has yet (the
+// conversion pins none of them, §7).
 #pragma once
 
 #include <cstdint>
@@ -16,10 +18,15 @@ namespace csm::catalog {
 struct RetireVerdict {
   int64_t store_id = 0;
   std::map<std::string, int64_t> held_by;  // table -> live rows with ref_cnt ≠ 0 on the store
+  // SYSTEM templates (not removed) with a Ready copy on the store and no Ready copy on any
+  // region object store: retiring the store would leave CloudStack to download them again.
+  int64_t system_templates = 0;
 
-  bool retirable() const { return held_by.empty(); }
+  bool retirable() const { return held_by.empty() && system_templates == 0; }
 
-  // "1 snapshot_store_ref rows, 2 volume_store_ref rows": what holds the store, for people.
+  // "1 snapshot_store_ref rows, 2 volume_store_ref rows with ref_cnt <> 0; the only copy of 1
+  // SYSTEM template (no object store has it yet: csmigrate drain pushes it)": what holds the
+  // store, for people.
   std::string HeldBy() const;
 };
 

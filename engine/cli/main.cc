@@ -26,6 +26,7 @@
 #include "fixture/fixture.h"
 #include "fixture/replay.h"
 #include "push/push_runner.h"
+#include "push/swift_repair.h"
 #include "push/unit_query.h"
 #include "reconcile/reconciler.h"
 #include "rules/rule_loader.h"
@@ -375,12 +376,18 @@ int RunPush(const Options& o) {
   if (!options.ok()) return Fail(options.status());
   options->jobs = 1;
   push::UnitFilter filter;
-  if (o.object_kind == "template") {
-    filter.kind = push::ObjectKind::kTemplate;
+  if (o.object_kind == "template" || o.object_kind == "volume") {
+    const bool is_template = o.object_kind == "template";
+    filter.kind = is_template ? push::ObjectKind::kTemplate : push::ObjectKind::kVolume;
     filter.object_id = o.object_id;
-  } else if (o.object_kind == "volume") {
-    filter.kind = push::ObjectKind::kVolume;
-    filter.object_id = o.object_id;
+    auto exists = conn.Query(
+        std::string("SELECT 1 FROM ") + (is_template ? "vm_template" : "volumes") + " WHERE id = ?",
+        {o.object_id});
+    if (!exists.ok()) return Fail(exists.status());
+    if (exists->rows.empty()) {
+      return Fail(Status(ErrorCode::kNotFound,
+                         "no " + o.object_kind + " with id " + std::to_string(o.object_id)));
+    }
   } else {
     filter.kind = push::ObjectKind::kSnapshot;
     auto volume = conn.Query("SELECT volume_id FROM snapshots WHERE id = ?", {o.object_id});
@@ -396,6 +403,17 @@ int RunPush(const Options& o) {
   auto units = push::FindUnits(conn, *tables, filter, push::UnitOrder::kOldestFirst);
   if (!units.ok()) return Fail(units.status());
   if (units->empty()) {
+    if (o.object_kind == "template") {
+      // Already on the object store: on Swift, CloudStack's sync still needs template.properties.
+      auto repairs = push::RepairSwiftTemplateProperties(conn, o.object_id, options->access,
+                                                         options->encrypt_secret);
+      if (!repairs.ok()) return Fail(repairs.status());
+      for (const auto& r : *repairs) {
+        if (!r.written) continue;
+        std::cout << "repaired: wrote " << r.key << " on image store " << r.store_id
+                  << " (without it CloudStack's template sync deletes the template's row)\n";
+      }
+    }
     std::cout << "nothing to push: " << o.object_kind << " " << o.object_id
               << " has no placeholder left on an object store\n";
     return kExitOk;
@@ -462,7 +480,7 @@ int RunDrain(const Options& o) {
       std::cout << "can be retired now: no live row has ref_cnt <> 0\n";
       continue;
     }
-    std::cout << "still held by " << v.HeldBy() << " with ref_cnt <> 0\n";
+    std::cout << "still held by " << v.HeldBy() << "\n";
   }
   return outcome->failures.empty() ? kExitOk : kExitFindings;
 }

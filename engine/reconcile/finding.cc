@@ -6,6 +6,12 @@ namespace csm::reconcile {
 
 std::string_view KindName(FindingKind kind) {
   switch (kind) {
+    case FindingKind::kSyncRemove:
+      return "sync_remove";
+    case FindingKind::kSyncRepoint:
+      return "sync_repoint";
+    case FindingKind::kSyncDelete:
+      return "sync_delete";
     case FindingKind::kPlaceholderBroken:
       return "placeholder_broken";
     case FindingKind::kMissing:
@@ -31,6 +37,12 @@ std::string_view KindName(FindingKind kind) {
 
 char KindSymbol(FindingKind kind) {
   switch (kind) {
+    case FindingKind::kSyncRemove:
+      return '#';
+    case FindingKind::kSyncRepoint:
+      return '>';
+    case FindingKind::kSyncDelete:
+      return 'x';
     case FindingKind::kPlaceholderBroken:
       return '!';
     case FindingKind::kMissing:
@@ -52,6 +64,11 @@ char KindSymbol(FindingKind kind) {
   }
   assert(false && "unknown finding kind");
   return ' ';
+}
+
+bool IsSyncPrediction(FindingKind kind) {
+  return kind == FindingKind::kSyncRemove || kind == FindingKind::kSyncRepoint ||
+         kind == FindingKind::kSyncDelete;
 }
 
 bool IsProblem(FindingKind kind) {

@@ -10,8 +10,13 @@
 
 namespace csm::reconcile {
 
-// In the order reports show them: data-loss risks first, expected states last.
+// In the order reports show them: data-loss risks first, expected states last. The sync_ kinds
+// predict what CloudStack's own template sync (cloudstack.md §5) will do to an object store the
+// next time it runs: it acts without asking, so they come before everything else.
 enum class FindingKind {
+  kSyncRemove,          // the next template sync deletes (or fails) this template_store_ref row
+  kSyncRepoint,         // the next template sync changes this row's install_path
+  kSyncDelete,          // the next template sync deletes this listed object from the store
   kPlaceholderBroken,   // a placeholder whose staging copy is gone, unpinned or missing
   kMissing,             // a row claims an object the store does not hold
   kSizeMismatch,        // the store holds the object with another size than the row says
@@ -23,21 +28,28 @@ enum class FindingKind {
   kOk,                  // the row's object is there, with the size the row says
 };
 
-inline constexpr std::array<FindingKind, 9> kAllFindingKinds = {FindingKind::kPlaceholderBroken,
-                                                                FindingKind::kMissing,
-                                                                FindingKind::kSizeMismatch,
-                                                                FindingKind::kOrphan,
-                                                                FindingKind::kIncomplete,
-                                                                FindingKind::kPinAnomaly,
-                                                                FindingKind::kStateMismatch,
-                                                                FindingKind::kPlaceholderPending,
-                                                                FindingKind::kOk};
+inline constexpr std::array<FindingKind, 12> kAllFindingKinds = {FindingKind::kSyncRemove,
+                                                                 FindingKind::kSyncRepoint,
+                                                                 FindingKind::kSyncDelete,
+                                                                 FindingKind::kPlaceholderBroken,
+                                                                 FindingKind::kMissing,
+                                                                 FindingKind::kSizeMismatch,
+                                                                 FindingKind::kOrphan,
+                                                                 FindingKind::kIncomplete,
+                                                                 FindingKind::kPinAnomaly,
+                                                                 FindingKind::kStateMismatch,
+                                                                 FindingKind::kPlaceholderPending,
+                                                                 FindingKind::kOk};
 
-// The kind as reports and --format jsonl/csv name it: "placeholder_broken", "missing", ...
+// Whether the kind predicts CloudStack's template sync (sync_remove, sync_repoint, sync_delete).
+bool IsSyncPrediction(FindingKind kind);
+
+// The kind as reports and --format jsonl/csv name it: "sync_remove", "placeholder_broken", ...
 std::string_view KindName(FindingKind kind);
 
-// One character per kind, after `rclone check`: '!' broken, '-' missing, '*' size mismatch,
-// '+' orphan, '%' incomplete, '^' pin anomaly, '?' state mismatch, '~' pending, '=' ok.
+// One character per kind, after `rclone check`: '#' sync removes the row, '>' sync repoints it,
+// 'x' sync deletes the object, '!' broken, '-' missing, '*' size mismatch, '+' orphan,
+// '%' incomplete, '^' pin anomaly, '?' state mismatch, '~' pending, '=' ok.
 char KindSymbol(FindingKind kind);
 
 // Whether the kind is a problem (exit status 1); ok and placeholder_pending are not.
@@ -60,6 +72,8 @@ struct Finding {
   // For --repair-sql: a statement that fixes it (guarded by the values it was found with), or
   // "-- ..." comment lines when only a person can decide; empty when there is nothing to say.
   std::string repair;
+  // The csmigrate command that fixes it ("csmigrate push template 201"); "" when none does.
+  std::string action;
 };
 
 }  // namespace csm::reconcile

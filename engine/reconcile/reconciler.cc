@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <set>
 
 #include "catalog/cloudstack_layout.h"
 #include "catalog/ref_tables.h"
@@ -12,8 +14,11 @@
 #include "reconcile/claim.h"
 #include "reconcile/claim_merge.h"
 #include "reconcile/listing_feed.h"
+#include "reconcile/observed_cursor.h"
 #include "reconcile/placeholder_check.h"
 #include "reconcile/row_checks.h"
+#include "reconcile/sync_listing.h"
+#include "reconcile/template_sync_check.h"
 #include "store/nfs_store.h"
 #include "store/store_factory.h"
 #include "store/template_properties.h"
@@ -119,11 +124,22 @@ Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions&
     auto* nfs = dynamic_cast<store::NfsStore*>(store.get());
     const auto started = std::chrono::steady_clock::now();
     auto& missing = evidence.missing_rows;
+    const std::string where = "store " + std::to_string(row.id) + " (" + store->Describe() + ")";
+    // CloudStack's template sync lists this store too: its view is read from the same listing.
+    std::optional<SyncListing> sync;
+    if (SyncListing::Applies(row.provider, row.role)) sync.emplace(row.provider);
+    std::set<int64_t> missing_templates;  // this store's template rows whose object is missing
     {
       ListingFeed feed(*store, catalog::CloudStackPrefixes(row.provider));
+      ObservedCursor listing(feed, [&](const store::ObjectInfo& object) {
+        if (sync) sync->Observe(object);
+      });
       auto emit = [&](const Finding& f) {
         if (f.kind == FindingKind::kMissing && row.is_staging()) {
           missing[f.table].push_back(f.row_id);
+        }
+        if (sync && f.kind == FindingKind::kMissing && f.table == "template_store_ref") {
+          missing_templates.insert(f.row_id);
         }
         report.Add(f);
         progress.Update([&] {
@@ -139,13 +155,18 @@ Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions&
         return nfs != nullptr ? CheckTemplateProperties(*nfs, row.id, object, report)
                               : Status::Ok();
       };
-      ClaimMerge merge(row.id, row.provider, feed, emit, on_auxiliary);
-      const std::string where = "store " + std::to_string(row.id) + " (" + store->Describe() + ")";
+      ClaimMerge merge(row.id, row.provider, listing, emit, on_auxiliary);
       CSM_RETURN_IF_ERROR(ForEachClaim(conn, row.id, [&](const Claim& claim) {
                             return merge.Add(claim);
                           }).WithContext(where));
       CSM_RETURN_IF_ERROR(merge.Finish().WithContext(where));
       summary.objects_listed = feed.listed();
+    }
+    if (sync) {
+      CSM_RETURN_IF_ERROR(
+          PredictTemplateSync(conn, row, *store, *sync, missing_templates, [&](const Finding& f) {
+            report.Add(f);
+          }).WithContext(where));
     }
     progress.Clear();
     summary.listed = true;

@@ -1,5 +1,7 @@
-// `csmigrate reconcile`: for each store, the DB's claims merged with the store's real listing;
-// then the placeholders, pins and state pairs; then a verdict per staging store. Read-only: the
+// `csmigrate reconcile`: for each store, the DB's claims merged with the store's real listing,
+// and on each S3 or Swift Image store CloudStack's next template sync replayed from that same
+// listing (template_sync.h); then the placeholders, pins and state pairs; then a verdict per
+// staging store. Read-only: the
 // only thing it writes is the report (and, when asked, a repair script for a person to review).
 #pragma once
 

@@ -62,6 +62,7 @@ std::string TableLine(const Finding& f) {
     out << "  [store " << *f.store_size << " B]";
   }
   if (!f.detail.empty()) out << "\n    " << f.detail;
+  if (!f.action.empty()) out << "\n    action: " << f.action;
   out << "\n";
   return out.str();
 }
@@ -83,6 +84,7 @@ nlohmann::ordered_json FindingJson(const Finding& f) {
   j["store_size"] = f.store_size ? nlohmann::ordered_json(*f.store_size) : nlohmann::ordered_json();
   j["state"] = f.state.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.state);
   j["detail"] = f.detail;
+  j["action"] = f.action.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.action);
   return j;
 }
 
@@ -98,7 +100,7 @@ std::string FormatFinding(ReportFormat format, const Finding& f) {
            std::to_string(f.store_id), f.table, f.row_id == 0 ? "" : std::to_string(f.row_id),
            std::string(ObjectTypeOf(f.table)), f.object_id == 0 ? "" : std::to_string(f.object_id),
            f.key, OptionalNumber(f.db_size), OptionalNumber(f.store_size), f.state, "", "",
-           f.detail});
+           f.action.empty() ? f.detail : f.detail + " (action: " + f.action + ")"});
   }
   return "";
 }
@@ -142,18 +144,20 @@ Result<ReportFormat> ParseReportFormat(const std::string& text) {
 }
 
 Result<std::unique_ptr<Report>> Report::Create(ReportFormat format, bool show_ok) {
-  Spool urgent(std::tmpfile()), rest(std::tmpfile()), repair(std::tmpfile());
-  if (!urgent || !rest || !repair) {
+  Spool sync(std::tmpfile()), urgent(std::tmpfile()), rest(std::tmpfile()), repair(std::tmpfile());
+  if (!sync || !urgent || !rest || !repair) {
     return Status(ErrorCode::kIo,
                   "cannot create a temporary file for the report (is $TMPDIR writable?)");
   }
-  return std::unique_ptr<Report>(
-      new Report(format, show_ok, std::move(urgent), std::move(rest), std::move(repair)));
+  return std::unique_ptr<Report>(new Report(format, show_ok, std::move(sync), std::move(urgent),
+                                            std::move(rest), std::move(repair)));
 }
 
-Report::Report(ReportFormat format, bool show_ok, Spool urgent, Spool rest, Spool repair)
+Report::Report(ReportFormat format, bool show_ok, Spool sync, Spool urgent, Spool rest,
+               Spool repair)
     : format_(format),
       show_ok_(show_ok),
+      sync_(std::move(sync)),
       urgent_(std::move(urgent)),
       rest_(std::move(rest)),
       repair_(std::move(repair)) {}
@@ -169,7 +173,10 @@ void Report::Add(const Finding& f) {
   }
   if (f.kind == FindingKind::kOk && !show_ok_) return;
   const std::string text = FormatFinding(format_, f);
-  std::fputs(text.c_str(), f.kind == FindingKind::kPlaceholderBroken ? urgent_.get() : rest_.get());
+  std::FILE* spool = IsSyncPrediction(f.kind)                    ? sync_.get()
+                     : f.kind == FindingKind::kPlaceholderBroken ? urgent_.get()
+                                                                 : rest_.get();
+  std::fputs(text.c_str(), spool);
 }
 
 Status Report::CopySpool(std::FILE* spool, std::ostream& out) {
@@ -193,6 +200,7 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
     out << CsvLine(header);
   }
   if (format_ == ReportFormat::kTable) out << "Findings (data-loss risks first)\n";
+  CSM_RETURN_IF_ERROR(CopySpool(sync_.get(), out));
   CSM_RETURN_IF_ERROR(CopySpool(urgent_.get(), out));
   CSM_RETURN_IF_ERROR(CopySpool(rest_.get(), out));
 
@@ -245,9 +253,8 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
 
   if (format_ == ReportFormat::kTable && !verdicts.empty()) out << "\nStaging stores\n";
   for (const auto& v : verdicts) {
-    const std::string text =
-        v.retirable() ? "can be retired now: no live row has ref_cnt <> 0"
-                      : "cannot be retired yet: held by " + v.HeldBy() + " with ref_cnt <> 0";
+    const std::string text = v.retirable() ? "can be retired now: no live row has ref_cnt <> 0"
+                                           : "cannot be retired yet: held by " + v.HeldBy();
     if (format_ == ReportFormat::kTable) {
       const auto it = by_id.find(v.store_id);
       out << "  " << (it != by_id.end() ? StoreLabel(*it->second) : std::to_string(v.store_id))
@@ -258,6 +265,7 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
       j["store_id"] = v.store_id;
       j["retirable"] = v.retirable();
       j["held_by"] = v.held_by;
+      j["system_templates"] = v.system_templates;
       j["detail"] = text;
       out << j.dump() << "\n";
     } else {

@@ -49,7 +49,8 @@ class Report {
   // Whether any finding so far is a problem (exit status 1).
   bool has_problems() const { return problems_ > 0; }
 
-  // Writes the whole report to `out`: the findings (broken placeholders first), then the summary
+  // Writes the whole report to `out`: the findings (what CloudStack's next template sync would
+  // do first, then broken placeholders, then the rest), then the summary
   // of `stores` and `verdicts`. kIo when a spool cannot be read back or `out` fails.
   Status Write(std::ostream& out, const std::vector<StoreSummary>& stores,
                const std::vector<catalog::RetireVerdict>& verdicts);
@@ -65,12 +66,13 @@ class Report {
   };
   using Spool = std::unique_ptr<std::FILE, FileCloser>;
 
-  Report(ReportFormat format, bool show_ok, Spool urgent, Spool rest, Spool repair);
+  Report(ReportFormat format, bool show_ok, Spool sync, Spool urgent, Spool rest, Spool repair);
   static Status CopySpool(std::FILE* spool, std::ostream& out);
 
   ReportFormat format_;
   bool show_ok_;
-  Spool urgent_;  // placeholder_broken: shown first
+  Spool sync_;    // sync_remove, sync_repoint, sync_delete: shown first
+  Spool urgent_;  // placeholder_broken: shown next
   Spool rest_;
   Spool repair_;
   int64_t problems_ = 0;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "apply/ledger.h"
+#include "apply/row_message.h"
 #include "apply/run_lock.h"
 #include "apply/update_columns.h"
 #include "common/digest.h"
@@ -41,20 +42,10 @@ std::string KindName(Step::Kind kind) {
     case Step::Kind::kInsertEach:
     case Step::Kind::kInsertFrom:
       return "insert";
+    case Step::Kind::kReport:
+      return "report";
   }
   return "?";
-}
-
-// Replaces {column} in `message` with that column's value in `row`.
-std::string FormatMessage(const std::string& message, const db::QueryResult& r) {
-  std::string out = message;
-  for (size_t i = 0; i < r.columns.size(); ++i) {
-    const std::string token = "{" + r.columns[i] + "}";
-    for (auto pos = out.find(token); pos != std::string::npos; pos = out.find(token)) {
-      out.replace(pos, token.size(), db::ToDisplay(r.rows[0][i]));
-    }
-  }
-  return out;
 }
 
 Result<PreparedRun> Prepare(db::Connection& conn, const rules::RuleSet& rules,
@@ -78,8 +69,9 @@ Status CheckPreconditions(db::Connection& conn, const PreparedRun& run, int64_t 
     CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(step.check, run.bindings, run_id));
     CSM_ASSIGN_OR_RETURN(db::QueryResult r, conn.Query(step.check.text, params));
     if (!r.rows.empty()) {
-      return Status(ErrorCode::kPrecondition, "precondition '" + step.step->name + "' failed: " +
-                                                  FormatMessage(step.step->message, r));
+      return Status(ErrorCode::kPrecondition,
+                    "precondition '" + step.step->name +
+                        "' failed: " + FormatRowMessage(step.step->message, r.columns, r.rows[0]));
     }
   }
   return Status::Ok();
@@ -90,12 +82,21 @@ bool IsInsert(Step::Kind kind) {
          kind == Step::Kind::kInsertFrom;
 }
 
-// Runs the data steps of `run`; journals them when `journal` is given.
+// Whether a StepRunner runs the report steps (read-only) in their place among the data steps.
+enum class Reports { kRun, kSkip };
+
+// Runs the data steps of `run`, and its report steps unless told to skip them; journals the data
+// steps when `journal` is given.
 class StepRunner {
  public:
   StepRunner(db::Connection& conn, PreparedRun& run, int64_t run_id, Journal* journal,
-             const ApplyOptions& options)
-      : conn_(conn), run_(run), run_id_(run_id), journal_(journal), options_(options) {}
+             const ApplyOptions& options, Reports reports = Reports::kRun)
+      : conn_(conn),
+        run_(run),
+        run_id_(run_id),
+        journal_(journal),
+        options_(options),
+        reports_(reports) {}
 
   Result<std::vector<StepOutcome>> RunAll() {
     std::vector<StepOutcome> outcomes;
@@ -103,7 +104,10 @@ class StepRunner {
     for (size_t i = 0; i < steps.size(); ++i) {
       const rules::CompiledStep& step = steps[i];
       if (!step.check.empty()) continue;  // preconditions were checked before
-      CSM_ASSIGN_OR_RETURN(StepOutcome outcome, RunStep(step, InsertedRowsFinalAfter(i)));
+      if (!step.report.empty() && reports_ == Reports::kSkip) continue;
+      CSM_ASSIGN_OR_RETURN(StepOutcome outcome, step.report.empty()
+                                                    ? RunStep(step, InsertedRowsFinalAfter(i))
+                                                    : RunReport(step));
       if (options_.on_step) options_.on_step(outcome);
       outcomes.push_back(std::move(outcome));
       if (options_.pause_after_step == step.number && options_.pause_seconds > 0) {
@@ -161,10 +165,27 @@ class StepRunner {
     return Status::Ok();
   }
 
+  // Lists the rows report step `step` finds, each with its message. Changes nothing.
+  Result<StepOutcome> RunReport(const rules::CompiledStep& step) {
+    const Step& rule = *step.step;
+    StepOutcome outcome{step.number, rule.name, KindName(rule.kind), {}, 0, 0, false, {}};
+    outcome.sql.push_back(rules::Preview(step.report, run_.bindings, run_id_));
+    CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(step.report, run_.bindings, run_id_));
+    CSM_ASSIGN_OR_RETURN(db::QueryResult found, conn_.Query(step.report.text, params));
+    for (const db::Row& row : found.rows) {
+      ReportedRow reported{rule.table, {}, FormatRowMessage(rule.message, found.columns, row)};
+      for (size_t c = 0; c < found.columns.size() && c < row.size(); ++c) {
+        reported.values.emplace_back(found.columns[c], row[c]);
+      }
+      outcome.reported.push_back(std::move(reported));
+    }
+    return outcome;
+  }
+
   // `inserted_final`: the rows this step inserts are not written again by the run.
   Result<StepOutcome> RunStep(const rules::CompiledStep& step, bool inserted_final) {
     const Step& rule = *step.step;
-    StepOutcome outcome{step.number, rule.name, KindName(rule.kind), {}, 0, 0, false};
+    StepOutcome outcome{step.number, rule.name, KindName(rule.kind), {}, 0, 0, false, {}};
     for (const Sql* sql : step.DataStatements()) {
       outcome.sql.push_back(rules::Preview(*sql, run_.bindings, run_id_));
     }
@@ -225,6 +246,7 @@ class StepRunner {
   int64_t run_id_;
   Journal* journal_;
   const ApplyOptions& options_;
+  Reports reports_;
 };
 
 // Rolls back the open transaction and returns `error` (a rollback failure is only logged: the
@@ -291,7 +313,8 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
                              {rules::Preview(step.check, run.bindings, 0)},
                              0,
                              0,
-                             false});
+                             false,
+                             {}});
   }
   // The steps run for real, in a transaction that is always rolled back: nothing in it may commit
   // implicitly (MySQL's CREATE/ALTER TABLE would, and the steps after it would then autocommit).
@@ -311,7 +334,7 @@ Result<RunOutcome> ApplyBare(db::Connection& conn, const rules::RuleSet& rules,
   RunOutcome outcome;
   CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
   CSM_RETURN_IF_ERROR(conn.Begin());
-  StepRunner runner(conn, run, 0, nullptr, {});
+  StepRunner runner(conn, run, 0, nullptr, {}, Reports::kSkip);
   auto steps = runner.RunAll();
   if (!steps.ok()) return Abort(conn, steps.status());
   outcome.steps = std::move(*steps);

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "apply/journal.h"
@@ -19,15 +20,24 @@
 
 namespace csm::apply {
 
+// A row a report step found: one the conversion leaves alone, and why.
+struct ReportedRow {
+  std::string table;
+  // The row's id and the columns the message names, in that order, with their values.
+  std::vector<std::pair<std::string, db::Value>> values;
+  std::string message;  // the step's message with the row's values filled in
+};
+
 // What one step did (apply) or would do (plan).
 struct StepOutcome {
   int number = 0;
   std::string name;
-  std::string kind;              // "check", "update", "delete", "insert"
-  std::vector<std::string> sql;  // previews, values inlined, secrets masked
-  int64_t rows = 0;              // rows changed (inserted + updated/deleted + pinned)
-  int64_t pinned = 0;            // of which source rows pinned
-  bool skipped = false;          // only_if_exists did not hold
+  std::string kind;                   // "check", "update", "delete", "insert", "report"
+  std::vector<std::string> sql;       // previews, values inlined, secrets masked
+  int64_t rows = 0;                   // rows changed (inserted + updated/deleted + pinned)
+  int64_t pinned = 0;                 // of which source rows pinned
+  bool skipped = false;               // only_if_exists did not hold
+  std::vector<ReportedRow> reported;  // report: the rows it found (it changes none)
 };
 
 // The new store, as CloudStack's ImageStoreResponse shows it.
@@ -57,18 +67,19 @@ struct ApplyOptions {
 };
 
 // Runs every step inside a transaction that is always rolled back, and reports what each would
-// change. Writes nothing.
+// change and the rows each report step finds. Writes nothing.
 Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
                         const rules::RunParameters& params, const ApplyOptions& options = {});
 
 // Applies `rules` with `params`: validates, takes the lock, runs all steps with the journal and
-// the ledger row in one transaction, commits. Any failure leaves the database as it was.
+// the ledger row in one transaction, commits. Report steps run in their place in that transaction
+// and journal nothing. Any failure leaves the database as it was.
 Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
                          const rules::RunParameters& params, const ApplyOptions& options = {});
 
 // The benchmark's floor: the same set-based data statements as Apply, in one committed
-// transaction, but with no journal, ledger, lock or precondition checks. Not for production use:
-// it cannot be rolled back.
+// transaction, but with no journal, ledger, lock, precondition checks or report steps. Not for
+// production use: it cannot be rolled back.
 Result<RunOutcome> ApplyBare(db::Connection& conn, const rules::RuleSet& rules,
                              const rules::RunParameters& params);
 

@@ -29,6 +29,30 @@ std::string Changes(const nlohmann::json& tables) {
   return text.empty() ? "-" : text;
 }
 
+nlohmann::ordered_json ValueJson(const db::Value& v) {
+  if (db::IsNull(v)) return nullptr;
+  if (const auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  return std::get<std::string>(v);
+}
+
+// Every row the run's report steps found, in step order: what the conversion leaves alone.
+nlohmann::ordered_json SkippedJson(const std::vector<apply::StepOutcome>& steps) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& s : steps) {
+    for (const auto& r : s.reported) {
+      nlohmann::ordered_json row = nlohmann::ordered_json::object();
+      for (const auto& [column, value] : r.values) row[column] = ValueJson(value);
+      out.push_back({{"step", s.number},
+                     {"step_name", s.name},
+                     {"table", r.table},
+                     {"row", row},
+                     {"message", r.message}});
+    }
+  }
+  return out;
+}
+
 nlohmann::json TablesJson(const std::map<std::string, apply::TableChanges>& tables) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [table, c] : tables) {
@@ -51,14 +75,21 @@ nlohmann::ordered_json ImageStoreJson(const apply::NewStore& s) {
 }
 
 std::string StepLine(const apply::StepOutcome& step) {
+  std::string result;
+  if (step.kind == "check") {
+    result = "passed (no offending row)";
+  } else if (step.kind == "report") {
+    result = step.reported.empty() ? "nothing skipped"
+                                   : std::to_string(step.reported.size()) + " skipped";
+  } else if (step.skipped) {
+    result = "skipped (condition does not hold)";
+  } else {
+    result = std::to_string(step.rows) + " rows" +
+             (step.pinned > 0 ? ", " + std::to_string(step.pinned) + " pinned" : "");
+  }
   char line[256];
-  std::snprintf(
-      line, sizeof line, "  [%2d] %-7s %-45s %s", step.number, step.kind.c_str(), step.name.c_str(),
-      step.kind == "check" ? "passed (no offending row)"
-      : step.skipped       ? "skipped (condition does not hold)"
-                           : (std::to_string(step.rows) + " rows" +
-                        (step.pinned > 0 ? ", " + std::to_string(step.pinned) + " pinned" : ""))
-                           .c_str());
+  std::snprintf(line, sizeof line, "  [%2d] %-7s %-45s %s", step.number, step.kind.c_str(),
+                step.name.c_str(), result.c_str());
   return line;
 }
 
@@ -79,6 +110,7 @@ nlohmann::ordered_json RunOutcomeJson(const apply::RunOutcome& o) {
                             {"sql", s.sql}});
   }
   out["tables"] = TablesJson(o.tables);
+  out["skipped"] = SkippedJson(o.steps);
   return out;
 }
 
@@ -93,11 +125,15 @@ std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan) {
     for (const auto& s : o.steps) {
       out << StepLine(s) << "\n";
       for (const auto& sql : s.sql) out << "         " << sql << ";\n";
+      for (const auto& r : s.reported) out << "         skipped: " << r.message << "\n";
     }
   } else {
     out << "Applied run " << o.run_id
         << " (one transaction, journaled; undo with `csmigrate rollback " << o.run_id << "`)\n";
     out << "Changes: " << Changes(TablesJson(o.tables)) << "\n";
+    for (const auto& s : o.steps) {
+      for (const auto& r : s.reported) out << "skipped: " << r.message << "\n";
+    }
   }
   if (o.image_store) {
     const auto& s = *o.image_store;

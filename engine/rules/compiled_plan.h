@@ -23,6 +23,8 @@ struct CompiledStep {
   Sql check;
   // only_if_exists: selects 1 when the step should run, 0 when it is skipped.
   Sql guard;
+  // report: selects the id and the message's columns of every row to report, by id. Read-only.
+  Sql report;
 
   // The statements that change data, run in this order: pick (one_per: record the chosen source
   // rows in the pick table), main (the UPDATE / DELETE / INSERT), pin (update of picked sources).

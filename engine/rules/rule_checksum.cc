@@ -60,6 +60,9 @@ json ConditionsJson(const std::vector<Condition>& conditions) {
       case Condition::Kind::kPickedBy:
         out[c.column] = {{"picked_by", c.picked_step}, {"select", c.picked_column}};
         break;
+      case Condition::Kind::kNotInSelect:
+        out[c.column] = {{"not_in", SubSelectJson(*c.sub)}};
+        break;
     }
   }
   return out;

@@ -125,6 +125,15 @@ class Compiler {
         sql.Append(Where(c.sub->where, sub, c.sub->table, aliases));
         return sql.Append(")");
       }
+      case Condition::Kind::kNotInSelect: {
+        // NOT EXISTS rather than NOT IN: a NULL in the sub-select must not hide every row.
+        const std::string sub = NewAlias("s");
+        sql.Append("NOT EXISTS (SELECT 1 FROM " + Q(c.sub->table) + " " + sub + " WHERE " +
+                   d_.Equals(Col(sub, c.sub->column), lhs, IsText(c.sub->table, c.sub->column)) +
+                   " AND ");
+        sql.Append(Where(c.sub->where, sub, c.sub->table, aliases));
+        return sql.Append(")");
+      }
       case Condition::Kind::kPickedBy: {
         const Step* picked = rules_.FindStep(c.picked_step);
         assert(picked != nullptr);
@@ -231,7 +240,61 @@ class Compiler {
       case Step::Kind::kInsertFrom:
         CompileInsertFrom(step, out);
         return;
+      case Step::Kind::kReport:
+        CompileReport(step, out);
+        return;
     }
+  }
+
+  // The rows an insert_from or report step draws from: `from` is " FROM source src JOIN ...",
+  // `filter` the step's where and unless_exists, `aliases` the rule aliases in scope.
+  struct Source {
+    std::map<std::string, std::string> aliases;
+    Sql from, filter;
+  };
+
+  Source CompileSource(const Step& step) {
+    Source s;
+    s.aliases = {{"src", "src"}};
+    for (const auto& join : step.joins) s.aliases[join.table] = "j_" + join.table;
+    s.from.Append(" FROM " + Q(step.table) + " src");
+    for (const auto& join : step.joins) {
+      const std::string alias = s.aliases.at(join.table);
+      s.from.Append(" JOIN " + Q(join.table) + " " + alias + " ON ");
+      std::vector<rules::Condition> on;
+      for (const auto& [column, operand] : join.on) {
+        rules::Condition c;
+        c.kind = Condition::Kind::kEquals;
+        c.column = column;
+        c.operand = operand;
+        on.push_back(c);
+      }
+      on.insert(on.end(), join.where.begin(), join.where.end());
+      s.from.Append(Where(on, alias, join.table, s.aliases));
+    }
+    s.filter = Where(step.where, "src", step.table, s.aliases);
+    if (step.unless_exists) {
+      s.filter.Append(" AND NOT EXISTS (SELECT 1 FROM " + Q(step.unless_exists_table) +
+                      " dst WHERE ");
+      s.filter.Append(Where(*step.unless_exists, "dst", step.unless_exists_table, s.aliases))
+          .Append(")");
+    }
+    return s;
+  }
+
+  // SELECT of the id and the message's columns of every source row, by id.
+  void CompileReport(const Step& step, CompiledStep& out) {
+    const Source source = CompileSource(step);
+    std::vector<std::string> columns = {"id"};
+    for (const auto& c : step.message_columns) {
+      if (c != "id") columns.push_back(c);
+    }
+    out.report.Append("SELECT ");
+    for (size_t i = 0; i < columns.size(); ++i) {
+      out.report.Append((i > 0 ? ", " : "") + Col("src", columns[i]) + " AS " + Q(columns[i]));
+    }
+    out.report.Append(source.from).Append(" WHERE ").Append(source.filter);
+    out.report.Append(" ORDER BY src.id");
   }
 
   // One multi-row INSERT ... VALUES with a row per map entry; $key and $value are the entry's.
@@ -276,33 +339,10 @@ class Compiler {
     const std::string source = Q(step.table);
     const std::string target = Q(step.into);
     out.written_table = step.into;
-    std::map<std::string, std::string> aliases = {{"src", "src"}};
-    for (const auto& join : step.joins) aliases[join.table] = "j_" + join.table;
-
-    // FROM source src JOIN ... : the rows the step draws from, with the joins' filters.
-    Sql from;
-    from.Append(" FROM " + source + " src");
-    for (const auto& join : step.joins) {
-      const std::string alias = aliases.at(join.table);
-      from.Append(" JOIN " + Q(join.table) + " " + alias + " ON ");
-      std::vector<rules::Condition> on;
-      for (const auto& [column, operand] : join.on) {
-        rules::Condition c;
-        c.kind = Condition::Kind::kEquals;
-        c.column = column;
-        c.operand = operand;
-        on.push_back(c);
-      }
-      on.insert(on.end(), join.where.begin(), join.where.end());
-      from.Append(Where(on, alias, join.table, aliases));
-    }
-    Sql filter = Where(step.where, "src", step.table, aliases);
-    if (step.unless_exists) {
-      filter.Append(" AND NOT EXISTS (SELECT 1 FROM " + Q(step.unless_exists_table) +
-                    " dst WHERE ");
-      filter.Append(Where(*step.unless_exists, "dst", step.unless_exists_table, aliases))
-          .Append(")");
-    }
+    const Source drawn = CompileSource(step);
+    const std::map<std::string, std::string>& aliases = drawn.aliases;
+    const Sql& from = drawn.from;
+    const Sql& filter = drawn.filter;
 
     // The target columns and the expressions that fill them.
     std::vector<std::string> columns;

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -174,7 +175,14 @@ class Loader {
       const YAML::Node value = entry.second;
       if (value.IsMap()) {
         CheckKeys(value, "the condition on '" + c.column + "'",
-                  {"not", "in", "picked_by", "select"});
+                  {"not", "in", "not_in", "picked_by", "select"});
+        int tests = 0;
+        for (const char* test : {"not", "in", "not_in", "picked_by"}) tests += value[test] ? 1 : 0;
+        if (tests > 1) {
+          Fail(value, "the condition on '" + c.column +
+                          "' has more than one of not, in, not_in and picked_by; write one per "
+                          "column");
+        }
         if (value["not"]) {
           c.kind = Condition::Kind::kDistinct;
           c.operand = ParseOperand(value["not"], aliases, false);
@@ -184,15 +192,20 @@ class Loader {
         } else if (value["in"]) {
           c.kind = Condition::Kind::kInSelect;
           c.sub = std::make_shared<SubSelect>(ParseSubSelect(value["in"], aliases, true));
+        } else if (value["not_in"]) {
+          c.kind = Condition::Kind::kNotInSelect;
+          c.sub = std::make_shared<SubSelect>(ParseSubSelect(value["not_in"], aliases, true));
         } else if (value["picked_by"]) {
           c.kind = Condition::Kind::kPickedBy;
           c.picked_step = Scalar(value["picked_by"], "picked_by");
           c.picked_column = RequireScalar(value, "select", "picked_by");
         } else {
-          Fail(value, "the condition on '" + c.column + "' needs not, in or picked_by");
+          Fail(value, "the condition on '" + c.column + "' needs not, in, not_in or picked_by");
         }
         if (value["select"] && c.kind != Condition::Kind::kPickedBy) {
-          Fail(value["select"], "'select' belongs inside 'in: {from: ...}' or with 'picked_by'");
+          Fail(value["select"],
+               "'select' belongs inside 'in: {from: ...}' or 'not_in: {from: ...}', or with "
+               "'picked_by'");
         }
       } else if (value.IsSequence()) {
         Fail(value, "a list is not a condition; write {in: [...]}");
@@ -203,6 +216,21 @@ class Loader {
       conditions.push_back(std::move(c));
     }
     return conditions;
+  }
+
+  // The identifiers written as {name} in `message`, each once, in order of first appearance.
+  static std::vector<std::string> MessageColumns(const std::string& message) {
+    std::vector<std::string> columns;
+    for (auto open = message.find('{'); open != std::string::npos;
+         open = message.find('{', open + 1)) {
+      const auto close = message.find('}', open);
+      if (close == std::string::npos) break;
+      const std::string name = message.substr(open + 1, close - open - 1);
+      if (IsIdentifier(name) && std::find(columns.begin(), columns.end(), name) == columns.end()) {
+        columns.push_back(name);
+      }
+    }
+    return columns;
   }
 
   SubSelect ParseSubSelect(const YAML::Node& node, const std::set<std::string>& aliases,
@@ -256,6 +284,9 @@ class Loader {
          Step::Kind::kInsertFrom,
          {"name", "insert_from", "into", "join", "where", "one_per", "unless_exists", "values",
           "pin_source"}},
+        {"report",
+         Step::Kind::kReport,
+         {"name", "report", "join", "where", "unless_exists", "message"}},
     };
     const KindKey* kind = nullptr;
     for (const auto& k : kinds) {
@@ -268,8 +299,8 @@ class Loader {
     }
     if (kind == nullptr) {
       Fail(node, what +
-                     " needs a kind: require_none, update, delete, insert, insert_each or "
-                     "insert_from");
+                     " needs a kind: require_none, update, delete, insert, insert_each, "
+                     "insert_from or report");
     }
     CheckKeys(node, what, kind->allowed);
     step.kind = kind->kind;
@@ -278,6 +309,8 @@ class Loader {
     std::set<std::string> aliases = {"src"};
     if (step.kind == Step::Kind::kInsertFrom) {
       step.into = node["into"] ? Scalar(node["into"], "into") : step.table;
+    }
+    if (step.kind == Step::Kind::kInsertFrom || step.kind == Step::Kind::kReport) {
       if (node["join"]) {
         ExpectMap(node["join"], "join");
         for (const auto& entry : node["join"]) {
@@ -308,7 +341,8 @@ class Loader {
         const YAML::Node unless = node["unless_exists"];
         ExpectMap(unless, "unless_exists");
         CheckKeys(unless, "unless_exists", {"from", "where"});
-        step.unless_exists_table = unless["from"] ? Scalar(unless["from"], "from") : step.into;
+        const std::string& target = step.into.empty() ? step.table : step.into;
+        step.unless_exists_table = unless["from"] ? Scalar(unless["from"], "from") : target;
         step.unless_exists =
             ParseWhere(Require(unless, "where", "unless_exists"), aliases, "unless_exists where");
       }
@@ -325,7 +359,10 @@ class Loader {
       step.values = ParseAssignments(node["values"], aliases, false,
                                      step.kind == Step::Kind::kInsertFrom ? &step.copy : nullptr);
     }
-    if (node["message"]) step.message = Scalar(node["message"], "message");
+    if (node["message"]) {
+      step.message = Scalar(node["message"], "message");
+      step.message_columns = MessageColumns(step.message);
+    }
     if (node["bind_id"]) step.bind_id = Scalar(node["bind_id"], "bind_id");
     if (node["for_each"]) {
       const std::string param = Scalar(node["for_each"], "for_each");
@@ -361,6 +398,9 @@ class Loader {
         if (!step.pin_source.empty() && step.into != step.table && step.one_per.empty()) {
           Fail(node, what + ": pin_source needs one_per");
         }
+        break;
+      case Step::Kind::kReport:
+        if (step.message.empty()) Fail(node, what + " needs a 'message' for each row it reports");
         break;
     }
     return step;

@@ -34,7 +34,7 @@ struct Operand {
 
 struct Condition;
 
-// A sub-select producing one column: {in: {from: T, select: C, where: {...}}}.
+// A sub-select producing one column: {in: {from: T, select: C, where: {...}}} (also not_in).
 struct SubSelect {
   std::string table;
   std::string column;
@@ -44,17 +44,18 @@ struct SubSelect {
 // One `column: ...` entry of a where map. All entries of a map are ANDed.
 struct Condition {
   enum class Kind {
-    kEquals,    // column = operand (IS NULL for null)
-    kDistinct,  // {not: X}
-    kInList,    // {in: [a, b]}
-    kInSelect,  // {in: {from: ...}}
-    kPickedBy,  // {picked_by: STEP, select: C}
+    kEquals,       // column = operand (IS NULL for null)
+    kDistinct,     // {not: X}
+    kInList,       // {in: [a, b]}
+    kInSelect,     // {in: {from: ...}}
+    kPickedBy,     // {picked_by: STEP, select: C}
+    kNotInSelect,  // {not_in: {from: ...}}: no sub-select row has the value (NULL: none has)
   };
   Kind kind = Kind::kEquals;
   std::string column;
   Operand operand;                 // kEquals, kDistinct
   std::vector<Operand> list;       // kInList
-  std::shared_ptr<SubSelect> sub;  // kInSelect
+  std::shared_ptr<SubSelect> sub;  // kInSelect, kNotInSelect
   std::string picked_step;         // kPickedBy
   std::string picked_column;       // kPickedBy
   SourceLocation where;
@@ -82,22 +83,26 @@ struct Step {
     kInsert,       // one row of constants and parameters
     kInsertEach,   // one row per entry of a map parameter
     kInsertFrom,   // INSERT INTO target SELECT ... FROM source [JOIN ...] WHERE ...
+    kReport,       // read-only: lists rows of `table` (join, where, unless_exists as in
+                   // insert_from), each shown with `message`
   };
   Kind kind = Kind::kUpdate;
   std::string name;
   SourceLocation where_defined;
-  std::string table;  // the table the step reads (insert_from: the source) or writes
+  std::string table;  // the table the step reads (insert_from, report: the source) or writes
   std::string into;   // insert_from: the target (defaults to `table`)
   std::vector<Condition> where;
   std::vector<Assignment> values;  // set / values
   std::vector<std::string> copy;   // insert_from: columns copied from src unchanged
-  std::vector<Join> joins;         // insert_from
+  std::vector<Join> joins;         // insert_from, report
   std::string one_per;             // insert_from: keep the lowest-id source row per value of this
-  std::optional<std::vector<Condition>> unless_exists;  // insert_from: on the target, alias dst
-  std::string unless_exists_table;                      // defaults to the target
-  std::vector<Assignment> pin_source;                   // insert_from: update of picked sources
-  std::optional<SubSelect> only_if_exists;              // guard: run only if a row matches
-  std::string message;                                  // require_none: shown to the user
+  std::optional<std::vector<Condition>> unless_exists;  // insert_from, report: alias dst
+  std::string unless_exists_table;          // defaults to the target (report: the source)
+  std::vector<Assignment> pin_source;       // insert_from: update of picked sources
+  std::optional<SubSelect> only_if_exists;  // guard: run only if a row matches
+  std::string message;  // require_none, report: shown to the user, per row found
+  // require_none, report: the columns `message` names as {column}, in order of first appearance.
+  std::vector<std::string> message_columns;
   std::string bind_id;   // insert: the new row's id becomes parameter $bind_id
   std::string for_each;  // insert_each: the map parameter
 };

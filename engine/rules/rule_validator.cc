@@ -97,6 +97,7 @@ class Validator {
           for (const auto& op : c.list) CSM_RETURN_IF_ERROR(Operand(op, aliases, "a condition"));
           break;
         case Condition::Kind::kInSelect:
+        case Condition::Kind::kNotInSelect:
           CSM_RETURN_IF_ERROR(Column(c.sub->table, c.sub->column));
           CSM_RETURN_IF_ERROR(Conditions(c.sub->where, c.sub->table, aliases));
           break;
@@ -151,6 +152,8 @@ class Validator {
     for (const auto& a : step.values) assigned.insert(a.column);
     switch (step.kind) {
       case Step::Kind::kRequireNone:
+        CSM_RETURN_IF_ERROR(MessageColumns(step));
+        return Conditions(step.where, step.table, aliases);
       case Step::Kind::kDelete:
         return Conditions(step.where, step.table, aliases);
       case Step::Kind::kUpdate:
@@ -173,12 +176,25 @@ class Validator {
       }
       case Step::Kind::kInsertFrom:
         return CheckInsertFrom(step, assigned);
+      case Step::Kind::kReport: {
+        CSM_RETURN_IF_ERROR(MessageColumns(step));
+        return CheckSource(step).status();
+      }
     }
     return Status::Ok();
   }
 
-  Status CheckInsertFrom(const Step& step, std::set<std::string> assigned) {
-    CSM_RETURN_IF_ERROR(Table(step.into));
+  // Every {column} of a require_none or report message is a column of the rows it shows.
+  Status MessageColumns(const Step& step) const {
+    for (const auto& column : step.message_columns) {
+      CSM_RETURN_IF_ERROR(Column(step.table, column).WithContext("message {" + column + "}"));
+    }
+    return Status::Ok();
+  }
+
+  // Checks the rows an insert_from or report step draws from (source, joins, where,
+  // unless_exists); returns the aliases in scope (rule alias -> table).
+  Result<std::map<std::string, std::string>> CheckSource(const Step& step) const {
     std::map<std::string, std::string> aliases = {{"src", step.table}};
     for (const auto& join : step.joins) {
       CSM_RETURN_IF_ERROR(Table(join.table));
@@ -193,8 +209,15 @@ class Validator {
     }
     CSM_RETURN_IF_ERROR(Conditions(step.where, step.table, aliases));
     if (step.unless_exists) {
+      CSM_RETURN_IF_ERROR(Table(step.unless_exists_table));
       CSM_RETURN_IF_ERROR(Conditions(*step.unless_exists, step.unless_exists_table, aliases));
     }
+    return aliases;
+  }
+
+  Status CheckInsertFrom(const Step& step, std::set<std::string> assigned) {
+    CSM_RETURN_IF_ERROR(Table(step.into));
+    CSM_ASSIGN_OR_RETURN(const auto aliases, CheckSource(step));
     if (!step.one_per.empty()) CSM_RETURN_IF_ERROR(Column(step.table, step.one_per));
     for (const auto& column : step.copy) {
       CSM_RETURN_IF_ERROR(Column(step.table, column).WithContext("copy"));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "db/mysql_dialect.h"
 #include "db/sqlite_dialect.h"
 #include "rules/rule_loader.h"
 
@@ -53,6 +54,65 @@ TEST(RuleCompiler, OnePerPicksTheLowestIdThenInsertsAndPins) {
             0u)
       << s.pin.text;
   EXPECT_EQ(s.DataStatements().size(), 3u);
+}
+
+TEST(RuleCompiler, ReportIsOneReadOnlySelectOfIdAndMessageColumns) {
+  RuleSet rules;
+  CompiledPlan plan = CompileText(
+      "  - name: r\n    report: refs\n"
+      "    join: {stores: {on: {id: src.store_id}, where: {removed: null}}}\n"
+      "    where: {role: Cache}\n"
+      "    unless_exists: {where: {store_id: 9, obj: src.obj}}\n"
+      "    message: '{obj} on {store_id} (row {id}) is {state}'\n",
+      rules);
+  const CompiledStep& s = plan.steps[0];
+  EXPECT_EQ(s.report.text,
+            "SELECT src.\"id\" AS \"id\", src.\"obj\" AS \"obj\", src.\"store_id\" AS "
+            "\"store_id\", src.\"state\" AS \"state\" FROM \"refs\" src JOIN \"stores\" j_stores "
+            "ON j_stores.\"id\" = src.\"store_id\" AND j_stores.\"removed\" IS NULL WHERE "
+            "src.\"role\" = ? AND NOT EXISTS (SELECT 1 FROM \"refs\" dst WHERE dst.\"store_id\" = "
+            "? AND dst.\"obj\" = src.\"obj\") ORDER BY src.id");
+  ASSERT_EQ(s.report.params.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(s.report.params[0].value), "Cache");
+  EXPECT_TRUE(s.DataStatements().empty()) << "a report changes nothing";
+  EXPECT_TRUE(s.written_table.empty());
+  EXPECT_TRUE(s.pinned_table.empty());
+  EXPECT_TRUE(s.check.empty());
+}
+
+TEST(RuleCompiler, NotInIsANullSafeNotExists) {
+  RuleSet rules;
+  CompiledPlan plan = CompileText(
+      "  - name: r\n    report: refs\n"
+      "    where: {obj: {not_in: {from: refs, select: obj, where: {state: Ready}}}}\n"
+      "    message: m\n",
+      rules);
+  EXPECT_EQ(plan.steps[0].report.text,
+            "SELECT src.\"id\" AS \"id\" FROM \"refs\" src WHERE NOT EXISTS (SELECT 1 FROM "
+            "\"refs\" s1 WHERE s1.\"obj\" = src.\"obj\" AND s1.\"state\" = ?) ORDER BY src.id");
+  EXPECT_EQ(plan.steps[0].report.text.find("NOT IN"), std::string::npos);
+}
+
+// On MySQL, text is compared case-sensitively in a not_in as everywhere else.
+TEST(RuleCompiler, NotInComparesTextCaseSensitivelyOnMysql) {
+  auto rules = LoadRuleText(
+      "name: t\nsteps:\n  - name: r\n    update: refs\n"
+      "    where: {name: {not_in: {from: names, select: name}}}\n    set: {obj: 1}\n",
+      "t.yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  Catalog catalog;
+  for (const char* table : {"refs", "names"}) {
+    db::ColumnInfo name;
+    name.name = "name";
+    name.declared_type = "varchar(255)";
+    catalog[table] = db::TableSchema{table, {name}};
+  }
+  db::MysqlDialect mysql;
+  CompiledPlan plan = Compile(*rules, catalog, mysql, {});
+  EXPECT_NE(plan.steps[0].main.text.find("NOT EXISTS (SELECT 1 FROM `names` s1 WHERE BINARY "
+                                         "s1.`name` = `refs`.`name` AND 1 = 1)"),
+            std::string::npos)
+      << plan.steps[0].main.text;
 }
 
 TEST(RuleCompiler, InsertEachIsOneMultiRowStatementAndMarksSecrets) {

@@ -24,6 +24,76 @@ TEST(RuleLoader, LoadsTheShippedRuleFile) {
   EXPECT_EQ(placeholders.pin_source[0].value.kind, Operand::Kind::kAdd);
   ASSERT_NE(rules->FindProvider("S3"), nullptr);
   EXPECT_EQ(rules->FindProvider("S3")->secret_details, std::vector<std::string>{"secretkey"});
+  int reports = 0;
+  for (const auto& step : rules->steps) reports += step.kind == Step::Kind::kReport ? 1 : 0;
+  EXPECT_EQ(reports, 3) << "removed, not Ready and SYSTEM templates are each reported";
+}
+
+TEST(RuleLoader, ReadsAReportStepWithJoinNotInUnlessExistsAndMessageColumns) {
+  auto rules = LoadRuleText(
+      Minimal("  - name: r\n"
+              "    report: refs\n"
+              "    join: {objects: {on: {id: src.obj}, where: {removed: null}}}\n"
+              "    where:\n"
+              "      state: {not: Ready}\n"
+              "      obj: {not_in: {from: refs, select: obj, where: {state: Ready}}}\n"
+              "    unless_exists: {where: {store_id: 9, obj: src.obj}}\n"
+              "    message: 'row {id} of {obj} is {state}; {obj} again, {not a column}'\n"),
+      "r.yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  const Step& s = rules->steps[0];
+  EXPECT_EQ(s.kind, Step::Kind::kReport);
+  EXPECT_EQ(s.table, "refs");
+  EXPECT_TRUE(s.into.empty()) << "a report writes no table";
+  ASSERT_EQ(s.joins.size(), 1u);
+  EXPECT_EQ(s.joins[0].on[0].second.kind, Operand::Kind::kColumn);
+  ASSERT_EQ(s.where.size(), 2u);
+  EXPECT_EQ(s.where[1].kind, Condition::Kind::kNotInSelect);
+  ASSERT_NE(s.where[1].sub, nullptr);
+  EXPECT_EQ(s.where[1].sub->table, "refs");
+  EXPECT_EQ(s.where[1].sub->column, "obj");
+  EXPECT_EQ(s.where[1].where.line, 8);
+  ASSERT_TRUE(s.unless_exists.has_value());
+  EXPECT_EQ(s.unless_exists_table, "refs") << "a report's unless_exists defaults to its source";
+  EXPECT_EQ(s.message_columns, (std::vector<std::string>{"id", "obj", "state"}));
+}
+
+// Each malformed use of the new keys is refused with the file, the line and what was expected.
+TEST(RuleLoader, RejectsMalformedReportAndNotInWithLine) {
+  struct Case {
+    std::string steps, expected;
+  };
+  const std::vector<Case> cases = {
+      {"  - name: r\n    report: refs\n    one_per: obj\n    message: m\n",
+       "r.yaml:5: unknown key 'one_per' in step 'r'; expected one of: name, report, join, where, "
+       "unless_exists, message"},
+      {"  - name: r\n    report: refs\n    where: {obj: 1}\n",
+       "r.yaml:3: step 'r' needs a 'message'"},
+      {"  - name: r\n    report: [refs]\n    message: m\n",
+       "r.yaml:4: step 'r': report must be a single value"},
+      {"  - name: r\n    report: refs\n    message: {text: m}\n",
+       "r.yaml:5: message must be a single value"},
+      {"  - name: r\n    report: refs\n    message: m\n    where:\n      obj: {not_in: [1, 2]}\n",
+       "r.yaml:7: a sub-select must be a mapping"},
+      {"  - name: r\n    report: refs\n    message: m\n    where:\n"
+       "      obj: {not_in: {from: refs}}\n",
+       "r.yaml:7: a sub-select needs 'select'"},
+      {"  - name: r\n    report: refs\n    message: m\n    where:\n"
+       "      obj: {not_in: {from: refs, select: obj, wher: {a: 1}}}\n",
+       "r.yaml:7: unknown key 'wher' in a sub-select; expected one of: from, select, where"},
+      {"  - name: r\n    report: refs\n    message: m\n    where:\n"
+       "      obj: {in: [1], not_in: {from: refs, select: obj}}\n",
+       "r.yaml:7: the condition on 'obj' has more than one of not, in, not_in and picked_by"},
+      {"  - name: r\n    report: refs\n    message: m\n    unless_exists: {from: refs}\n",
+       "r.yaml:6: unless_exists needs 'where'"},
+  };
+  for (const auto& c : cases) {
+    auto rules = LoadRuleText(Minimal(c.steps), "r.yaml");
+    ASSERT_FALSE(rules.ok()) << c.steps;
+    EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
+    EXPECT_NE(rules.status().message().find(c.expected), std::string::npos)
+        << rules.status().message();
+  }
 }
 
 TEST(RuleLoader, RejectsMalformedYamlWithLine) {

@@ -109,6 +109,55 @@ TEST(RuleValidator, RejectsAnUnknownAlias) {
   EXPECT_NE(bad.message().find("'nosuch' is not a column of refs"), std::string::npos);
 }
 
+TEST(RuleValidator, AcceptsAReportWithJoinNotInAndMessageColumns) {
+  Status s = Validate(
+      "  - name: r\n    report: refs\n"
+      "    join: {image_store: {on: {id: src.store_id}, where: {removed: null}}}\n"
+      "    where: {obj: {not_in: {from: refs, select: obj, where: {ref_cnt: 1}}}}\n"
+      "    unless_exists: {where: {store_id: 9, obj: src.obj}}\n"
+      "    message: 'row {id} holds {obj} on {store_id}'\n");
+  EXPECT_TRUE(s.ok()) << s.message();
+}
+
+TEST(RuleValidator, NamesAMessagePlaceholderThatIsNotAColumn) {
+  Status report = Validate(
+      "  - {name: r, report: refs, where: {ref_cnt: 0}, message: 'row {id} holds {objj}'}\n");
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.message().find("t.yaml:4: step 'r': message {objj}: 'objj' is not a column of "
+                                  "refs"),
+            std::string::npos)
+      << report.message();
+  Status check =
+      Validate("  - {name: c, require_none: image_store, where: {role: X}, message: '{nme}'}\n");
+  ASSERT_FALSE(check.ok());
+  EXPECT_NE(check.message().find("message {nme}: 'nme' is not a column of image_store"),
+            std::string::npos)
+      << check.message();
+}
+
+TEST(RuleValidator, ChecksANotInSubSelectAndAReportsTables) {
+  Status column = Validate(
+      "  - {name: r, report: refs, where: {obj: {not_in: {from: refs, select: objj}}}, "
+      "message: m}\n");
+  ASSERT_FALSE(column.ok());
+  EXPECT_NE(column.message().find("'objj' is not a column of refs"), std::string::npos)
+      << column.message();
+  Status table = Validate(
+      "  - {name: r, report: refs, where: {obj: {not_in: {from: nosuch, select: id}}}, "
+      "message: m}\n");
+  ASSERT_FALSE(table.ok());
+  EXPECT_NE(table.message().find("table 'nosuch' does not exist"), std::string::npos)
+      << table.message();
+  Status unless = Validate(
+      "  - {name: r, report: refs, unless_exists: {from: nosuch, where: {}}, message: m}\n");
+  ASSERT_FALSE(unless.ok());
+  EXPECT_NE(unless.message().find("table 'nosuch' does not exist"), std::string::npos)
+      << unless.message();
+  Status engine = Validate("  - {name: r, report: csm_journal, message: m}\n");
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.message().find("belongs to csmigrate itself"), std::string::npos);
+}
+
 Status ValidateGuard(const std::string& guard) {
   auto rules = LoadRuleText("name: t\nsteps: []\nrollback_guards:\n  - " + guard + "\n", "t.yaml");
   EXPECT_TRUE(rules.ok()) << rules.status().message();

@@ -104,5 +104,25 @@ TEST(RuleChecksum, IgnoresFormattingCommentsAndMessagesButNotMeaning) {
   EXPECT_NE(RuleChecksum(*ra), RuleChecksum(*rc));
 }
 
+// A report's message is wording; what it selects is meaning. not_in is not in.
+TEST(RuleChecksum, CountsReportsAndNotInButNotReportMessages) {
+  auto checksum = [](const std::string& where, const std::string& message) {
+    auto rules = LoadRuleText("name: t\nsteps:\n  - {name: r, report: refs, where: " + where +
+                                  ", message: '" + message + "'}\n",
+                              "r");
+    EXPECT_TRUE(rules.ok()) << rules.status().message();
+    return rules.ok() ? RuleChecksum(*rules) : "";
+  };
+  const std::string in = "{obj: {in: {from: refs, select: obj}}}";
+  const std::string not_in = "{obj: {not_in: {from: refs, select: obj}}}";
+  EXPECT_EQ(checksum(not_in, "row {id}"), checksum(not_in, "row {id} is left alone"));
+  EXPECT_NE(checksum(not_in, "row {id}"), checksum(in, "row {id}"));
+  EXPECT_NE(checksum(not_in, "row {id}"), checksum("{obj: 1}", "row {id}"));
+  auto update = LoadRuleText(
+      "name: t\nsteps:\n  - {name: r, update: refs, where: " + not_in + ", set: {obj: 1}}\n", "u");
+  ASSERT_TRUE(update.ok()) << update.status().message();
+  EXPECT_NE(RuleChecksum(*update), checksum(not_in, "row {id}")) << "the step kind counts";
+}
+
 }  // namespace
 }  // namespace csm::rules

@@ -131,15 +131,17 @@ std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan) {
     out << "Applied run " << o.run_id
         << " (one transaction, journaled; undo with `csmigrate rollback " << o.run_id << "`)\n";
     out << "Changes: " << Changes(TablesJson(o.tables)) << "\n";
-    for (const auto& s : o.steps) {
-      for (const auto& r : s.reported) out << "skipped: " << r.message << "\n";
-    }
   }
   if (o.image_store) {
     const auto& s = *o.image_store;
     out << "Object store: id " << s.id << ", name '" << s.name << "', " << s.provider << " "
         << s.scope << ", protocol " << s.protocol << ", url " << (s.has_url ? s.url : "(none)")
         << ", uuid " << s.uuid << "\n";
+  }
+  if (!is_plan) {  // a plan shows them under their steps
+    for (const auto& s : o.steps) {
+      for (const auto& r : s.reported) out << "skipped: " << r.message << "\n";
+    }
   }
   return out.str();
 }

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "db/mysql_dialect.h"
+#include "db/postgres_dialect.h"
 #include "db/sqlite_dialect.h"
 #include "rules/rule_loader.h"
 
@@ -113,6 +116,33 @@ TEST(RuleCompiler, NotInComparesTextCaseSensitivelyOnMysql) {
                                          "s1.`name` = `refs`.`name` AND 1 = 1)"),
             std::string::npos)
       << plan.steps[0].main.text;
+}
+
+// Every statement of the shipped rules binds exactly one value per placeholder, on every dialect
+// (ResolveParams only asserts it, and release builds compile the assert out).
+TEST(RuleCompiler, ShippedRulesBindOneValuePerPlaceholder) {
+  auto rules = LoadRuleFile(std::string(CSM_SOURCE_DIR) + "/rules/nfs-to-object-store.yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  Bindings b;
+  b.maps["details"] = {{"bucket", "b"}, {"secretkey", "s"}};
+  db::SqliteDialect sqlite;
+  db::MysqlDialect mysql;
+  db::PostgresDialect postgres;
+  int reports = 0;
+  for (const db::Dialect* dialect : std::vector<const db::Dialect*>{&sqlite, &mysql, &postgres}) {
+    const CompiledPlan plan = Compile(*rules, {}, *dialect, b);
+    for (const auto& step : plan.steps) {
+      reports += step.report.empty() ? 0 : 1;
+      for (const Sql* sql :
+           {&step.check, &step.guard, &step.report, &step.pick, &step.main, &step.pin,
+            &step.touched_rows, &step.inserted_rows, &step.pinned_rows}) {
+        EXPECT_EQ(static_cast<size_t>(std::count(sql->text.begin(), sql->text.end(), '?')),
+                  sql->params.size())
+            << dialect->name() << " step " << step.number << ": " << sql->text;
+      }
+    }
+  }
+  EXPECT_EQ(reports, 9) << "three report steps, on each dialect";
 }
 
 TEST(RuleCompiler, InsertEachIsOneMultiRowStatementAndMarksSecrets) {

@@ -75,7 +75,7 @@ void SyncListing::AddProperties(const std::string& container_name,
                                 const std::optional<std::string>& text) {
   Container& container = containers_[container_name];
   if (!text) {
-    container.invisible = "its template.properties could not be read";
+    container.invisible = "template.properties could not be read";
     return;
   }
   const store::TemplateProperties properties = store::ParseTemplateProperties(*text);
@@ -86,12 +86,12 @@ void SyncListing::AddProperties(const std::string& container_name,
   };
   const std::optional<std::string> unique = value("uniquename");
   if (!unique) {
-    container.invisible = "its template.properties has no uniquename=";
+    container.invisible = "template.properties has no uniquename=";
     return;
   }
   const std::optional<std::string> unique_name = JavaSplitValue(*unique);
   if (!unique_name) {
-    container.invisible = "its template.properties has an empty uniquename=";
+    container.invisible = "template.properties has an empty uniquename=";
     return;
   }
   // filename= missing gives CloudStack the install path "<container>/null"; present but empty
@@ -100,13 +100,13 @@ void SyncListing::AddProperties(const std::string& container_name,
   if (const auto filename = value("filename")) {
     const std::optional<std::string> name = JavaSplitValue(*filename);
     if (!name) {
-      container.invisible = "its template.properties has an empty filename=";
+      container.invisible = "template.properties has an empty filename=";
       return;
     }
     file_name = *name;
   }
   if (value("size") && properties.size < 0) {
-    container.invisible = "its template.properties has a size= that is not a number";
+    container.invisible = "template.properties has a size= that is not a number";
     return;
   }
   container.unique_name = *unique_name;
@@ -115,6 +115,13 @@ void SyncListing::AddProperties(const std::string& container_name,
   entry.install_path = container_name + "/" + file_name;
   entry.physical_size = properties.size;
   entry.size = properties.virtualsize >= 0 ? properties.virtualsize : properties.size;
+}
+
+bool SyncListing::HasStrayProperties(const std::string& key) const {
+  const auto found = containers_.find(key.substr(0, key.find('/')));
+  if (found == containers_.end()) return false;
+  const Container& c = found->second;
+  return c.properties_like > (c.has_properties ? 1 : 0);
 }
 
 std::string SyncListing::WhyNotListed(const std::string& key,
@@ -148,7 +155,7 @@ std::string SyncListing::WhyNotListed(const std::string& key,
   if (!container.has_properties) {
     return where + "'s only object starting with template.properties is not named exactly that";
   }
-  if (!container.invisible.empty()) return where + ": " + container.invisible;
+  if (!container.invisible.empty()) return where + "'s " + container.invisible;
   if (container.unique_name != unique_name) {
     return where + "'s template.properties says uniquename=" + container.unique_name + ", not " +
            unique_name;

@@ -64,6 +64,10 @@ class SyncListing {
   // nothing can be said.
   std::string WhyNotListed(const std::string& key, const std::string& unique_name) const;
 
+  // Swift: whether the container of `key` holds objects whose names start with
+  // "template.properties" besides one named exactly that (push refuses to write one there).
+  bool HasStrayProperties(const std::string& key) const;
+
   // The unique name the sync reads from the S3 key `key` (the name of its parent directory),
   // as CloudStack's substringAfterLast(substringBeforeLast(key, "/"), "/") gives it.
   static std::string S3UniqueName(std::string_view key);
@@ -72,8 +76,8 @@ class SyncListing {
   struct Container {
     int properties_like = 0;      // objects whose name starts "template.properties"
     bool has_properties = false;  // one of them is exactly "template.properties"
-    std::string invisible;        // why the sync does not list it; "" when it does (or unread)
-    std::string unique_name;      // what its template.properties says, when listed
+    std::string invisible;  // "template.properties ..." why the sync skips it; "" when it does not
+    std::string unique_name;  // what its template.properties says, when listed
   };
 
   std::string provider_;

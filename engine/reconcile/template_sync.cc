@@ -259,8 +259,8 @@ void TemplateSyncReplay::NotListed(const SyncTemplate& t) {
     lost = "CloudStack queues the template to be downloaded again from vm_template.url";
   }
   const SyncStagingRow* pin = Pin(t);
-  f.detail = "CloudStack's template sync does not list " + template_name + " (" + why +
-             "), so it deletes this row (\"Removing leftover template\"); " + lost;
+  f.detail = "CloudStack's template sync does not list " + template_name + ": " + why +
+             ". So it deletes this row (\"Removing leftover template\"): " + lost;
   if (placeholder && pin != nullptr) {
     f.detail +=
         "; the pin this placeholder stood for on " + StagingName(*pin) + " is never given back";
@@ -268,14 +268,26 @@ void TemplateSyncReplay::NotListed(const SyncTemplate& t) {
 
   const SyncStagingRow* copy = ReadyCopy(t);
   const std::string push = "csmigrate push template " + id;
+  // CloudStack's Swift layout, "T-<id>/<file>": the one push writes template.properties for.
+  const std::string container = "T-" + id + "/";
+  const bool swift_layout = store_.provider == "Swift" && !placeholder &&
+                            row.install_path->starts_with(container) &&
+                            row.install_path->size() > container.size() &&
+                            row.install_path->find('/', container.size()) == std::string::npos;
   if (placeholder && copy != nullptr) {
     f.action = push;
     f.repair = head + "a placeholder the sync deletes.\n-- Before CloudStack's next sync: " + push +
                " (fills it from " + StagingName(*copy) + ").";
-  } else if (object_present && store_.provider == "Swift" &&
-             row.install_path->starts_with("T-" + id + "/")) {
-    f.action = push;
-    f.repair = head + why + ".\n-- " + push + " writes T-" + id + "/template.properties for it.";
+  } else if (object_present && swift_layout && store_.region) {
+    // push template N writes the container's template.properties (and refuses next to others).
+    if (listing_.HasStrayProperties(*row.install_path)) {
+      f.repair = head + why + ".\n-- Remove the objects of container T-" + id +
+                 " whose names start with template.properties, then: " + push + " (it writes T-" +
+                 id + "/template.properties).";
+    } else {
+      f.action = push;
+      f.repair = head + why + ".\n-- " + push + " writes T-" + id + "/template.properties for it.";
+    }
   } else if (object_present) {
     const std::string file = row.install_path->substr(row.install_path->rfind('/') + 1);
     const std::string key = store_.provider == "S3"

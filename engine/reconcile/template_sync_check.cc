@@ -69,10 +69,12 @@ Status PredictTemplateSync(db::Connection& conn, const catalog::ImageStoreRow& s
           "st.store_id, st.ref_cnt, st.state, st.install_path FROM template_store_ref st JOIN "
           "image_store sts ON sts.id = st.store_id WHERE ");
   AppendStoreRole(sql, conn.dialect(), "sts", "ImageCache");
+  // Children first (an ORDER BY term must not be a bare number: that names a column).
+  const bool has_children = templates.Find("parent_template_id") != nullptr;
   sql.Add(
       " AND COALESCE(st.destroyed, 0) = 0) s ON s.template_id = t.id AND r.id IS NOT NULL "
       "ORDER BY " +
-      child + " DESC, t.id, r.id, s.id");
+      (has_children ? child + " DESC, " : std::string()) + "t.id, r.id, s.id");
 
   SyncStore sync_store{store.id, store.provider, !store.data_center_id.has_value()};
   TemplateSyncReplay replay(sync_store, listing, missing_rows, emit);

@@ -118,22 +118,20 @@ TEST_F(ReconcileObjectStore, OverTheNativeSwiftApi) {
   CSM_REQUIRE_SWIFT(url);
   Convert({"--provider", "Swift", "--url", url + "/auth/v1.0", "--detail", "account=reconcile",
            "--detail", "username=tester", "--detail", "key=testing"});
+  // CloudStack's containers: T-<template>, S-<volume>, V-<volume>, in an account this test holds
+  // to itself, emptied first.
+  const ExclusiveSwiftAccount account(url, "reconcile");
   auto swift = store::SwiftStore::Create(SwiftNativeConfig(url, "reconcile"));
   ASSERT_TRUE(swift.ok());
-  // CloudStack's containers: T-<template>, S-<volume>, V-<volume>, in an account of this test's
-  // own; objects left by an earlier run are removed first.
-  for (const std::string prefix : {"S-31/", "T-201/", "V-99/"}) {
-    auto listed = ListAll(**swift, prefix);
-    ASSERT_TRUE(listed.ok()) << listed.status().message();
-    for (const auto& o : *listed) ASSERT_TRUE((*swift)->Delete(o.key).ok());
-  }
   const std::string template_key = std::string("T-201/") + kUnique + ".qcow2";
   const std::string snapshot_key = "S-31/7c2a9e1f-0b3d-4c5e-9f6a-1b2c3d4e5f60";
   const std::string orphan_key = "V-99/forgotten.qcow2";
   KeepWorking(**swift, template_key, snapshot_key, orphan_key);
+  // Metadata, not an orphan; as CloudStack's copy writes it, so its template sync keeps the row.
   const std::string local = dir_.File("props");
-  WriteFile(local, "filename=x\n");
-  ASSERT_TRUE((*swift)->Put("T-201/template.properties", local).ok());  // metadata, not orphan
+  WriteFile(local, "uniquename=" + std::string(kUnique) + "\nfilename=" + kUnique +
+                       ".qcow2\nsize=2048\nvirtualsize=2048\n");
+  ASSERT_TRUE((*swift)->Put("T-201/template.properties", local).ok());
 
   const CommandResult r = Reconcile();
   EXPECT_EQ(r.exit_code, 1) << r.err;

@@ -88,6 +88,35 @@ Result<store::HttpResponse> SendS3(const std::string& url, const std::string& bu
   return client.Send(request);
 }
 
+ExclusiveSwiftAccount::ExclusiveSwiftAccount(const std::string& url, const std::string& account) {
+  const std::string lock_path =
+      (std::filesystem::temp_directory_path() / ("csm-swift-account-" + account + ".lock"))
+          .string();
+  lock_ = open(lock_path.c_str(), O_CREAT | O_RDWR, 0600);
+  if (lock_ < 0 || flock(lock_, LOCK_EX) != 0) {
+    ADD_FAILURE() << "cannot lock " << lock_path;
+    return;
+  }
+  auto store = store::SwiftStore::Create(SwiftNativeConfig(url, account));
+  if (!store.ok()) {
+    ADD_FAILURE() << store.status().message();
+    return;
+  }
+  auto all = ListAll(**store, "");
+  if (!all.ok()) {
+    ADD_FAILURE() << all.status().message();
+    return;
+  }
+  for (const auto& object : *all) {
+    const Status deleted = (*store)->Delete(object.key);
+    EXPECT_TRUE(deleted.ok()) << object.key;
+  }
+}
+
+ExclusiveSwiftAccount::~ExclusiveSwiftAccount() {
+  if (lock_ >= 0) close(lock_);
+}
+
 void CreateContainer(const std::string& url, const std::string& name) {
   store::HttpClient client;
   const auto [token, storage_url] = TempAuth(client, url);

@@ -52,6 +52,22 @@ Result<store::HttpResponse> SendS3(const std::string& url, const std::string& bu
                                    const std::string& method, const std::string& key,
                                    const store::NameValues& query, const std::string& body = "");
 
+// An exclusive hold on Swift account `account` (tools/swift-server.sh's "reconcile") of the
+// all-in-one at `url`, for tests in parallel processes that need the account to themselves:
+// CloudStack's container names are fixed (T-<template id>...) and its template sync lists every
+// T- container of the account. Waits for a lock file in the temp directory, then deletes every
+// object of the account; released when the object dies.
+class ExclusiveSwiftAccount {
+ public:
+  ExclusiveSwiftAccount(const std::string& url, const std::string& account);
+  ~ExclusiveSwiftAccount();
+  ExclusiveSwiftAccount(const ExclusiveSwiftAccount&) = delete;
+  ExclusiveSwiftAccount& operator=(const ExclusiveSwiftAccount&) = delete;
+
+ private:
+  int lock_ = -1;
+};
+
 // Creates container (= S3 bucket) `name` on the all-in-one at `url`; fails the test on error.
 void CreateContainer(const std::string& url, const std::string& name);
 

@@ -33,9 +33,11 @@ class PushCloudStackCopy : public ::testing::TestWithParam<std::string> {
   // Loads basic-s3 into a fresh SQLite file.
   void Load() { CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3"); }
 
-  void Convert(const std::string& url) {
+  void Convert(const std::string& url, const std::string& account) {
     std::vector<std::string> args = {"apply", "--db", "sqlite://" + db_, "--name", "objects"};
+    account_ = account;
     if (swift()) {
+      EmptyAccount(url);
       args.insert(args.end(), {"--provider", "Swift", "--url", url + "/auth/v1.0", "--detail",
                                "account=" + account_, "--detail", "username=tester", "--detail",
                                "key=testing"});
@@ -47,6 +49,15 @@ class PushCloudStackCopy : public ::testing::TestWithParam<std::string> {
     }
     const CommandResult applied = RunCsmigrate(args);
     ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  }
+
+  // Deletes what an earlier run of the test left in the account.
+  void EmptyAccount(const std::string& url) {
+    auto s = store::SwiftStore::Create(SwiftNativeConfig(url, account_));
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    auto all = ListAll(**s, "");
+    ASSERT_TRUE(all.ok()) << all.status().message();
+    for (const auto& object : *all) ASSERT_TRUE((*s)->Delete(object.key).ok());
   }
 
   // A client of the object store the cloud was converted to.
@@ -80,6 +91,13 @@ class PushCloudStackCopy : public ::testing::TestWithParam<std::string> {
                   kVirtualSize + "\nqcow2.size=3000\nqcow2.virtualsize=" + kVirtualSize + "\n");
   }
 
+  // basic-s3's volume and snapshot files on store 1.
+  void StageVolumeAndSnapshot() {
+    Stage(1, "volumes/2/41/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.qcow2", 2000, "volume_store_ref",
+          1);
+    Stage(1, "snapshots/2/31/7c2a9e1f-0b3d-4c5e-9f6a-1b2c3d4e5f60", 1100, "snapshot_store_ref", 2);
+  }
+
   std::string Export(int store) { return dir_.File("nfs" + std::to_string(store)); }
 
   CommandResult Run(const std::string& command, std::vector<std::string> extra = {},
@@ -99,15 +117,16 @@ class PushCloudStackCopy : public ::testing::TestWithParam<std::string> {
   ScratchDir dir_;
   std::string db_ = dir_.File("cloud.db");
   std::string bucket_ = UniqueName("csm-copy");
-  std::string account_ = UniqueName("copy");
+  // Native Swift: each test its own account (tools/swift-server.sh has copy1..copy5), since
+  // CloudStack's container names (T-201...) are fixed.
+  std::string account_ = "copy1";
 };
 
 TEST_P(PushCloudStackCopy, RowsAndObjectsAreWhatCloudStacksCopyLeaves) {
   CSM_REQUIRE_SWIFT(url);
   Load();
   StageTemplate(1, 1);
-  Stage(1, "volumes/2/41/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.qcow2", 2000, "volume_store_ref", 1);
-  Stage(1, "snapshots/2/31/7c2a9e1f-0b3d-4c5e-9f6a-1b2c3d4e5f60", 1100, "snapshot_store_ref", 2);
+  StageVolumeAndSnapshot();
   // A delta snapshot: its copy answer carries no parent, so its row must say it is full.
   ExecSql(db_,
           "INSERT INTO snapshots (id, data_center_id, account_id, domain_id, volume_id, "
@@ -121,7 +140,7 @@ TEST_P(PushCloudStackCopy, RowsAndObjectsAreWhatCloudStacksCopyLeaves) {
           "'snapshots/2/31/snap-12', 'Ready', 0, 31)");
   Stage(1, "snapshots/2/31/snap-12", 1200, "snapshot_store_ref", 12);
   ExecSql(db_, "UPDATE vm_template SET format = 'RAW' WHERE id = 201");  // the copy sets it
-  Convert(url);
+  Convert(url, "copy1");
 
   const CommandResult r = Run("drain");
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -190,13 +209,13 @@ TEST_P(PushCloudStackCopy, TheBytesComeFromAReadyCopyAndThePinReleasedIsTheConve
           "'DOWNLOADED', 'template/tmpl/2/201/" +
               std::string(kTemplateFile) + "', 'Ready', 0, 0, 0)");
   StageTemplate(3, 5);
-  Convert(url);
+  Convert(url, "copy2");  // the object store is image store 4
   // The conversion pinned the Ready copy on store 3, not the lower-id one CloudStack is copying.
   ASSERT_EQ(Cell(db_, "SELECT ref_cnt FROM template_store_ref WHERE id = 5"), "1");
 
   const CommandResult r = Run("push", {"template", "201"}, {1, 3});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(Cell(db_, "SELECT install_path FROM template_store_ref WHERE store_id = 2"),
+  EXPECT_EQ(Cell(db_, "SELECT install_path FROM template_store_ref WHERE store_id = 4"),
             TemplateKey());
   // Released once, on the row the conversion pinned; CloudStack's own reference is left alone.
   EXPECT_EQ(Cell(db_, "SELECT ref_cnt FROM template_store_ref WHERE id = 5"), "0");
@@ -208,10 +227,11 @@ TEST_P(PushCloudStackCopy, SystemTemplatesReachTheObjectStoreWithTheRowTheSyncWo
   Load();
   ExecSql(db_,
           "INSERT INTO vm_template (id, unique_name, name, uuid, type, account_id, url, format, "
-          "hypervisor_type, cross_zones, created, state, public, featured, guest_os_id) VALUES "
+          "hypervisor_type, cross_zones, created, state, public, featured, guest_os_id, hvm, bits) "
+          "VALUES "
           "(1, 'routing-1', 'SystemVM Template (KVM)', 'uuid-routing-1', 'SYSTEM', 1, "
           "'http://dl.example.com/systemvm64template-kvm.qcow2.bz2', 'QCOW2', 'KVM', 1, "
-          "'2013-11-01 10:00:00', 'Active', 0, 0, 15)");
+          "'2013-11-01 10:00:00', 'Active', 0, 0, 15, 1, 64)");
   ExecSql(db_,
           "INSERT INTO template_store_ref (id, store_id, template_id, created, download_pct, size, "
           "store_role, physical_size, download_state, install_path, state, destroyed, is_copy, "
@@ -219,7 +239,8 @@ TEST_P(PushCloudStackCopy, SystemTemplatesReachTheObjectStoreWithTheRowTheSyncWo
           "'DOWNLOADED', 'template/tmpl/1/1/routing-1.qcow2', 'Ready', 0, 0, 0)");
   Stage(1, "template/tmpl/1/1/routing-1.qcow2", 4000, "template_store_ref", 7);
   StageTemplate(1, 1);
-  Convert(url);
+  StageVolumeAndSnapshot();
+  Convert(url, "copy3");
   ASSERT_EQ(
       Cell(db_, "SELECT COUNT(*) FROM template_store_ref WHERE template_id = 1 AND store_id = 2"),
       "0")
@@ -270,7 +291,7 @@ TEST_P(PushCloudStackCopy, WhatCannotBePushedIsNamedWithItsReasonAndKeepsItsPin)
   CSM_REQUIRE_SWIFT(url);
   Load();
   StageTemplate(1, 1);
-  Convert(url);
+  Convert(url, "copy4");
   // Since the conversion, CloudStack found the staging copy bad: no Ready copy is left anywhere.
   ExecSql(db_, "UPDATE template_store_ref SET state = 'Failed' WHERE id = 1");
   const CommandResult r = Run("drain");
@@ -304,8 +325,8 @@ TEST_P(SwiftTemplateProperties, PushRepairsAMissingOrWrongFileAndAdoptsARightOne
   CSM_REQUIRE_SWIFT(url);
   Load();
   StageTemplate(1, 1);
-  Convert(url);
-  ASSERT_EQ(Run("drain").exit_code, 0);
+  Convert(url, "copy5");
+  ASSERT_EQ(Run("push", {"template", "201"}).exit_code, 0);
   auto objects = ObjectStore(url);
   ASSERT_TRUE(objects);
 

@@ -100,10 +100,10 @@ TEST_P(PushOnServer, DrainReleasesTheRecordedPinAndGivesSystemTemplatesTheirRow)
             file + "', 'Ready', 0, 0, 0)",
         std::string("INSERT INTO vm_template (id, unique_name, name, uuid, type, account_id, "
                     "url, format, hypervisor_type, cross_zones, created, state, public, "
-                    "featured, guest_os_id, bootable, enable_password) VALUES (1, "
+                    "featured, guest_os_id, bootable, enable_password, hvm, bits) VALUES (1, "
                     "'routing-1', 'systemvm', 'uuid-routing-1', 'SYSTEM', 1, "
                     "'http://dl.example.com/systemvm.qcow2.bz2', 'QCOW2', 'KVM', 1, "
-                    "'2013-11-01 10:00:00', 'Active', 0, 0, 15, 1, 0)"),
+                    "'2013-11-01 10:00:00', 'Active', 0, 0, 15, 1, 0, 1, 64)"),
         std::string("INSERT INTO template_store_ref (id, store_id, template_id, created, "
                     "download_pct, size, store_role, physical_size, download_state, "
                     "install_path, state, destroyed, is_copy, ref_cnt) VALUES (7, 1, 1, "
@@ -144,17 +144,17 @@ TEST_P(PushOnServer, DrainReleasesTheRecordedPinAndGivesSystemTemplatesTheirRow)
   };
   EXPECT_EQ(value("SELECT ref_cnt FROM template_store_ref WHERE id = 5"), "0");
   EXPECT_EQ(value("SELECT ref_cnt FROM template_store_ref WHERE id = 1"), "1");
-  EXPECT_EQ(value("SELECT install_path FROM template_store_ref WHERE store_id = 2 AND "
+  EXPECT_EQ(value("SELECT install_path FROM template_store_ref WHERE store_id = 4 AND "
                   "template_id = 201"),
             "template/tmpl/2/201/201-2-3f0c1e8a-6b2d-3c4e-9f10-1a2b3c4d5e6f/" + file);
-  EXPECT_EQ(value("SELECT install_path FROM template_store_ref WHERE store_id = 2 AND "
+  EXPECT_EQ(value("SELECT install_path FROM template_store_ref WHERE store_id = 4 AND "
                   "template_id = 1 AND state = 'Ready' AND download_state = 'DOWNLOADED' AND "
                   "download_pct = 100 AND store_role = 'Image' AND physical_size = 4000 AND "
                   "size = 2097152000"),
             "template/tmpl/1/1/routing-1/routing-1.qcow2");
-  EXPECT_EQ(value("SELECT parent_snapshot_id FROM snapshot_store_ref WHERE store_id = 2"), "0");
-  EXPECT_EQ(value("SELECT size FROM volume_store_ref WHERE store_id = 2"), "2000");
-  // CloudStack's own reference still holds store 1; store 3 is free.
+  EXPECT_EQ(value("SELECT parent_snapshot_id FROM snapshot_store_ref WHERE store_id = 4"), "0");
+  EXPECT_EQ(value("SELECT size FROM volume_store_ref WHERE store_id = 4"), "2000");
+  // CloudStack's own reference still holds store 1; store 3 is free (the object store is 4).
   EXPECT_NE(r.out.find("staging store 1: still held by 1 template_store_ref rows"),
             std::string::npos)
       << r.out;

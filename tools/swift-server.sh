@@ -142,6 +142,11 @@ user_test_tester = testing .admin
 # Accounts of their own for the tests that use CloudStack's fixed container names (T-<id>...).
 user_reconcile_tester = testing .admin
 user_push_tester = testing .admin
+user_copy1_tester = testing .admin
+user_copy2_tester = testing .admin
+user_copy3_tester = testing .admin
+user_copy4_tester = testing .admin
+user_copy5_tester = testing .admin
 
 [filter:s3api]
 use = egg:swift#s3api

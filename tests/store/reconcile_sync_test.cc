@@ -72,7 +72,7 @@ class ReconcileSync : public ::testing::TestWithParam<std::string> {
   bool swift() const { return provider() == "Swift"; }
 
   void Convert(const std::string& url) {
-    CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3");
+    CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3", version_);
     MakeSizedFile(nfs_ + "/" + kBasicS3TemplatePath, 523763712);
     MakeSizedFile(nfs_ + "/" + kBasicS3SnapshotPath, 1395261440);
     MakeSizedFile(nfs_ + "/" + kBasicS3VolumePath, 1073741824);
@@ -137,6 +137,7 @@ class ReconcileSync : public ::testing::TestWithParam<std::string> {
     return more;
   }
 
+  std::string version_ = "4.3";  // the CloudStack schema
   ScratchDir dir_;
   std::string db_ = dir_.File("cloud.db");
   std::string nfs_ = dir_.File("nfs");
@@ -310,6 +311,50 @@ TEST_P(ReconcileSyncS3, TheKeyListedLastUnderAUniqueNameRepointsTheRow) {
   EXPECT_NE(f["detail"].get<std::string>().find("the sync keeps the key listed last"),
             std::string::npos)
       << f;
+}
+
+TEST_P(ReconcileSyncS3, OnTheSchemaOf422ChildTemplatesAndDirectDownloadsAreLeftAlone) {
+  CSM_REQUIRE_SWIFT(url);
+  version_ = "4.22";  // vm_template has parent_template_id and direct_download
+  Convert(url);
+  PushByHand();
+  const auto insert = [&](const std::string& id, const std::string& column,
+                          const std::string& value) {
+    ExecSql(db_,
+            "INSERT INTO vm_template (id, unique_name, name, public, featured, type, hvm, bits, "
+            "url, format, created, account_id, guest_os_id, state, " +
+                column + ") VALUES (" + id + ", 'u-" + id + "', 't" + id +
+                "', 1, 0, 'USER', 1, 64, 'http://dl.example.com/t.qcow2', 'QCOW2', "
+                "'2020-01-01 00:00:00', 2, 1, 'Active', " +
+                value + ")");
+  };
+  insert("202", "parent_template_id", "201");  // a data disk of an OVA: the sync skips it
+  insert("203", "direct_download", "1");
+  const std::string child_key = "template/tmpl/2/202/u-202/disk1.vmdk";
+  Upload(child_key, "disk");
+  const auto row = [&](const std::string& id, const std::string& template_id,
+                       const std::string& key) {
+    ExecSql(db_,
+            "INSERT INTO template_store_ref (id, store_id, template_id, created, download_pct, "
+            "store_role, download_state, install_path, state, destroyed, is_copy, ref_cnt) "
+            "VALUES (" +
+                id + ", 2, " + template_id +
+                ", '2020-01-01 00:00:00', 100, 'Image', "
+                "'DOWNLOADED', '" +
+                key + "', 'Ready', 0, 0, 0)");
+  };
+  // Neither row is listed as it says: the sync would repoint or remove them, were they not a
+  // child and a direct download.
+  const std::string child_row_key = "template/tmpl/2/202/u-202/disk0.vmdk";
+  const std::string direct_key = "template/tmpl/2/203/u-203/gone.qcow2";
+  row("10", "202", child_row_key);
+  row("11", "203", direct_key);
+  const CommandResult r = Reconcile();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(ReportFindings(r.out),
+            Pending({"orphan  " + child_key, "missing template_store_ref#10 " + child_row_key,
+                     "missing template_store_ref#11 " + direct_key}))
+      << r.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(S3, ReconcileSyncS3, ::testing::Values("S3"));

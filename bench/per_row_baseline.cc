@@ -101,18 +101,21 @@ class Converter {
                                zones_.push_back(row[0]);
                                return true;
                              }));
-    // D. Templates that are cross-zone already, in every live zone. (Templates E marks get their
-    // zone rows in E, so they need no second look-up here.)
+    // D. Templates that are cross-zone already and not removed, in every live zone. (Templates E
+    // marks get their zone rows in E, so they need no second look-up here.)
     CSM_RETURN_IF_ERROR(Pages(
-        "SELECT id FROM vm_template WHERE cross_zones = 1", "id", {},
+        "SELECT id FROM vm_template WHERE cross_zones = 1 AND removed IS NULL", "id", {},
         [&](const db::Row& row) { return EnsureZoneRows(row[0], /*touch_existing=*/false); }));
 
-    // E. Placeholders, pinning the first (lowest id) staging row of each object.
+    // E. Placeholders, pinning the first (lowest id) staging row of each object; for templates,
+    // the first live one that is Ready / DOWNLOADED, of a template that is not removed.
     CSM_RETURN_IF_ERROR(Pages(
         "SELECT r.id, r.template_id, r.state, r.download_pct, r.download_state, r.size, "
         "r.physical_size, r.error_str, r.url, r.ref_cnt FROM template_store_ref r JOIN vm_template "
-        "t ON t.id = r.template_id WHERE r.store_role = 'ImageCache' AND r.destroyed = 0 AND "
-        "(t.type IS NULL OR t.type <> 'SYSTEM')",
+        "t ON t.id = r.template_id JOIN image_store s ON s.id = r.store_id WHERE r.store_role = "
+        "'ImageCache' AND r.destroyed = 0 AND r.state = 'Ready' AND r.download_state = "
+        "'DOWNLOADED' AND s.removed IS NULL AND t.removed IS NULL AND (t.type IS NULL OR t.type <> "
+        "'SYSTEM')",
         "r.id", {}, [&](const db::Row& r) -> Status {
           CSM_ASSIGN_OR_RETURN(bool has,
                                Exists("SELECT 1 FROM template_store_ref WHERE store_id = ? AND "

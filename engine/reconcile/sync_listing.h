@@ -11,6 +11,8 @@
 //   (uniquename=) and the install path "<container>/<filename=>". A container without it, with
 //   several, or whose file cannot be read the way CloudStack reads it, is invisible. Containers are
 //   read in name order, so a later container wins a shared unique name.
+// Memory: one entry per unique name (S3) or per T- container (Swift), never one per object of
+// the other prefixes; about the number of templates.
 #pragma once
 
 #include <cstdint>

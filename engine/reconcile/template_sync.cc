@@ -42,6 +42,12 @@ std::string NotConsideredReason(const SyncTemplate& t) {
          (t.type.empty() ? std::string("NULL") : t.type);
 }
 
+// Whether push fills `row`: a placeholder that is Ready, or that no one has touched since it was
+// made (push/unit_query.h); one CloudStack moved on itself is its own copy's.
+bool PushTakes(const SyncRow& row) {
+  return !row.install_path && (row.state == "Ready" || row.untouched);
+}
+
 }  // namespace
 
 bool IsConsidered(const SyncTemplate& t) {
@@ -179,7 +185,7 @@ void TemplateSyncReplay::Listed(const SyncTemplate& t, const ListedTemplate& lis
                            std::to_string(store_.id) + ": the sync would set install_path to " +
                            listed.install_path + " (now " + PathText(row.install_path) + ").\n";
   const SyncStagingRow* copy = ReadyCopy(t);
-  if (!row.install_path && copy != nullptr && PushKey(t, *copy) == listed.install_path) {
+  if (PushTakes(row) && copy != nullptr && PushKey(t, *copy) == listed.install_path) {
     f.action = "csmigrate push template " + std::to_string(t.id);
     f.repair = head + "-- " + f.action + " fills it from " + StagingName(*copy) +
                ", verifying the object, and gives the pin back.";
@@ -274,7 +280,15 @@ void TemplateSyncReplay::NotListed(const SyncTemplate& t) {
                             row.install_path->starts_with(container) &&
                             row.install_path->size() > container.size() &&
                             row.install_path->find('/', container.size()) == std::string::npos;
-  if (placeholder && copy != nullptr) {
+  if (placeholder && copy != nullptr && !PushTakes(row)) {
+    f.repair = head + "a placeholder the sync deletes, in state " + row.state +
+               " after CloudStack itself moved it there (update_count or last_updated set): "
+               "push leaves it to CloudStack's own copy.\n-- Let that copy finish or fail, then "
+               "reconcile again; if it is stuck: " +
+               push + " after UPDATE " + kTable +
+               " SET state = 'Ready' WHERE id = " + std::to_string(row.id) +
+               " AND install_path IS NULL AND state = " + Literal(row.state) + ";";
+  } else if (placeholder && copy != nullptr) {
     f.action = push;
     f.repair = head + "a placeholder the sync deletes.\n-- Before CloudStack's next sync: " + push +
                " (fills it from " + StagingName(*copy) + ").";

@@ -46,6 +46,9 @@ struct SyncRow {
   std::string download_state;
   std::optional<std::string> install_path;  // nullopt when NULL
   std::optional<int64_t> physical_size;
+  // No one has touched it since it was made (update_count 0, last_updated NULL): push fills such
+  // a placeholder whatever its state; one CloudStack is filling itself it leaves alone.
+  bool untouched = false;
 };
 
 // One vm_template row, with its row on the store and its staging rows.

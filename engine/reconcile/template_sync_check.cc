@@ -60,7 +60,9 @@ Status PredictTemplateSync(db::Connection& conn, const catalog::ImageStoreRow& s
           IfColumn(templates, "public", "t.public", "0") + ", " +
           IfColumn(templates, "featured", "t.featured", "0") +
           ", r.id, r.state, r.download_state, r.install_path, r.physical_size, "
-          "s.id, s.store_id, s.ref_cnt, s.state, s.install_path "
+          "s.id, s.store_id, s.ref_cnt, s.state, s.install_path, "
+          "CASE WHEN COALESCE(r.update_count, 0) = 0 AND r.last_updated IS NULL THEN 1 ELSE 0 "
+          "END "
           "FROM vm_template t LEFT JOIN template_store_ref r ON r.template_id = t.id AND "
           "r.store_id = ")
       .Bind(store.id)
@@ -103,6 +105,7 @@ Status PredictTemplateSync(db::Connection& conn, const catalog::ImageStoreRow& s
         r.download_state = db::TextOrEmpty(row[13]);
         if (!db::IsNull(row[14])) r.install_path = db::ToDisplay(row[14]);
         r.physical_size = db::AsInteger(row[15]);
+        r.untouched = db::AsInteger(row[21]).value_or(0) != 0;
         t.row = std::move(r);
       }
     }

@@ -47,6 +47,7 @@ SyncRow Row(std::optional<std::string> install_path, const std::string& state = 
   r.state = state;
   r.download_state = download_state;
   r.install_path = std::move(install_path);
+  r.untouched = true;  // as the conversion made it
   return r;
 }
 
@@ -186,6 +187,14 @@ TEST(TemplateSync, APlaceholderTheSyncFillsNamesThePinItNeverGivesBack) {
   EXPECT_EQ(run.findings[0].action, "csmigrate push template 201");
   EXPECT_EQ(run.findings[0].key, kS3Key);
 
+  // Moved on by CloudStack itself: push would leave it, so the action is not push.
+  SyncTemplate touched = t;
+  touched.row->state = "Copying";
+  touched.row->untouched = false;
+  run = Replay("S3", {kS3Key}, {touched});
+  ASSERT_EQ(run.lines(), std::vector<std::string>{"sync_repoint row#7 " + kS3Key});
+  EXPECT_EQ(run.findings[0].action, "");
+
   // Listed elsewhere: SQL to review, the pin released with a guard.
   const std::string other = std::string("template/tmpl/2/201/") + kUnique + "/other.qcow2";
   run = Replay("S3", {other}, {t});
@@ -224,6 +233,18 @@ TEST(TemplateSync, ANonReadyPlaceholderIsRemovedAndPushFillsItFirst) {
               std::string::npos)
         << f.detail;
   }
+  // One CloudStack moved to Copying itself is its own copy's: push leaves it alone.
+  SyncTemplate copying = Template();
+  copying.row = Row(std::nullopt, "Copying");
+  copying.row->untouched = false;
+  copying.staging = {Staging(1)};
+  const Replayed busy = Replay("S3", {}, {copying});
+  ASSERT_EQ(busy.lines(), std::vector<std::string>{"sync_remove row#7 "});
+  EXPECT_EQ(busy.findings[0].action, "");
+  EXPECT_NE(busy.findings[0].repair.find("push leaves it to CloudStack's own copy"),
+            std::string::npos)
+      << busy.findings[0].repair;
+
   // With no Ready staging copy there is nothing to push from.
   SyncTemplate t = Template();
   t.row = Row(std::nullopt, "Copying");

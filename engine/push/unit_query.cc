@@ -167,6 +167,12 @@ class ItemBuilder {
     stores_[s.copy.id] = s.copy.store_id;
   }
 
+  std::vector<PushItem> Take() {
+    Finish();
+    return std::move(done_);
+  }
+
+ private:
   // Completes the current item (pin, copy order, the staging store filter) and hands it over.
   void Finish() {
     if (!current_) return;
@@ -192,12 +198,6 @@ class ItemBuilder {
     if (keep) done_.push_back(std::move(item));
   }
 
-  std::vector<PushItem> Take() {
-    Finish();
-    return std::move(done_);
-  }
-
- private:
   const std::optional<int64_t>& staging_store_;
   std::optional<PushItem> current_;
   std::optional<int64_t> recorded_pin_;

@@ -90,5 +90,25 @@ TEST(JavaProperties, MalformedUnicodeEscapeNamesSourceAndLine) {
   }
 }
 
+TEST(JavaProperties, WrittenPropertiesReadBackExactly) {
+  const Map values = {
+      {"plain", "201-2-3f0c1e8a.qcow2"},
+      {"separators", "a=b:c #d !e"},
+      {"leading blanks", "  two spaces, a\ttab"},
+      {"escapes", "back\\slash\nnew line\rcarriage\fform feed"},
+      {"utf-8", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa6"},
+      {"", "empty key"},
+      {"empty value", ""},
+  };
+  std::string text;
+  for (const auto& [key, value] : values) text += FormatJavaProperty(key, value);
+  EXPECT_EQ(Parse(text), values) << text;
+  // As Properties.store writes it: printable ASCII, one line per property.
+  EXPECT_EQ(FormatJavaProperty("filename", " x=y"), "filename=\\ x\\=y\n");
+  EXPECT_EQ(FormatJavaProperty("k", "\xc3\xa9\xf0\x9f\x93\xa6"), "k=\\u00E9\\uD83D\\uDCE6\n");
+  // A byte that is not UTF-8 stands for the ISO-8859-1 character of its value.
+  EXPECT_EQ(FormatJavaProperty("k", "\xff"), "k=\\u00FF\n");
+}
+
 }  // namespace
 }  // namespace csm::crypto

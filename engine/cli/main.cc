@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cassert>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +20,9 @@
 #include "apply/rollback.h"
 #include "catalog/image_stores.h"
 #include "catalog/retire_verdict.h"
+#include "cli/closest_word.h"
 #include "cli/exit_codes.h"
+#include "cli/logging.h"
 #include "cli/output.h"
 #include "crypto/db_properties.h"
 #include "db/database_url.h"
@@ -40,7 +44,7 @@ struct Options {
   std::string db_properties, key_file;
   std::string rules_path;
   bool json = false;
-  bool verbose = false;
+  LogOptions log;
   // plan / apply
   std::optional<std::string> provider, name, url;
   std::vector<std::string> details;
@@ -58,7 +62,6 @@ struct Options {
   std::string format = "table";
   std::string output, repair_sql;
   bool show_ok = false;
-  bool quiet = false;
   // push / drain
   std::string object_kind;
   int64_t object_id = 0;
@@ -344,7 +347,7 @@ Result<push::RunnerOptions> RunnerOptionsFor(const Options& o, const Target& tar
   }
   if (target.encryption) options.encrypt_secret = target.encryption->password;
   options.jobs = o.jobs;
-  options.progress = !o.quiet;
+  options.progress = !o.log.quiet;
   if (const char* pause = std::getenv("CSM_TEST_DRAIN_PAUSE")) {
     // UNITS:SECONDS, for the kill-and-resume tests only.
     const std::string text = pause;
@@ -496,7 +499,7 @@ int RunReconcile(const Options& o) {
   if (!format.ok()) return FailReconcile(format.status());
   reconcile::ReconcileOptions options;
   options.stores = o.stores;
-  options.progress = !o.quiet;
+  options.progress = !o.log.quiet;
   for (const auto& text : o.nfs_roots) {
     auto pair = KeyValue(text, "--nfs-root");
     if (!pair.ok()) return FailReconcile(pair.status());
@@ -569,12 +572,56 @@ void AddRunParameters(CLI::App* cmd, Options& o) {
                   "Read details from a file of KEY=VALUE lines, so secrets stay out of `ps`");
 }
 
+// The names of `app`'s commands.
+std::vector<std::string> CommandNames(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  return names;
+}
+
+// When the first word that is not an option (or a global option's value) is no command: what to
+// say, naming the closest command.
+std::optional<std::string> UnknownCommand(const CLI::App& app, int argc, char** argv) {
+  const std::vector<std::string> names = CommandNames(app);
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--log-format" || word == "--log-file") {
+      ++i;
+      continue;
+    }
+    if (word.starts_with("-")) continue;
+    if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+    const auto closest = ClosestWord(word, names);
+    return "unknown command '" + word + "'" +
+           (closest ? ": did you mean '" + *closest + "'?" : std::string()) +
+           " (csmigrate help lists the commands)";
+  }
+  return std::nullopt;
+}
+
+// `csmigrate help [COMMAND]`: the help on stdout, exit 0; an unknown COMMAND is exit 2.
+int ShowHelp(const CLI::App& app, const std::string& topic) {
+  if (topic.empty()) {
+    std::cout << app.help();
+    return kExitOk;
+  }
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == topic) {
+      std::cout << sub->help();
+      return kExitOk;
+    }
+  }
+  const auto closest = ClosestWord(topic, CommandNames(app));
+  std::cerr << "csmigrate: error: unknown command '" << topic << "'"
+            << (closest ? ": did you mean '" + *closest + "'?" : std::string()) << "\n";
+  return kExitUsage;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
-  auto logger = spdlog::stderr_color_mt("csmigrate");
-  spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%^%l%$: %v");
+  const Status logging = ConfigureLogging({});
+  assert(logging.ok() && "the default logger needs no file");
 
   Options o;
   CLI::App app{
@@ -591,7 +638,22 @@ int Main(int argc, char** argv) {
       "  csmigrate reconcile --db ... --nfs-root 1=/mnt/nfs1   # DB claims vs real listings\n"};
   app.footer(kExitCodeHelp);
   app.require_subcommand(1);
-  app.add_flag("-v,--verbose", o.verbose, "Log more on stderr");
+  // Global options: before or after the command (fallthrough).
+  app.fallthrough();
+  app.add_flag("-v,--verbose", o.log.verbose, "Log debug lines too");
+  app.add_flag("-q,--quiet", o.log.quiet,
+               "Log only warnings and errors; no progress bar or progress lines");
+  app.add_option("--log-format", o.log.format,
+                 "text (level: message) or json (one object per line: time in UTC, level, "
+                 "message)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--log-file", o.log.file,
+                 "Also append every log line, with its UTC time, to FILE");
+
+  std::string help_topic;
+  auto* help = app.add_subcommand("help", "Show the help of csmigrate, or of one command");
+  help->add_option("COMMAND", help_topic, "The command (e.g. apply, drain, fixture)");
 
   auto* init = app.add_subcommand(
       "init", "Create CloudStack's secondary-storage tables and csmigrate's own in a database");
@@ -659,7 +721,6 @@ int Main(int argc, char** argv) {
                         "(never run by csmigrate)");
   reconcile->add_flag("--show-ok", o.show_ok,
                       "Also list every object that matched (they are always counted)");
-  reconcile->add_flag("--quiet", o.quiet, "No progress line on stderr");
   reconcile->footer(
       "Findings, each with store, table, row id, object id, install path or key and sizes:\n"
       "  ! placeholder_broken  a placeholder whose staging copy is gone, unpinned or missing\n"
@@ -701,7 +762,6 @@ int Main(int argc, char** argv) {
     cmd->add_option("--multipart-threshold", o.multipart_threshold,
                     "Upload files larger than this many bytes in parts (S3 multipart, Swift "
                     "static large objects); default 67108864 (64 MiB)");
-    cmd->add_flag("--quiet", o.quiet, "No progress bar on stderr");
   };
   add_transfer_options(push);
   push->footer(
@@ -752,10 +812,16 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (auto typo = UnknownCommand(app, argc, argv)) {
+      std::cerr << "csmigrate: error: " << *typo << "\n";
+      return kExitUsage;
+    }
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  if (o.verbose) spdlog::set_level(spdlog::level::debug);
+  if (Status s = ConfigureLogging(o.log); !s.ok()) return Fail(s);
+
+  if (*help) return ShowHelp(app, help_topic);
 
   if (*init) return RunInit(o);
   if (*plan) return RunPlanOrApply(o, true);

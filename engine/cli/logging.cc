@@ -1,0 +1,69 @@
+#include "cli/logging.h"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace csm::cli {
+namespace {
+
+// %j: the message as a JSON string (quotes included; invalid UTF-8 replaced).
+class JsonMessage : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string text(msg.payload.data(), msg.payload.size());
+    const std::string quoted =
+        nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    dest.append(quoted.data(), quoted.data() + quoted.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonMessage>();
+  }
+};
+
+std::unique_ptr<spdlog::formatter> Formatter(const std::string& pattern) {
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<JsonMessage>('j').set_pattern(pattern);
+  return formatter;
+}
+
+constexpr const char* kJsonPattern =
+    R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":%j})";
+
+}  // namespace
+
+Status ConfigureLogging(const LogOptions& options) {
+  if (options.format != "text" && options.format != "json") {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--log-format " + options.format + ": expected text or json");
+  }
+  const bool json = options.format == "json";
+  std::vector<spdlog::sink_ptr> sinks;
+  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  console->set_formatter(Formatter(json ? kJsonPattern : "%^%l%$: %v"));
+  sinks.push_back(console);
+  if (!options.file.empty()) {
+    try {
+      auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file);
+      file->set_formatter(Formatter(json ? kJsonPattern : "%Y-%m-%dT%H:%M:%S.%eZ %l: %v"));
+      sinks.push_back(file);
+    } catch (const spdlog::spdlog_ex& e) {
+      return Status(ErrorCode::kIo, "--log-file " + options.file + ": " + e.what());
+    }
+  }
+  auto logger = std::make_shared<spdlog::logger>("csmigrate", sinks.begin(), sinks.end());
+  logger->set_level(options.verbose ? spdlog::level::debug
+                    : options.quiet ? spdlog::level::warn
+                                    : spdlog::level::info);
+  logger->flush_on(spdlog::level::debug);
+  spdlog::set_default_logger(logger);
+  return Status::Ok();
+}
+
+}  // namespace csm::cli

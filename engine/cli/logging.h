@@ -1,0 +1,25 @@
+// Where csmigrate's log lines go and how they look: stderr, as text for people or as JSON Lines
+// for log collectors, and optionally a file too; -v / -q set how much.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+
+namespace csm::cli {
+
+struct LogOptions {
+  std::string format = "text";  // "text" or "json"
+  std::string file;             // also append every line here (always with a timestamp)
+  bool verbose = false;         // debug lines too
+  bool quiet = false;           // warnings and errors only
+};
+
+// Installs the logger `options` describe as spdlog's default. Text on stderr is "level: message"
+// (a terminal's colours kept); JSON lines are {"time": "<UTC ISO 8601 with Z>", "level": ...,
+// "message": ...} with the message escaped as JSON; lines in --log-file always carry the UTC time.
+// kInvalidArgument for an unknown format; kIo when the file cannot be opened for appending.
+Status ConfigureLogging(const LogOptions& options);
+
+}  // namespace csm::cli

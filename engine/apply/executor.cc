@@ -275,6 +275,24 @@ nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
   return result;
 }
 
+// When the ledger holds an applied run of the same rules and parameters: marks `outcome` as
+// already applied by it (its id and new store), so that plan and apply say so and change nothing.
+Status RecognizeAppliedRun(db::Connection& conn, const PreparedRun& run, RunOutcome& outcome) {
+  CSM_ASSIGN_OR_RETURN(bool engine_tables, db::EngineTablesExist(conn));
+  if (!engine_tables) return Status::Ok();
+  CSM_ASSIGN_OR_RETURN(auto previous,
+                       FindAppliedRun(conn, run.rules_checksum, run.params_checksum));
+  if (!previous) return Status::Ok();
+  outcome.already_applied = true;
+  outcome.run_id = previous->id;
+  const auto result = nlohmann::json::parse(previous->result_json, nullptr, false);
+  if (result.is_object() && result.contains("new_store_id")) {
+    auto store = ReadImageStore(conn, result["new_store_id"].get<int64_t>());
+    if (store.ok()) outcome.image_store = *store;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<NewStore> ReadImageStore(db::Connection& conn, int64_t id) {
@@ -304,6 +322,8 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
   CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params, options));
   RunOutcome outcome;
   outcome.rules_checksum = run.rules_checksum;
+  CSM_RETURN_IF_ERROR(RecognizeAppliedRun(conn, run, outcome));
+  if (outcome.already_applied) return outcome;
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
   for (const auto& step : run.plan.steps) {
     if (step.check.empty()) continue;
@@ -350,21 +370,8 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   RunOutcome outcome;
   outcome.rules_checksum = run.rules_checksum;
 
-  CSM_ASSIGN_OR_RETURN(bool engine_tables, db::EngineTablesExist(conn));
-  if (engine_tables) {
-    CSM_ASSIGN_OR_RETURN(auto previous,
-                         FindAppliedRun(conn, run.rules_checksum, run.params_checksum));
-    if (previous) {
-      outcome.already_applied = true;
-      outcome.run_id = previous->id;
-      const auto result = nlohmann::json::parse(previous->result_json, nullptr, false);
-      if (result.is_object() && result.contains("new_store_id")) {
-        auto store = ReadImageStore(conn, result["new_store_id"].get<int64_t>());
-        if (store.ok()) outcome.image_store = *store;
-      }
-      return outcome;
-    }
-  }
+  CSM_RETURN_IF_ERROR(RecognizeAppliedRun(conn, run, outcome));
+  if (outcome.already_applied) return outcome;
   // Read-only checks first: a refused run writes nothing at all, not even the engine tables.
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
 

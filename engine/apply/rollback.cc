@@ -124,9 +124,16 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   // DDL, outside the transaction: a journal an earlier csmigrate wrote is brought up to date.
   CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
   CSM_ASSIGN_OR_RETURN(RunRecord record, GetRun(conn, run_id));
+  if (record.state == kStateRolledBack) {
+    RollbackOutcome outcome;
+    outcome.run_id = run_id;
+    outcome.already_rolled_back = true;
+    outcome.rolled_back_at = record.rolled_back_at;
+    return outcome;  // as a repeated apply: said, nothing to do
+  }
   if (record.state != kStateApplied) {
     return Status(ErrorCode::kConflict, "run " + std::to_string(run_id) + " is " + record.state +
-                                            " already; there is nothing to undo");
+                                            "; there is nothing to undo");
   }
   CSM_ASSIGN_OR_RETURN(rules::Catalog catalog, rules::LoadCatalog(rules, conn));
   CSM_RETURN_IF_ERROR(rules::ValidateRules(rules, catalog));

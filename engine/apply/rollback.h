@@ -17,12 +17,15 @@ namespace csm::apply {
 
 struct RollbackOutcome {
   int64_t run_id = 0;
+  bool already_rolled_back = false;              // it was rolled back before: nothing was done
+  std::string rolled_back_at;                    // then, when (UTC)
   std::map<std::string, TableChanges> restored;  // per table: rows deleted/updated/re-inserted
   std::vector<std::string> overridden;           // conflicts ignored because of force
 };
 
 // Rolls back run `run_id`. `rules` supplies the rollback guards. With `force`, conflicts are
-// reported in the outcome but do not stop the rollback.
+// reported in the outcome but do not stop the rollback. A run rolled back before is reported as
+// such (already_rolled_back) and nothing is done, as a repeated apply.
 Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rules, int64_t run_id,
                                  bool force);
 

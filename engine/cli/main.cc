@@ -8,7 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -22,6 +24,7 @@
 #include "catalog/retire_verdict.h"
 #include "cli/closest_word.h"
 #include "cli/exit_codes.h"
+#include "cli/json_document.h"
 #include "cli/logging.h"
 #include "cli/output.h"
 #include "crypto/db_properties.h"
@@ -73,8 +76,11 @@ struct Options {
   std::optional<int64_t> multipart_threshold;
 };
 
-int Fail(const Status& s) {
+// Reports a failure: on stderr for people; with --json also the error document on stdout.
+// Returns the exit code.
+int Fail(const Options& o, const Status& s) {
   std::cerr << "csmigrate: error: " << s.message() << "\n";
+  if (o.json) std::cout << JsonText(ErrorDocument(s)) << "\n";
   return ExitCodeFor(s.code());
 }
 
@@ -98,6 +104,9 @@ std::string PromptPassword(const std::string& what) {
   return password;
 }
 
+// Where CloudStack's management server keeps its database configuration.
+constexpr const char* kCloudStackDbProperties = "/etc/cloudstack/management/db.properties";
+
 // The database to work on and how secrets are written there: from --db (password from the
 // environment or a prompt) or from CloudStack's db.properties (password and secrets from there).
 struct Target {
@@ -110,20 +119,32 @@ Result<Target> Connect(const Options& o, bool create) {
   db::DatabaseUrl url;
   std::string password;
   std::optional<crypto::CloudStackDbConfig> config;
-  if (!o.db_properties.empty()) {
-    CSM_ASSIGN_OR_RETURN(config, crypto::LoadDbProperties(o.db_properties, o.key_file));
+  // --db, else $CSM_DB, else --db-properties, else CloudStack's own db.properties when present.
+  std::string db_url = o.db_url;
+  std::string db_properties = o.db_properties;
+  if (db_url.empty() && db_properties.empty()) {
+    const char* env = std::getenv("CSM_DB");
+    if (env != nullptr && *env != '\0') {
+      db_url = env;
+    } else if (std::filesystem::exists(kCloudStackDbProperties)) {
+      db_properties = kCloudStackDbProperties;
+    }
+  }
+  if (!db_properties.empty()) {
+    CSM_ASSIGN_OR_RETURN(config, crypto::LoadDbProperties(db_properties, o.key_file));
     url.scheme = "mysql";
     url.host = config->host;
     url.port = config->port;
     url.user = config->username;
     url.database = config->database;
     password = config->password;
-  } else if (!o.db_url.empty()) {
-    CSM_ASSIGN_OR_RETURN(url, db::ParseDatabaseUrl(o.db_url));
+  } else if (!db_url.empty()) {
+    CSM_ASSIGN_OR_RETURN(url, db::ParseDatabaseUrl(db_url));
   } else {
     return Status(ErrorCode::kInvalidArgument,
-                  "say which database: --db URL or --db-properties /etc/cloudstack/management/"
-                  "db.properties");
+                  std::string("say which database: --db URL (or $CSM_DB), or --db-properties "
+                              "FILE; ") +
+                      kCloudStackDbProperties + " does not exist here");
   }
   if (password.empty() && url.scheme != "sqlite") {
     password = db::PasswordFromEnvironment(url);
@@ -134,6 +155,28 @@ Result<Target> Connect(const Options& o, bool create) {
     CSM_ASSIGN_OR_RETURN(target.encryption, apply::SecretEncryptionFor(*target.conn, *config));
   }
   return target;
+}
+
+// `text` as one shell word: as it is when it holds only characters no shell treats specially,
+// else in single quotes.
+std::string ShellWord(const std::string& text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("/:._-=@+,%", c) != nullptr;
+  });
+  if (plain) return text;
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// How this command named its database, to repeat in a command it suggests (" --db URL", "
+// --db-properties FILE [--key-file FILE]"; "" when it came from $CSM_DB or the default).
+std::string DbArguments(const Options& o) {
+  std::string args;
+  if (!o.db_url.empty()) args += " --db " + ShellWord(o.db_url);
+  if (!o.db_properties.empty()) args += " --db-properties " + ShellWord(o.db_properties);
+  if (!o.key_file.empty()) args += " --key-file " + ShellWord(o.key_file);
+  return args;
 }
 
 Result<rules::RuleSet> Rules(const Options& o) {
@@ -187,9 +230,10 @@ apply::ApplyOptions TestPause(apply::ApplyOptions options) {
   return options;
 }
 
+// The command's result: the JSON document with --json, else the text for people.
 void Print(const Options& o, const nlohmann::ordered_json& json, const std::string& text) {
   if (o.json) {
-    std::cout << json.dump(2) << "\n";
+    std::cout << JsonText(JsonDocument(json)) << "\n";
   } else {
     std::cout << text;
   }
@@ -197,46 +241,55 @@ void Print(const Options& o, const nlohmann::ordered_json& json, const std::stri
 
 int RunInit(const Options& o) {
   auto target = Connect(o, true);
-  if (!target.ok()) return Fail(target.status());
+  if (!target.ok()) return Fail(o, target.status());
   auto& conn = target->conn;
   if (o.cloudstack_version != "4.3" && o.cloudstack_version != "4.22") {
-    return Fail(Status(ErrorCode::kInvalidArgument, "--cloudstack must be 4.3 or 4.22"));
+    return Fail(o, Status(ErrorCode::kInvalidArgument, "--cloudstack must be 4.3 or 4.22"));
   }
+  auto existing = conn->DescribeTable("image_store");
+  if (!existing.ok()) return Fail(o, existing.status());
   if (Status s = db::InstallSchemaFile(*conn, "cloudstack-" + o.cloudstack_version); !s.ok()) {
-    return Fail(s);
+    return Fail(o, s);
   }
-  if (Status s = db::EnsureEngineTables(*conn); !s.ok()) return Fail(s);
-  std::cerr << "Created the CloudStack " << o.cloudstack_version
-            << " secondary-storage tables and csmigrate's tables in " << conn->Describe() << "\n";
+  if (Status s = db::EnsureEngineTables(*conn); !s.ok()) return Fail(o, s);
+  if (existing->exists()) {
+    spdlog::info(
+        "{} already has CloudStack's secondary-storage tables: created only what was "
+        "missing of them and of csmigrate's tables",
+        conn->Describe());
+  } else {
+    spdlog::info("Created the CloudStack {} secondary-storage tables and csmigrate's tables in {}",
+                 o.cloudstack_version, conn->Describe());
+  }
   return kExitOk;
 }
 
 int RunPlanOrApply(const Options& o, bool is_plan) {
   auto rules = Rules(o);
-  if (!rules.ok()) return Fail(rules.status());
+  if (!rules.ok()) return Fail(o, rules.status());
   auto params = Parameters(o);
-  if (!params.ok()) return Fail(params.status());
+  if (!params.ok()) return Fail(o, params.status());
   auto target = Connect(o, false);
-  if (!target.ok()) return Fail(target.status());
+  if (!target.ok()) return Fail(o, target.status());
   apply::ApplyOptions options;
   options.on_step = [](const apply::StepOutcome& s) { spdlog::info("{}", StepLine(s)); };
   options.encryption = target->encryption;
   auto outcome = is_plan ? apply::Plan(*target->conn, *rules, *params, options)
                          : apply::Apply(*target->conn, *rules, *params, TestPause(options));
-  if (!outcome.ok()) return Fail(outcome.status());
-  Print(o, RunOutcomeJson(*outcome), RunOutcomeText(*outcome, is_plan));
+  if (!outcome.ok()) return Fail(o, outcome.status());
+  Print(o, RunOutcomeJson(*outcome), RunOutcomeText(*outcome, is_plan, DbArguments(o)));
   return kExitOk;
 }
 
 int RunStatus(const Options& o) {
   auto target = Connect(o, false);
-  if (!target.ok()) return Fail(target.status());
+  if (!target.ok()) return Fail(o, target.status());
   auto exists = db::EngineTablesExist(*target->conn);
-  if (!exists.ok()) return Fail(exists.status());
+  if (!exists.ok()) return Fail(o, exists.status());
   std::vector<apply::RunRecord> runs;
   if (*exists) {
     auto listed = apply::ListRuns(*target->conn);
-    if (!listed.ok()) return Fail(listed.status());
+    if (!listed.ok()) return Fail(o, listed.status());
     runs = std::move(*listed);
   }
   Print(o, RunsJson(runs), RunsText(runs));
@@ -245,36 +298,36 @@ int RunStatus(const Options& o) {
 
 int RunRollback(const Options& o) {
   auto rules = Rules(o);
-  if (!rules.ok()) return Fail(rules.status());
+  if (!rules.ok()) return Fail(o, rules.status());
   auto target = Connect(o, false);
-  if (!target.ok()) return Fail(target.status());
+  if (!target.ok()) return Fail(o, target.status());
   auto outcome = apply::Rollback(*target->conn, *rules, o.run_id, o.force);
-  if (!outcome.ok()) return Fail(outcome.status());
+  if (!outcome.ok()) return Fail(o, outcome.status());
   Print(o, RollbackJson(*outcome), RollbackText(*outcome));
   return kExitOk;
 }
 
 int RunFixtureLoad(const Options& o) {
   auto fixture = fixture::LoadFixture(o.fixture_dir);
-  if (!fixture.ok()) return Fail(fixture.status());
+  if (!fixture.ok()) return Fail(o, fixture.status());
   if (int code = RunInit(o); code != kExitOk) return code;
   auto target = Connect(o, false);
-  if (!target.ok()) return Fail(target.status());
-  if (Status s = fixture::LoadBeforeRows(*target->conn, *fixture); !s.ok()) return Fail(s);
-  std::cerr << "Loaded the before-rows of " << o.fixture_dir << "\n";
+  if (!target.ok()) return Fail(o, target.status());
+  if (Status s = fixture::LoadBeforeRows(*target->conn, *fixture); !s.ok()) return Fail(o, s);
+  spdlog::info("Loaded the before-rows of {}", o.fixture_dir);
   return kExitOk;
 }
 
 int RunFixtureReplay(const Options& o) {
   auto fixture = fixture::LoadFixture(o.fixture_dir);
-  if (!fixture.ok()) return Fail(fixture.status());
+  if (!fixture.ok()) return Fail(o, fixture.status());
   auto rules = Rules(o);
-  if (!rules.ok()) return Fail(rules.status());
+  if (!rules.ok()) return Fail(o, rules.status());
   if (int code = RunInit(o); code != kExitOk) return code;
   auto target = Connect(o, false);
-  if (!target.ok()) return Fail(target.status());
+  if (!target.ok()) return Fail(o, target.status());
   auto report = fixture::Replay(*target->conn, *rules, *fixture);
-  if (!report.ok()) return Fail(report.status());
+  if (!report.ok()) return Fail(o, report.status());
   if (o.json) {
     nlohmann::ordered_json out = {{"fixture", report->fixture},
                                   {"ok", report->ok()},
@@ -283,7 +336,7 @@ int RunFixtureReplay(const Options& o) {
     for (const auto& d : report->differences) {
       out["differences"].push_back({{"table", d.table}, {"row", d.row}, {"what", d.what}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << JsonText(JsonDocument(out)) << "\n";
   } else {
     std::cout << (report->ok() ? "PASS " : "FAIL ") << report->fixture << ": " << report->outcome
               << "\n";
@@ -373,10 +426,10 @@ std::string RunnerText(const push::RunnerOutcome& r) {
 
 int RunPush(const Options& o) {
   auto target = Connect(o, false);
-  if (!target.ok()) return Fail(target.status());
+  if (!target.ok()) return Fail(o, target.status());
   auto& conn = *target->conn;
   auto options = RunnerOptionsFor(o, *target);
-  if (!options.ok()) return Fail(options.status());
+  if (!options.ok()) return Fail(o, options.status());
   options->jobs = 1;
   push::UnitFilter filter;
   if (o.object_kind == "template" || o.object_kind == "volume") {
@@ -386,31 +439,31 @@ int RunPush(const Options& o) {
     auto exists = conn.Query(
         std::string("SELECT 1 FROM ") + (is_template ? "vm_template" : "volumes") + " WHERE id = ?",
         {o.object_id});
-    if (!exists.ok()) return Fail(exists.status());
+    if (!exists.ok()) return Fail(o, exists.status());
     if (exists->rows.empty()) {
-      return Fail(Status(ErrorCode::kNotFound,
-                         "no " + o.object_kind + " with id " + std::to_string(o.object_id)));
+      return Fail(o, Status(ErrorCode::kNotFound,
+                            "no " + o.object_kind + " with id " + std::to_string(o.object_id)));
     }
   } else {
     filter.kind = push::ObjectKind::kSnapshot;
     auto volume = conn.Query("SELECT volume_id FROM snapshots WHERE id = ?", {o.object_id});
-    if (!volume.ok()) return Fail(volume.status());
+    if (!volume.ok()) return Fail(o, volume.status());
     if (volume->rows.empty()) {
       return Fail(
-          Status(ErrorCode::kNotFound, "no snapshot with id " + std::to_string(o.object_id)));
+          o, Status(ErrorCode::kNotFound, "no snapshot with id " + std::to_string(o.object_id)));
     }
     filter.snapshot_volume_id = db::AsInteger(volume->rows[0][0]);
   }
   auto tables = catalog::DescribeRefTables(conn);
-  if (!tables.ok()) return Fail(tables.status());
+  if (!tables.ok()) return Fail(o, tables.status());
   auto units = push::FindUnits(conn, *tables, filter, push::UnitOrder::kOldestFirst);
-  if (!units.ok()) return Fail(units.status());
+  if (!units.ok()) return Fail(o, units.status());
   if (units->empty()) {
     if (o.object_kind == "template") {
       // Already on the object store: on Swift, CloudStack's sync still needs template.properties.
       auto repairs = push::RepairSwiftTemplateProperties(conn, o.object_id, options->access,
                                                          options->encrypt_secret);
-      if (!repairs.ok()) return Fail(repairs.status());
+      if (!repairs.ok()) return Fail(o, repairs.status());
       for (const auto& r : *repairs) {
         if (!r.written) continue;
         std::cout << "repaired: wrote " << r.key << " on image store " << r.store_id
@@ -422,30 +475,30 @@ int RunPush(const Options& o) {
     return kExitOk;
   }
   auto outcome = push::RunUnits(conn, *tables, *units, *options);
-  if (!outcome.ok()) return Fail(outcome.status());
-  if (!outcome->failures.empty()) return Fail(outcome->failures.front().status);
+  if (!outcome.ok()) return Fail(o, outcome.status());
+  if (!outcome->failures.empty()) return Fail(o, outcome->failures.front().status);
   std::cout << RunnerText(*outcome);
   return kExitOk;
 }
 
 int RunDrain(const Options& o) {
   if (o.order != "largest" && o.order != "oldest") {
-    return Fail(
-        Status(ErrorCode::kInvalidArgument, "--order " + o.order + ": expected largest or oldest"));
+    return Fail(o, Status(ErrorCode::kInvalidArgument,
+                          "--order " + o.order + ": expected largest or oldest"));
   }
   auto target = Connect(o, false);
-  if (!target.ok()) return Fail(target.status());
+  if (!target.ok()) return Fail(o, target.status());
   auto& conn = *target->conn;
   auto options = RunnerOptionsFor(o, *target);
-  if (!options.ok()) return Fail(options.status());
+  if (!options.ok()) return Fail(o, options.status());
   auto tables = catalog::DescribeRefTables(conn);
-  if (!tables.ok()) return Fail(tables.status());
+  if (!tables.ok()) return Fail(o, tables.status());
   push::UnitFilter filter;
   filter.staging_store_id = o.staging_store;
   auto units = push::FindUnits(
       conn, *tables, filter,
       o.order == "largest" ? push::UnitOrder::kLargestFirst : push::UnitOrder::kOldestFirst);
-  if (!units.ok()) return Fail(units.status());
+  if (!units.ok()) return Fail(o, units.status());
   if (o.limit && static_cast<int64_t>(units->size()) > *o.limit) units->resize(*o.limit);
   if (o.dry_run) {
     int64_t bytes = 0;
@@ -465,18 +518,18 @@ int RunDrain(const Options& o) {
     return kExitOk;
   }
   auto outcome = push::RunUnits(conn, *tables, *units, *options);
-  if (!outcome.ok()) return Fail(outcome.status());
+  if (!outcome.ok()) return Fail(o, outcome.status());
   std::cout << RunnerText(*outcome);
 
   // Whether each staging store can now be retired, and what still holds it.
   auto stores = catalog::ReadImageStores(conn, {}, options->encrypt_secret);
-  if (!stores.ok()) return Fail(stores.status());
+  if (!stores.ok()) return Fail(o, stores.status());
   std::vector<int64_t> staging;
   for (const auto& s : *stores) {
     if (s.is_staging() && (!o.staging_store || *o.staging_store == s.id)) staging.push_back(s.id);
   }
   auto verdicts = catalog::RetireVerdicts(conn, *tables, staging);
-  if (!verdicts.ok()) return Fail(verdicts.status());
+  if (!verdicts.ok()) return Fail(o, verdicts.status());
   for (const auto& v : *verdicts) {
     std::cout << "staging store " << v.store_id << ": ";
     if (v.retirable()) {
@@ -489,44 +542,46 @@ int RunDrain(const Options& o) {
 }
 
 // reconcile exits 0 (clean), 1 (findings) or 2 (could not complete), whatever the cause.
-int FailReconcile(const Status& s) {
-  std::cerr << "csmigrate: reconcile could not complete: " << s.message() << "\n";
+int FailReconcile(const Options& o, const Status& s) {
+  std::cerr << "csmigrate: error: reconcile could not complete: " << s.message() << "\n";
+  if (o.json) std::cout << JsonText(ErrorDocument(s, kExitUsage)) << "\n";
   return kExitUsage;
 }
 
 int RunReconcile(const Options& o) {
-  auto format = reconcile::ParseReportFormat(o.format);
-  if (!format.ok()) return FailReconcile(format.status());
+  // --json is the JSON Lines report (one document per line, each carrying the version).
+  auto format = reconcile::ParseReportFormat(o.json ? "jsonl" : o.format);
+  if (!format.ok()) return FailReconcile(o, format.status());
   reconcile::ReconcileOptions options;
   options.stores = o.stores;
   options.progress = !o.log.quiet;
   for (const auto& text : o.nfs_roots) {
     auto pair = KeyValue(text, "--nfs-root");
-    if (!pair.ok()) return FailReconcile(pair.status());
+    if (!pair.ok()) return FailReconcile(o, pair.status());
     auto id = db::AsInteger(pair->first);
     if (!id || *id <= 0) {
-      return FailReconcile(
-          Status(ErrorCode::kInvalidArgument, "--nfs-root " + text + ": expected STORE_ID=PATH"));
+      return FailReconcile(o, Status(ErrorCode::kInvalidArgument,
+                                     "--nfs-root " + text + ": expected STORE_ID=PATH"));
     }
     options.access.nfs_roots[*id] = pair->second;
   }
   auto target = Connect(o, false);
-  if (!target.ok()) return FailReconcile(target.status());
+  if (!target.ok()) return FailReconcile(o, target.status());
   if (target->encryption) options.encrypt_secret = target->encryption->password;
   auto report = reconcile::Report::Create(*format, o.show_ok);
-  if (!report.ok()) return FailReconcile(report.status());
+  if (!report.ok()) return FailReconcile(o, report.status());
   auto outcome = reconcile::Reconcile(*target->conn, options, **report);
-  if (!outcome.ok()) return FailReconcile(outcome.status());
+  if (!outcome.ok()) return FailReconcile(o, outcome.status());
   auto write = [&](std::ostream& out) {
     return (*report)->Write(out, outcome->stores, outcome->verdicts);
   };
   const Status written = o.output.empty() ? write(std::cout) : WriteFileAtomically(o.output, write);
-  if (!written.ok()) return FailReconcile(written);
+  if (!written.ok()) return FailReconcile(o, written);
   if (!o.repair_sql.empty()) {
     const std::string dialect = target->conn->dialect().name();
     const Status repair = WriteFileAtomically(
         o.repair_sql, [&](std::ostream& out) { return (*report)->WriteRepairSql(out, dialect); });
-    if (!repair.ok()) return FailReconcile(repair);
+    if (!repair.ok()) return FailReconcile(o, repair);
   }
   return (*report)->has_problems() ? kExitFindings : kExitOk;
 }
@@ -534,13 +589,15 @@ int RunReconcile(const Options& o) {
 void AddDb(CLI::App* cmd, Options& o) {
   auto* db = cmd->add_option("--db", o.db_url,
                              "Database URL: sqlite:///path/cloud.db, mysql://user@host:port/cloud "
-                             "or postgresql://user@host:port/cloud. No password in the URL: it "
-                             "comes from $CSM_DB_PASSWORD, $MYSQL_PWD / $PGPASSWORD or a prompt");
+                             "or postgresql://user@host:port/cloud (default: $CSM_DB). No password "
+                             "in the URL: it comes from $CSM_DB_PASSWORD, $MYSQL_PWD / $PGPASSWORD "
+                             "or a prompt");
   auto* properties = cmd->add_option(
       "--db-properties", o.db_properties,
-      "Use CloudStack's db.properties (e.g. /etc/cloudstack/management/db.properties): its MySQL "
-      "host, user, password and, when the installation encrypts, its secret, so that secretkey / "
-      "key details are stored encrypted as CloudStack does");
+      "Use CloudStack's db.properties: its MySQL host, user, password and, when the installation "
+      "encrypts, its secret, so that secretkey / key details are stored encrypted as CloudStack "
+      "does. Without --db, $CSM_DB or this option, /etc/cloudstack/management/db.properties is "
+      "used when it exists");
   db->excludes(properties);
   cmd->add_option("--key-file", o.key_file,
                   "The management key file for ENC(...) values in db.properties (default: "
@@ -708,6 +765,9 @@ int Main(int argc, char** argv) {
       "ListObjectsV2, Swift container listings, the NFS export's files) and report every "
       "difference in CloudStack's terms. Changes nothing.");
   AddDb(reconcile, o);
+  reconcile->add_flag("--json", o.json,
+                      "The report as JSON Lines (--format jsonl), and a failure as a JSON error "
+                      "document on stdout");
   reconcile->add_option("--store", o.stores,
                         "Only this image_store id (repeatable; default: every live store)");
   reconcile->add_option("--nfs-root", o.nfs_roots,
@@ -819,7 +879,7 @@ int Main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  if (Status s = ConfigureLogging(o.log); !s.ok()) return Fail(s);
+  if (Status s = ConfigureLogging(o.log); !s.ok()) return Fail(o, s);
 
   if (*help) return ShowHelp(app, help_topic);
 

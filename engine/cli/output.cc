@@ -24,6 +24,7 @@ std::string Changes(const nlohmann::json& tables) {
                  std::to_string(c.value(op, 0));
       }
     }
+    if (parts.empty()) continue;  // journaled, nothing changed
     text += (text.empty() ? "" : ", ") + table + " " + parts;
   }
   return text.empty() ? "-" : text;
@@ -63,15 +64,23 @@ nlohmann::json TablesJson(const std::map<std::string, apply::TableChanges>& tabl
 
 }  // namespace
 
+nlohmann::ordered_json UtcTimeJson(const std::string& db_time) {
+  if (db_time.empty()) return nullptr;
+  std::string iso = db_time;
+  if (iso.size() > 10 && iso[10] == ' ') iso[10] = 'T';
+  if (!iso.ends_with('Z')) iso += 'Z';
+  return iso;
+}
+
 nlohmann::ordered_json ImageStoreJson(const apply::NewStore& s) {
   return {{"id", s.id},
           {"uuid", s.uuid},
           {"name", s.name},
           {"url", s.has_url ? nlohmann::ordered_json(s.url) : nlohmann::ordered_json(nullptr)},
           {"protocol", s.protocol},
-          {"providername", s.provider},
+          {"provider", s.provider},
           {"scope", s.scope},
-          {"zoneid", nullptr}};
+          {"zone_id", nullptr}};
 }
 
 std::string StepLine(const apply::StepOutcome& step) {
@@ -84,7 +93,7 @@ std::string StepLine(const apply::StepOutcome& step) {
   } else if (step.skipped) {
     result = "skipped (condition does not hold)";
   } else {
-    result = std::to_string(step.rows) + " rows" +
+    result = std::to_string(step.rows) + (step.rows == 1 ? " row" : " rows") +
              (step.pinned > 0 ? ", " + std::to_string(step.pinned) + " pinned" : "");
   }
   char line[256];
@@ -114,7 +123,8 @@ nlohmann::ordered_json RunOutcomeJson(const apply::RunOutcome& o) {
   return out;
 }
 
-std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan) {
+std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan,
+                           const std::string& db_arguments) {
   std::ostringstream out;
   if (o.already_applied) {
     out << "Run " << o.run_id
@@ -129,7 +139,8 @@ std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan) {
     }
   } else {
     out << "Applied run " << o.run_id
-        << " (one transaction, journaled; undo with `csmigrate rollback " << o.run_id << "`)\n";
+        << " (one transaction, journaled; undo with: csmigrate rollback" << db_arguments << " "
+        << o.run_id << ")\n";
     out << "Changes: " << Changes(TablesJson(o.tables)) << "\n";
   }
   if (o.image_store) {
@@ -152,20 +163,19 @@ nlohmann::ordered_json RunsJson(const std::vector<apply::RunRecord>& runs) {
     const auto result =
         nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json, nullptr, false);
     out.push_back(
-        {{"id", r.id},
+        {{"run_id", r.id},
          {"rules", r.rules_name},
          {"rules_checksum", r.rules_checksum},
          {"parameters", nlohmann::json::parse(r.params_json, nullptr, false)},
          {"state", r.state},
          {"operator", r.operator_name},
-         {"started_at", r.started_at},
-         {"finished_at", r.finished_at},
-         {"rolled_back_at",
-          r.rolled_back_at.empty() ? nlohmann::json() : nlohmann::json(r.rolled_back_at)},
+         {"started_at", UtcTimeJson(r.started_at)},
+         {"finished_at", UtcTimeJson(r.finished_at)},
+         {"rolled_back_at", UtcTimeJson(r.rolled_back_at)},
          {"tables", result.is_object() && result.contains("tables") ? result["tables"]
                                                                     : nlohmann::json::object()}});
   }
-  return out;
+  return {{"runs", std::move(out)}};
 }
 
 std::string RunsText(const std::vector<apply::RunRecord>& runs) {
@@ -189,11 +199,20 @@ std::string RunsText(const std::vector<apply::RunRecord>& runs) {
 }
 
 nlohmann::ordered_json RollbackJson(const apply::RollbackOutcome& o) {
-  return {{"run_id", o.run_id}, {"restored", TablesJson(o.restored)}, {"overridden", o.overridden}};
+  return {{"run_id", o.run_id},
+          {"already_rolled_back", o.already_rolled_back},
+          {"rolled_back_at", UtcTimeJson(o.rolled_back_at)},
+          {"restored", TablesJson(o.restored)},
+          {"overridden", o.overridden}};
 }
 
 std::string RollbackText(const apply::RollbackOutcome& o) {
   std::ostringstream out;
+  if (o.already_rolled_back) {
+    out << "Run " << o.run_id << " was rolled back already (at " << o.rolled_back_at
+        << " UTC): nothing to do.\n";
+    return out.str();
+  }
   for (const auto& c : o.overridden) out << "forced past: " << c << "\n";
   out << "Rolled back run " << o.run_id << ": inserted rows removed, updated rows restored, "
       << "deleted rows re-inserted.\n";

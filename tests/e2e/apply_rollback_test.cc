@@ -54,10 +54,10 @@ TEST_F(ApplyRollback, ApplyPrintsTheNewStoreAsImageStoreResponse) {
   EXPECT_FALSE(out["already_applied"].get<bool>());
   const auto& store = out["image_store"];
   EXPECT_EQ(store["name"], "s3-region");
-  EXPECT_EQ(store["providername"], "S3");
+  EXPECT_EQ(store["provider"], "S3");
   EXPECT_EQ(store["scope"], "REGION");
   EXPECT_EQ(store["protocol"], "http");
-  EXPECT_TRUE(store["zoneid"].is_null());
+  EXPECT_TRUE(store["zone_id"].is_null());
   EXPECT_TRUE(store["url"].is_null());
   EXPECT_EQ(store["uuid"].get<std::string>().size(), 36u);
 }
@@ -85,11 +85,18 @@ TEST_F(ApplyRollback, RollbackRestoresEveryTableExactly) {
   CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(DumpDatabase(db_), before);
-  // The run is recorded as rolled back, and a second rollback is refused.
+  // The run is recorded as rolled back; a second rollback says so and changes nothing (exit 0,
+  // as a repeated apply).
   CommandResult status = RunCsmigrate({"status", "--db", "sqlite://" + db_, "--json"});
   ASSERT_EQ(status.exit_code, 0);
-  EXPECT_EQ(nlohmann::json::parse(status.out)[0]["state"], "rolled_back");
-  EXPECT_EQ(RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"}).exit_code, 5);
+  EXPECT_EQ(nlohmann::json::parse(status.out)["runs"][0]["state"], "rolled_back");
+  const std::string rolled_back = DumpDatabase(db_, true);
+  CommandResult again = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1", "--json"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(nlohmann::json::parse(again.out)["already_rolled_back"].get<bool>()) << again.out;
+  EXPECT_EQ(DumpDatabase(db_, true), rolled_back);
+  CommandResult text = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_NE(text.out.find("was rolled back already"), std::string::npos) << text.out;
   // And the same conversion can be applied again afterwards.
   EXPECT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
 }
@@ -98,7 +105,7 @@ TEST_F(ApplyRollback, StatusListsRunsWithSecretsMaskedAndChangesPerTable) {
   ASSERT_EQ(RunCsmigrate(S3Args("apply", db_)).exit_code, 0);
   CommandResult r = RunCsmigrate({"status", "--db", "sqlite://" + db_, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto runs = nlohmann::json::parse(r.out);
+  const auto runs = nlohmann::json::parse(r.out)["runs"];
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0]["state"], "applied");
   EXPECT_EQ(runs[0]["rules_checksum"].get<std::string>().size(), 64u);

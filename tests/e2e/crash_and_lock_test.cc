@@ -51,7 +51,7 @@ TEST_F(CrashAndLock, SigkillMidApplyLeavesNoChangeAndRerunCompletes) {
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_NE(rerun.err.find("no longer exists"), std::string::npos) << rerun.err;
   CommandResult runs = RunCsmigrate({"status", "--db", "sqlite://" + db_, "--json"});
-  EXPECT_EQ(nlohmann::json::parse(runs.out).size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(runs.out)["runs"].size(), 1u);
 }
 
 TEST_F(CrashAndLock, SecondApplyIsRefusedAtOnceNamingTheHolder) {

@@ -16,6 +16,7 @@ build_pkgs=(
   libsqlitecpp-dev libyaml-cpp-dev libspdlog-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libcurl4-openssl-dev libssl-dev libpugixml-dev
   libpqxx-dev default-libmysqlclient-dev
+  man-db dpkg-dev  # man -l checks docs/csmigrate.1; cpack -G DEB runs dpkg-shlibdeps
 )
 server_pkgs=(
   mariadb-server mariadb-client postgresql

@@ -27,6 +27,7 @@
 #include "cli/json_document.h"
 #include "cli/logging.h"
 #include "cli/output.h"
+#include "common/version.h"
 #include "crypto/db_properties.h"
 #include "db/database_url.h"
 #include "db/schema_files.h"
@@ -695,6 +696,7 @@ int Main(int argc, char** argv) {
       "  csmigrate reconcile --db ... --nfs-root 1=/mnt/nfs1   # DB claims vs real listings\n"};
   app.footer(kExitCodeHelp);
   app.require_subcommand(1);
+  app.set_version_flag("-V,--version", "csmigrate " + Version(), "Print the version and exit");
   // Global options: before or after the command (fallthrough).
   app.fallthrough();
   app.add_flag("-v,--verbose", o.log.verbose, "Log debug lines too");

@@ -1,6 +1,7 @@
 #include "db/schema_files.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -8,19 +9,55 @@
 
 namespace csm::db {
 
-std::string DataDirectory() {
+std::vector<DataDirectoryCandidate> DataDirectoryCandidates() {
   const char* env = std::getenv("CSM_DATA_DIR");
-  return env != nullptr && *env != '\0' ? env : CSM_DATA_DIR;
+  if (env != nullptr && *env != '\0') return {{env, "$CSM_DATA_DIR"}};
+  std::vector<DataDirectoryCandidate> candidates;
+  std::error_code ec;
+  const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(
+        {(binary.parent_path() / CSM_DATA_DIR_FROM_BINARY).lexically_normal().string(),
+         "beside the binary " + binary.string()});
+  }
+  candidates.push_back({CSM_DATA_DIR, "the build-time default"});
+  return candidates;
+}
+
+Result<std::string> FindDataDirectory(const std::vector<DataDirectoryCandidate>& candidates) {
+  std::string looked;
+  for (const auto& candidate : candidates) {
+    std::error_code ec;
+    const std::filesystem::path dir = candidate.path;
+    if (std::filesystem::is_directory(dir / "rules", ec) &&
+        std::filesystem::is_directory(dir / "schema", ec)) {
+      return candidate.path;
+    }
+    looked += (looked.empty() ? "" : ", ") + candidate.path + " (" + candidate.origin + ")";
+  }
+  return Status(
+      ErrorCode::kNotFound,
+      "csmigrate's data files (rules/ and schema/) are in none of the places it looked: " + looked +
+          ". Set CSM_DATA_DIR to the directory holding them (an installed csmigrate keeps "
+          "them in PREFIX/share/csmigrate; the source tree has them), or reinstall "
+          "csmigrate so that they are in " CSM_DATA_DIR_FROM_BINARY " beside its binary");
+}
+
+std::string DataDirectory() {
+  const auto candidates = DataDirectoryCandidates();
+  auto found = FindDataDirectory(candidates);
+  return found.ok() ? *found : candidates.front().path;
 }
 
 Status InstallSchemaFile(Connection& conn, const std::string& name) {
-  const std::string path =
-      DataDirectory() + "/schema/" + conn.dialect().name() + "/" + name + ".sql";
+  CSM_ASSIGN_OR_RETURN(const std::string data, FindDataDirectory(DataDirectoryCandidates()));
+  const std::string path = data + "/schema/" + conn.dialect().name() + "/" + name + ".sql";
   std::ifstream in(path);
   if (!in) {
-    return Status(
-        ErrorCode::kNotFound,
-        "schema file " + path + " not found (set CSM_DATA_DIR to the csmigrate source tree)");
+    return Status(ErrorCode::kNotFound,
+                  "schema file " + path + " not found: csmigrate's data in " + data +
+                      " is incomplete; reinstall csmigrate, or set CSM_DATA_DIR to a complete "
+                      "copy of rules/ and schema/");
   }
   std::stringstream text;
   text << in.rdbuf();

@@ -1,18 +1,38 @@
-// The DDL shipped in schema/<dialect>/: CloudStack's tables (for `init` and tests) and the engine's
-// own tables.
+// The data files csmigrate ships (rules/ and schema/<dialect>/), where they are found, and the DDL
+// in schema/<dialect>/: CloudStack's tables (for `init` and tests) and the engine's own tables.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "db/connection.h"
 
 namespace csm::db {
 
-// The directory holding rules/ and schema/: $CSM_DATA_DIR if set, else the build-time default.
+// A place that may hold rules/ and schema/, and why it is looked at ("$CSM_DATA_DIR", ...).
+struct DataDirectoryCandidate {
+  std::string path;
+  std::string origin;
+};
+
+// Where csmigrate looks for its data, in order: $CSM_DATA_DIR alone when it is set (an override
+// is never second-guessed); else ../share/csmigrate beside the running binary (/proc/self/exe, so
+// an installed csmigrate finds its data from any working directory), then the build-time default
+// (the source tree, for a binary run from its build directory).
+std::vector<DataDirectoryCandidate> DataDirectoryCandidates();
+
+// The first of `candidates` holding both rules/ and schema/. When none does: kNotFound naming
+// every place looked at and how to fix it (reinstall, or set CSM_DATA_DIR).
+Result<std::string> FindDataDirectory(const std::vector<DataDirectoryCandidate>& candidates);
+
+// The directory holding rules/ and schema/, for building default paths: FindDataDirectory's
+// answer, else the first candidate (a file under it is then reported missing where it is opened;
+// FindDataDirectory says why).
 std::string DataDirectory();
 
-// Runs schema/<dialect>/<name>.sql (e.g. "cloudstack-4.3", "engine") on `conn`.
+// Runs schema/<dialect>/<name>.sql (e.g. "cloudstack-4.3", "engine") on `conn`. kNotFound, naming
+// every place looked at, when no data directory is found.
 Status InstallSchemaFile(Connection& conn, const std::string& name);
 
 // Creates the engine's tables when any is missing, and brings tables an earlier csmigrate created

@@ -21,6 +21,7 @@ build_pkgs=(
 server_pkgs=(
   mariadb-server mariadb-client postgresql
   swift swift-proxy swift-object swift-container swift-account memcached curl rclone
+  python3-jsonschema
 )
 
 usage() {

@@ -45,22 +45,23 @@ Status ConfigureLogging(const LogOptions& options) {
   }
   const bool json = options.format == "json";
   std::vector<spdlog::sink_ptr> sinks;
+  const auto detail = options.verbose ? spdlog::level::debug : spdlog::level::info;
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   console->set_formatter(Formatter(json ? kJsonPattern : "%^%l%$: %v"));
+  console->set_level(options.quiet ? spdlog::level::warn : detail);
   sinks.push_back(console);
   if (!options.file.empty()) {
     try {
       auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file);
       file->set_formatter(Formatter(json ? kJsonPattern : "%Y-%m-%dT%H:%M:%S.%eZ %l: %v"));
+      file->set_level(detail);  // -q quiets the terminal, not the record
       sinks.push_back(file);
     } catch (const spdlog::spdlog_ex& e) {
       return Status(ErrorCode::kIo, "--log-file " + options.file + ": " + e.what());
     }
   }
   auto logger = std::make_shared<spdlog::logger>("csmigrate", sinks.begin(), sinks.end());
-  logger->set_level(options.verbose ? spdlog::level::debug
-                    : options.quiet ? spdlog::level::warn
-                                    : spdlog::level::info);
+  logger->set_level(detail);
   logger->flush_on(spdlog::level::debug);
   spdlog::set_default_logger(logger);
   return Status::Ok();

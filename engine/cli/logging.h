@@ -13,7 +13,7 @@ struct LogOptions {
   std::string format = "text";  // "text" or "json"
   std::string file;             // also append every line here (always with a timestamp)
   bool verbose = false;         // debug lines too
-  bool quiet = false;           // warnings and errors only
+  bool quiet = false;           // warnings and errors only on stderr (the file keeps the rest)
 };
 
 // Installs the logger `options` describe as spdlog's default. Text on stderr is "level: message"

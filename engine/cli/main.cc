@@ -27,12 +27,14 @@
 #include "cli/json_document.h"
 #include "cli/logging.h"
 #include "cli/output.h"
+#include "cli/push_output.h"
 #include "common/version.h"
 #include "crypto/db_properties.h"
 #include "db/database_url.h"
 #include "db/schema_files.h"
 #include "fixture/fixture.h"
 #include "fixture/replay.h"
+#include "push/preflight.h"
 #include "push/push_runner.h"
 #include "push/swift_repair.h"
 #include "push/unit_query.h"
@@ -240,28 +242,37 @@ void Print(const Options& o, const nlohmann::ordered_json& json, const std::stri
   }
 }
 
-int RunInit(const Options& o) {
-  auto target = Connect(o, true);
-  if (!target.ok()) return Fail(o, target.status());
-  auto& conn = target->conn;
+// Creates CloudStack's tables (of --cloudstack's version) and csmigrate's where missing, and
+// logs which; returns the database's description and whether CloudStack's were there already.
+Result<std::pair<std::string, bool>> CreateTables(const Options& o) {
   if (o.cloudstack_version != "4.3" && o.cloudstack_version != "4.22") {
-    return Fail(o, Status(ErrorCode::kInvalidArgument, "--cloudstack must be 4.3 or 4.22"));
+    return Status(ErrorCode::kInvalidArgument, "--cloudstack must be 4.3 or 4.22");
   }
-  auto existing = conn->DescribeTable("image_store");
-  if (!existing.ok()) return Fail(o, existing.status());
-  if (Status s = db::InstallSchemaFile(*conn, "cloudstack-" + o.cloudstack_version); !s.ok()) {
-    return Fail(o, s);
-  }
-  if (Status s = db::EnsureEngineTables(*conn); !s.ok()) return Fail(o, s);
-  if (existing->exists()) {
+  CSM_ASSIGN_OR_RETURN(Target target, Connect(o, true));
+  auto& conn = *target.conn;
+  CSM_ASSIGN_OR_RETURN(db::TableSchema existing, conn.DescribeTable("image_store"));
+  CSM_RETURN_IF_ERROR(db::InstallSchemaFile(conn, "cloudstack-" + o.cloudstack_version));
+  CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
+  if (existing.exists()) {
     spdlog::info(
         "{} already has CloudStack's secondary-storage tables: created only what was "
         "missing of them and of csmigrate's tables",
-        conn->Describe());
+        conn.Describe());
   } else {
     spdlog::info("Created the CloudStack {} secondary-storage tables and csmigrate's tables in {}",
-                 o.cloudstack_version, conn->Describe());
+                 o.cloudstack_version, conn.Describe());
   }
+  return std::make_pair(conn.Describe(), existing.exists());
+}
+
+int RunInit(const Options& o) {
+  auto created = CreateTables(o);
+  if (!created.ok()) return Fail(o, created.status());
+  Print(o,
+        {{"database", created->first},
+         {"cloudstack_schema", o.cloudstack_version},
+         {"already_existed", created->second}},
+        "");
   return kExitOk;
 }
 
@@ -311,11 +322,15 @@ int RunRollback(const Options& o) {
 int RunFixtureLoad(const Options& o) {
   auto fixture = fixture::LoadFixture(o.fixture_dir);
   if (!fixture.ok()) return Fail(o, fixture.status());
-  if (int code = RunInit(o); code != kExitOk) return code;
+  auto created = CreateTables(o);
+  if (!created.ok()) return Fail(o, created.status());
   auto target = Connect(o, false);
   if (!target.ok()) return Fail(o, target.status());
   if (Status s = fixture::LoadBeforeRows(*target->conn, *fixture); !s.ok()) return Fail(o, s);
   spdlog::info("Loaded the before-rows of {}", o.fixture_dir);
+  int64_t rows = 0;
+  for (const auto& [table, table_rows] : fixture->before) rows += table_rows.size();
+  Print(o, {{"database", created->first}, {"fixture", o.fixture_dir}, {"rows_loaded", rows}}, "");
   return kExitOk;
 }
 
@@ -324,7 +339,7 @@ int RunFixtureReplay(const Options& o) {
   if (!fixture.ok()) return Fail(o, fixture.status());
   auto rules = Rules(o);
   if (!rules.ok()) return Fail(o, rules.status());
-  if (int code = RunInit(o); code != kExitOk) return code;
+  if (auto created = CreateTables(o); !created.ok()) return Fail(o, created.status());
   auto target = Connect(o, false);
   if (!target.ok()) return Fail(o, target.status());
   auto report = fixture::Replay(*target->conn, *rules, *fixture);
@@ -414,18 +429,8 @@ Result<push::RunnerOptions> RunnerOptionsFor(const Options& o, const Target& tar
   return options;
 }
 
-// The lines that tell how a push or drain went.
-std::string RunnerText(const push::RunnerOutcome& r) {
-  std::ostringstream out;
-  out << "pushed " << r.units_done << " of " << r.units_total << " units: " << r.objects_filled
-      << " placeholders filled, " << r.bytes_sent << " bytes uploaded, " << r.objects_adopted
-      << " verified uploads of an earlier run adopted\n";
-  for (const auto& f : r.failures)
-    out << "  failed: " << f.unit << ": " << f.status.message() << "\n";
-  return out.str();
-}
-
 int RunPush(const Options& o) {
+  const RunStamp stamp = StartRun();
   auto target = Connect(o, false);
   if (!target.ok()) return Fail(o, target.status());
   auto& conn = *target->conn;
@@ -460,29 +465,35 @@ int RunPush(const Options& o) {
   auto units = push::FindUnits(conn, *tables, filter, push::UnitOrder::kOldestFirst);
   if (!units.ok()) return Fail(o, units.status());
   if (units->empty()) {
+    std::vector<push::PropertiesRepair> repairs;
     if (o.object_kind == "template") {
       // Already on the object store: on Swift, CloudStack's sync still needs template.properties.
-      auto repairs = push::RepairSwiftTemplateProperties(conn, o.object_id, options->access,
-                                                         options->encrypt_secret);
-      if (!repairs.ok()) return Fail(o, repairs.status());
-      for (const auto& r : *repairs) {
-        if (!r.written) continue;
-        std::cout << "repaired: wrote " << r.key << " on image store " << r.store_id
-                  << " (without it CloudStack's template sync deletes the template's row)\n";
-      }
+      auto repaired = push::RepairSwiftTemplateProperties(conn, o.object_id, options->access,
+                                                          options->encrypt_secret);
+      if (!repaired.ok()) return Fail(o, repaired.status());
+      repairs = std::move(*repaired);
     }
-    std::cout << "nothing to push: " << o.object_kind << " " << o.object_id
-              << " has no placeholder left on an object store\n";
+    std::ostringstream text;
+    for (const auto& r : repairs) {
+      if (!r.written) continue;
+      text << "repaired: wrote " << r.key << " on image store " << r.store_id
+           << " (without it CloudStack's template sync deletes the template's row)\n";
+    }
+    text << "nothing to push: " << o.object_kind << " " << o.object_id
+         << " has no placeholder left on an object store\n";
+    Print(o, PushJson(stamp, o.object_kind, o.object_id, push::NothingDoneYet({}), repairs),
+          text.str());
     return kExitOk;
   }
   auto outcome = push::RunUnits(conn, *tables, *units, *options);
   if (!outcome.ok()) return Fail(o, outcome.status());
   if (!outcome->failures.empty()) return Fail(o, outcome->failures.front().status);
-  std::cout << RunnerText(*outcome);
+  Print(o, PushJson(stamp, o.object_kind, o.object_id, *outcome, {}), RunnerText(*outcome));
   return kExitOk;
 }
 
 int RunDrain(const Options& o) {
+  const RunStamp stamp = StartRun();
   if (o.order != "largest" && o.order != "oldest") {
     return Fail(o, Status(ErrorCode::kInvalidArgument,
                           "--order " + o.order + ": expected largest or oldest"));
@@ -501,26 +512,15 @@ int RunDrain(const Options& o) {
       o.order == "largest" ? push::UnitOrder::kLargestFirst : push::UnitOrder::kOldestFirst);
   if (!units.ok()) return Fail(o, units.status());
   if (o.limit && static_cast<int64_t>(units->size()) > *o.limit) units->resize(*o.limit);
+  push::RunnerOutcome outcome = push::NothingDoneYet(*units);
   if (o.dry_run) {
-    int64_t bytes = 0;
-    for (const auto& unit : *units) {
-      bytes += unit.bytes();
-      std::cout << unit.Describe() << ": " << unit.bytes() << " bytes from";
-      for (const auto& item : unit.items) {
-        std::cout << " "
-                  << (item.copies.empty() ? std::string("(no Ready staging copy)")
-                                          : "store " + std::to_string(item.preferred().store_id) +
-                                                ":" + item.preferred().install_path);
-      }
-      std::cout << "\n";
-    }
-    std::cout << units->size() << " units, " << bytes
-              << " bytes would be pushed (dry run: nothing was)\n";
-    return kExitOk;
+    const Status ready = push::Preflight(conn, *units, options->access, options->encrypt_secret);
+    if (!ready.ok()) return Fail(o, ready);
+  } else {
+    auto ran = push::RunUnits(conn, *tables, *units, *options);
+    if (!ran.ok()) return Fail(o, ran.status());
+    outcome = std::move(*ran);
   }
-  auto outcome = push::RunUnits(conn, *tables, *units, *options);
-  if (!outcome.ok()) return Fail(o, outcome.status());
-  std::cout << RunnerText(*outcome);
 
   // Whether each staging store can now be retired, and what still holds it.
   auto stores = catalog::ReadImageStores(conn, {}, options->encrypt_secret);
@@ -531,15 +531,9 @@ int RunDrain(const Options& o) {
   }
   auto verdicts = catalog::RetireVerdicts(conn, *tables, staging);
   if (!verdicts.ok()) return Fail(o, verdicts.status());
-  for (const auto& v : *verdicts) {
-    std::cout << "staging store " << v.store_id << ": ";
-    if (v.retirable()) {
-      std::cout << "can be retired now: no live row has ref_cnt <> 0\n";
-      continue;
-    }
-    std::cout << "still held by " << v.HeldBy() << "\n";
-  }
-  return outcome->failures.empty() ? kExitOk : kExitFindings;
+  Print(o, DrainJson(stamp, o.dry_run, outcome, *units, *verdicts),
+        (o.dry_run ? DryRunText(*units) : RunnerText(outcome)) + RetireText(*verdicts));
+  return outcome.failures.empty() ? kExitOk : kExitFindings;
 }
 
 // reconcile exits 0 (clean), 1 (findings) or 2 (could not complete), whatever the cause.
@@ -660,7 +654,8 @@ std::optional<std::string> UnknownCommand(const CLI::App& app, int argc, char** 
 // `csmigrate help [COMMAND]`: the help on stdout, exit 0; an unknown COMMAND is exit 2.
 int ShowHelp(const CLI::App& app, const std::string& topic) {
   if (topic.empty()) {
-    std::cout << app.help();
+    // Not app.help(): after parsing it shows the selected command's, here help's own.
+    std::cout << app.get_formatter()->make_help(&app, "", CLI::AppFormatMode::Normal);
     return kExitOk;
   }
   for (const CLI::App* sub : app.get_subcommands({})) {
@@ -717,6 +712,7 @@ int Main(int argc, char** argv) {
   auto* init = app.add_subcommand(
       "init", "Create CloudStack's secondary-storage tables and csmigrate's own in a database");
   AddDb(init, o);
+  AddJson(init, o);
   init->add_option("--cloudstack", o.cloudstack_version, "Schema version to create: 4.3 or 4.22")
       ->capture_default_str();
 
@@ -824,6 +820,9 @@ int Main(int argc, char** argv) {
     cmd->add_option("--multipart-threshold", o.multipart_threshold,
                     "Upload files larger than this many bytes in parts (S3 multipart, Swift "
                     "static large objects); default 67108864 (64 MiB)");
+    cmd->add_flag("--json", o.json,
+                  "Print one JSON document on stdout at the end (counts, failures; drain: retire "
+                  "verdicts), or the error; progress stays on stderr");
   };
   add_transfer_options(push);
   push->footer(
@@ -847,8 +846,13 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   drain->add_option("--limit", o.limit, "At most this many units (an object, or a snapshot chain)");
   drain->add_option("--order", o.order, "largest (first) or oldest (first)")->capture_default_str();
-  drain->add_flag("--dry-run", o.dry_run, "List what would be pushed; upload and change nothing");
+  drain->add_flag("--dry-run", o.dry_run,
+                  "Check every store the units need, then list what would be pushed; upload and "
+                  "change nothing");
   drain->footer(
+      "First, also with --dry-run, every store the units need is checked once: each object\n"
+      "store answers one authenticated request, each staging store they read from has an\n"
+      "--nfs-root that is a directory; a problem is exit 2, naming the store, before any upload.\n"
       "At the end it says, per staging store, whether it can be retired now (no live row with\n"
       "ref_cnt <> 0) and what still holds it. Exit 0 when every unit was pushed, 1 when some\n"
       "failed (each is named; the others went on), other codes as below.\n\n" +
@@ -860,6 +864,7 @@ int Main(int argc, char** argv) {
       "load", "Create the CloudStack schema and load a fixture's before-rows (a demo database)");
   load->add_option("DIR", o.fixture_dir, "Fixture directory (holding fixture.yaml)")->required();
   AddDb(load, o);
+  AddJson(load, o);
   load->add_option("--cloudstack", o.cloudstack_version, "Schema version: 4.3 or 4.22");
   auto* replay = fixture->add_subcommand(
       "replay",
@@ -874,12 +879,19 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    const bool wants_json = std::any_of(argv + 1, argv + argc,
+                                        [](const char* a) { return std::string(a) == "--json"; });
+    std::string problem = e.what();
     if (auto typo = UnknownCommand(app, argc, argv)) {
-      std::cerr << "csmigrate: error: " << *typo << "\n";
-      return kExitUsage;
+      problem = *typo;
+      std::cerr << "csmigrate: error: " << problem << "\n";
+    } else if (app.exit(e) == 0) {
+      return kExitOk;  // --help
     }
-    const int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    if (wants_json) {
+      std::cout << JsonText(ErrorDocument(Status(ErrorCode::kInvalidArgument, problem))) << "\n";
+    }
+    return kExitUsage;
   }
   if (Status s = ConfigureLogging(o.log); !s.ok()) return Fail(o, s);
 

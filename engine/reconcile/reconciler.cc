@@ -103,6 +103,7 @@ Status CheckTemplateProperties(store::NfsStore& nfs, int64_t store_id,
 
 Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions& options,
                                    Report& report) {
+  report.set_database(conn.Describe());
   CSM_ASSIGN_OR_RETURN(auto stores, ReadImageStores(conn, options.stores, options.encrypt_secret));
   CSM_RETURN_IF_ERROR(CheckNfsRoots(conn, stores, options));
   CSM_ASSIGN_OR_RETURN(auto tables, DescribeRefTables(conn));

@@ -31,11 +31,11 @@ struct ReconcileOutcome {
   std::vector<catalog::RetireVerdict> verdicts;
 };
 
-// Runs the whole reconcile, adding every finding to `report`. Errors (kInvalidArgument for bad
-// configuration such as an --nfs-root for a store that is not NFS, or a store that cannot be
-// opened; kIo/kInvalidArgument from a listing that fails or is refused; kDatabase) mean the
-// reconcile could not complete: then nothing in `report` may be trusted, and callers must not
-// show it.
+// Runs the whole reconcile, naming `conn`'s database to `report` and adding every finding to it.
+// Errors (kInvalidArgument for bad configuration such as an --nfs-root for a store that is not
+// NFS, or a store that cannot be opened; kIo/kInvalidArgument from a listing that fails or is
+// refused; kDatabase) mean the reconcile could not complete: then nothing in `report` may be
+// trusted, and callers must not show it.
 Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions& options,
                                    Report& report);
 

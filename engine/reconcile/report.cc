@@ -1,10 +1,12 @@
 #include "reconcile/report.h"
 
 #include <array>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "common/human_bytes.h"
+#include "reconcile/report_html.h"
 
 namespace csm::reconcile {
 
@@ -37,11 +39,6 @@ std::string CsvLine(const std::array<std::string, kCsvColumns.size()>& fields) {
 
 std::string OptionalNumber(const std::optional<int64_t>& n) {
   return n ? std::to_string(*n) : std::string();
-}
-
-std::string StoreLabel(const ImageStoreRow& s) {
-  return "store " + std::to_string(s.id) + " " + s.name + " (" + s.provider + ", " + s.role +
-         (s.data_center_id ? ", zone " + std::to_string(*s.data_center_id) : ", region") + ")";
 }
 
 std::string TableLine(const Finding& f) {
@@ -88,7 +85,8 @@ nlohmann::ordered_json FindingJson(const Finding& f) {
   return j;
 }
 
-std::string FormatFinding(ReportFormat format, const Finding& f) {
+// `f` as `format` lists it; `repair` is what the repair script holds for it.
+std::string FormatFinding(ReportFormat format, const Finding& f, const std::string& repair) {
   switch (format) {
     case ReportFormat::kTable:
       return TableLine(f);
@@ -101,6 +99,8 @@ std::string FormatFinding(ReportFormat format, const Finding& f) {
            std::string(ObjectTypeOf(f.table)), f.object_id == 0 ? "" : std::to_string(f.object_id),
            f.key, OptionalNumber(f.db_size), OptionalNumber(f.store_size), f.state, "", "",
            f.action.empty() ? f.detail : f.detail + " (action: " + f.action + ")"});
+    case ReportFormat::kHtml:
+      return HtmlFindingRow(f, repair);
   }
   return "";
 }
@@ -136,11 +136,23 @@ std::string RepairComment(const Finding& f) {
 
 }  // namespace
 
+std::string StoreLabel(const ImageStoreRow& s) {
+  return "store " + std::to_string(s.id) + " " + s.name + " (" + s.provider + ", " + s.role +
+         (s.data_center_id ? ", zone " + std::to_string(*s.data_center_id) : ", region") + ")";
+}
+
+std::string VerdictText(const RetireVerdict& v) {
+  return v.retirable() ? "can be retired now: no live row has ref_cnt <> 0"
+                       : "cannot be retired yet: held by " + v.HeldBy();
+}
+
 Result<ReportFormat> ParseReportFormat(const std::string& text) {
   if (text == "table") return ReportFormat::kTable;
   if (text == "jsonl") return ReportFormat::kJsonLines;
   if (text == "csv") return ReportFormat::kCsv;
-  return Status(ErrorCode::kInvalidArgument, "--format " + text + ": expected table, jsonl or csv");
+  if (text == "html") return ReportFormat::kHtml;
+  return Status(ErrorCode::kInvalidArgument,
+                "--format " + text + ": expected table, jsonl, csv or html");
 }
 
 Result<std::unique_ptr<Report>> Report::Create(ReportFormat format, bool show_ok) {
@@ -166,17 +178,19 @@ void Report::Add(const Finding& f) {
   Tally& tally = tallies_[f.store_id][f.kind];
   ++tally.count;
   tally.bytes += f.store_size ? *f.store_size : f.db_size.value_or(0);
+  std::string repair;
   if (IsProblem(f.kind)) {
     ++problems_;
-    const std::string repair = f.repair.empty() ? RepairComment(f) : f.repair;
+    repair = f.repair.empty() ? RepairComment(f) : f.repair;
     if (!repair.empty()) std::fputs((repair + "\n").c_str(), repair_.get());
   }
   if (f.kind == FindingKind::kOk && !show_ok_) return;
-  const std::string text = FormatFinding(format_, f);
-  std::FILE* spool = IsSyncPrediction(f.kind)                    ? sync_.get()
-                     : f.kind == FindingKind::kPlaceholderBroken ? urgent_.get()
-                                                                 : rest_.get();
-  std::fputs(text.c_str(), spool);
+  std::fputs(FormatFinding(format_, f, repair).c_str(), SpoolOf(f.kind));
+}
+
+std::FILE* Report::SpoolOf(FindingKind kind) const {
+  if (IsSyncPrediction(kind)) return sync_.get();
+  return kind == FindingKind::kPlaceholderBroken ? urgent_.get() : rest_.get();
 }
 
 Status Report::CopySpool(std::FILE* spool, std::ostream& out) {
@@ -192,8 +206,42 @@ Status Report::CopySpool(std::FILE* spool, std::ostream& out) {
   return Status::Ok();
 }
 
+Status Report::CopySpoolLines(std::FILE* spool, std::ostream& out, const std::string& start) {
+  if (std::fflush(spool) != 0 || std::fseek(spool, 0, SEEK_SET) != 0) {
+    return Status(ErrorCode::kIo, "cannot read back the report's temporary file");
+  }
+  char* line = nullptr;  // getline's buffer, grown as needed
+  size_t capacity = 0;
+  for (ssize_t n; (n = getline(&line, &capacity, spool)) > 0;) {
+    const std::string_view text(line, static_cast<size_t>(n));
+    if (text.starts_with(start)) out << text;
+  }
+  std::free(line);
+  if (std::ferror(spool)) return Status(ErrorCode::kIo, "cannot read the report's temporary file");
+  return Status::Ok();
+}
+
+Status Report::WriteHtml(std::ostream& out, const std::vector<StoreSummary>& stores,
+                         const std::vector<RetireVerdict>& verdicts) {
+  HtmlHeader header{.database = database_, .started = started_, .problems = problems_};
+  for (const auto& [store, kinds] : tallies_) {
+    for (const auto& [kind, tally] : kinds) {
+      (kind == FindingKind::kOk && !show_ok_ ? header.ok_hidden : header.rows) += tally.count;
+    }
+  }
+  WriteHtmlHead(out, header, stores, tallies_, verdicts);
+  for (FindingKind kind : kAllFindingKinds) {
+    CSM_RETURN_IF_ERROR(CopySpoolLines(SpoolOf(kind), out, HtmlRowStart(kind)));
+  }
+  WriteHtmlTail(out, header);
+  out.flush();
+  if (!out) return Status(ErrorCode::kIo, "cannot write the report");
+  return Status::Ok();
+}
+
 Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
                      const std::vector<RetireVerdict>& verdicts) {
+  if (format_ == ReportFormat::kHtml) return WriteHtml(out, stores, verdicts);
   if (format_ == ReportFormat::kCsv) {
     std::array<std::string, kCsvColumns.size()> header;
     for (size_t i = 0; i < header.size(); ++i) header[i] = kCsvColumns[i];
@@ -253,8 +301,7 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
 
   if (format_ == ReportFormat::kTable && !verdicts.empty()) out << "\nStaging stores\n";
   for (const auto& v : verdicts) {
-    const std::string text = v.retirable() ? "can be retired now: no live row has ref_cnt <> 0"
-                                           : "cannot be retired yet: held by " + v.HeldBy();
+    const std::string text = VerdictText(v);
     if (format_ == ReportFormat::kTable) {
       const auto it = by_id.find(v.store_id);
       out << "  " << (it != by_id.end() ? StoreLabel(*it->second) : std::to_string(v.store_id))

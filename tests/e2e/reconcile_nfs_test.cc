@@ -301,7 +301,7 @@ INSTANTIATE_TEST_SUITE_P(
                   {"--store", "1", "--nfs-root", "1=/nonexistent/export"},
                   "/nonexistent/export"},
         BadConfig{"unknown_store", {"--store", "99"}, "--store 99: no image_store row"},
-        BadConfig{"unknown_format", {"--format", "xml"}, "expected table, jsonl or csv"},
+        BadConfig{"unknown_format", {"--format", "xml"}, "expected table, jsonl, csv or html"},
         BadConfig{"malformed_root", {"--nfs-root", "one=/mnt"}, "expected STORE_ID=PATH"}));
 
 }  // namespace

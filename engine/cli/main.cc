@@ -771,7 +771,7 @@ int Main(int argc, char** argv) {
   reconcile->add_option("--nfs-root", o.nfs_roots,
                         "STORE_ID=PATH: where an NFS store's export is mounted here (repeatable); "
                         "NFS stores without one are not listed");
-  reconcile->add_option("--format", o.format, "table (for people), jsonl or csv (for machines)")
+  reconcile->add_option("--format", o.format, "table or html (people), jsonl or csv (machines)")
       ->capture_default_str();
   reconcile->add_option("--output", o.output, "Write the report to FILE instead of stdout");
   reconcile->add_option("--repair-sql", o.repair_sql,

@@ -105,6 +105,7 @@ td.key code { word-break: break-all; }
 td.kind { white-space: nowrap; }
 .sym { display: inline-block; width: 1.5em; border-radius: 3px; color: #fff;
   text-align: center; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 700; }
+summary { white-space: nowrap; cursor: pointer; }
 details pre { white-space: pre-wrap; margin: 4px 0 0; }
 tr.held td:last-child { color: #82071e; }
 tr.retirable td:last-child { color: #116329; }

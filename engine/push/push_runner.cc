@@ -14,9 +14,10 @@
 #include "catalog/cloudstack_layout.h"
 #include "catalog/image_stores.h"
 #include "common/digest.h"
-#include "common/human_bytes.h"
 #include "common/progress_line.h"
 #include "push/destination.h"
+#include "push/drain_progress.h"
+#include "push/preflight.h"
 #include "push/settle.h"
 #include "push/staging_file.h"
 #include "push/swift_template_properties.h"
@@ -142,17 +143,21 @@ Result<std::vector<PushedObject>> PushUnitBytes(WorkerStores& stores, const Push
 
 }  // namespace
 
-Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
-                               const std::vector<PushUnit>& units, const RunnerOptions& options) {
+RunnerOutcome NothingDoneYet(const std::vector<PushUnit>& units) {
   RunnerOutcome outcome;
   outcome.units_total = static_cast<int64_t>(units.size());
+  for (const auto& unit : units) outcome.bytes_total += unit.bytes();
+  return outcome;
+}
+
+Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
+                               const std::vector<PushUnit>& units, const RunnerOptions& options) {
+  RunnerOutcome outcome = NothingDoneYet(units);
   if (units.empty()) return outcome;
+  CSM_RETURN_IF_ERROR(Preflight(conn, units, options.access, options.encrypt_secret));
   CSM_ASSIGN_OR_RETURN(auto rows, catalog::ReadImageStores(conn, {}, options.encrypt_secret));
   std::map<int64_t, catalog::ImageStoreRow> by_id;
   for (auto& row : rows) by_id.emplace(row.id, std::move(row));
-
-  int64_t bytes_total = 0;
-  for (const auto& unit : units) bytes_total += unit.bytes();
 
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
@@ -188,9 +193,9 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
   };
 
   ProgressLine progress(options.progress);
+  DrainProgress counts(outcome.units_total, outcome.bytes_total);
   const auto started = std::chrono::steady_clock::now();
   auto last_log = started;
-  int64_t bytes_done = 0;
   for (size_t finished = 0; finished < units.size(); ++finished) {
     UnitResult result;
     {
@@ -210,36 +215,30 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
         join();
         return settled.status().WithContext("recording " + unit.Describe());
       }
-      ++outcome.units_done;
+      ++outcome.units_pushed;
       outcome.objects_filled += settled->filled;
       for (const auto& pushed : result.pushed) {
         if (pushed.upload.adopted) {
           ++outcome.objects_adopted;
         } else {
-          outcome.bytes_sent += pushed.upload.size;
+          outcome.bytes_uploaded += pushed.upload.size;
         }
       }
+      counts.Done(unit.bytes());
       spdlog::debug("{}: done", unit.Describe());
     } else {
+      progress.Clear();  // the message starts on a clean line
       spdlog::error("{}: {}", unit.Describe(), result.status.message());
       outcome.failures.push_back({unit.Describe(), result.status});
+      counts.Failed(unit.bytes());
     }
-    bytes_done += unit.bytes();
     const auto now = std::chrono::steady_clock::now();
     const double seconds = std::chrono::duration<double>(now - started).count();
-    auto line = [&] {
-      const double rate = static_cast<double>(bytes_done) / std::max(seconds, 0.001);
-      const double left = static_cast<double>(bytes_total - bytes_done);
-      return "drain: " + std::to_string(finished + 1) + "/" + std::to_string(units.size()) +
-             " objects, " + HumanBytes(static_cast<double>(bytes_done)) + " of " +
-             HumanBytes(static_cast<double>(bytes_total)) + ", " + HumanBytes(rate) + "/s, ETA " +
-             std::to_string(static_cast<int64_t>(rate > 0 ? left / rate : 0)) + " s";
-    };
     if (progress.enabled()) {
-      progress.Update(line);
+      progress.Update([&] { return counts.Line(seconds); });
     } else if (now - last_log >= std::chrono::seconds(10)) {
       last_log = now;
-      spdlog::info("{}", line());
+      spdlog::info("{}", counts.Line(seconds));
     }
   }
   progress.Clear();

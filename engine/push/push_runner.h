@@ -35,16 +35,21 @@ struct UnitFailure {
 
 struct RunnerOutcome {
   int64_t units_total = 0;
-  int64_t units_done = 0;
+  int64_t units_pushed = 0;  // uploaded, verified and recorded
   int64_t objects_filled = 0;
-  int64_t objects_adopted = 0;  // uploaded by an earlier, interrupted run and verified
-  int64_t bytes_sent = 0;
+  int64_t objects_adopted = 0;        // uploaded by an earlier, interrupted run and verified
+  int64_t bytes_total = 0;            // the units' bytes (their preferred staging copies' sizes)
+  int64_t bytes_uploaded = 0;         // sent by this run (adopted objects are not)
   std::vector<UnitFailure> failures;  // units that failed (the others went on)
 };
 
-// Pushes `units`. A unit that fails (its staging file is missing, its upload does not verify,
-// the store refuses it) is reported in failures and the others go on; a database error stops
-// everything (kDatabase), after the workers have stopped.
+// The outcome of pushing `units` before any of them has run: their count and bytes, nothing done.
+RunnerOutcome NothingDoneYet(const std::vector<PushUnit>& units);
+
+// Pushes `units`, after Preflight has found every store they need usable (its kInvalidArgument
+// is returned before anything is uploaded). A unit that fails (its staging file is missing, its
+// upload does not verify, the store refuses it) is reported in failures and the others go on; a
+// database error stops everything (kDatabase), after the workers have stopped.
 Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
                                const std::vector<PushUnit>& units, const RunnerOptions& options);
 

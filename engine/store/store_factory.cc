@@ -62,6 +62,7 @@ Result<std::unique_ptr<ObjectStore>> OpenS3(const catalog::ImageStoreRow& row,
     config.use_https = it->second == "true" || it->second == "TRUE" || it->second == "True";
   }
   CSM_ASSIGN_OR_RETURN(config.http, HttpOptions(row));
+  if (access.http) config.http = *access.http;
   if (access.multipart_threshold) {
     config.multipart_threshold = *access.multipart_threshold;
     config.part_size =
@@ -83,6 +84,7 @@ Result<std::unique_ptr<ObjectStore>> OpenSwift(const catalog::ImageStoreRow& row
   CSM_ASSIGN_OR_RETURN(config.credentials.account, RequiredDetail(row, "account"));
   CSM_ASSIGN_OR_RETURN(config.credentials.username, RequiredDetail(row, "username"));
   CSM_ASSIGN_OR_RETURN(config.credentials.key, RequiredDetail(row, "key"));
+  if (access.http) config.http = *access.http;
   if (access.multipart_threshold) {
     config.slo_threshold = *access.multipart_threshold;
     config.segment_size =

@@ -12,6 +12,7 @@
 
 #include "catalog/image_stores.h"
 #include "common/result.h"
+#include "store/http_client.h"
 #include "store/object_store.h"
 
 namespace csm::store {
@@ -21,6 +22,10 @@ struct StoreAccess {
   // Files larger than this go up in parts (S3 multipart, Swift SLO) of at most 16 MiB, at least
   // S3's 5 MiB or Swift's 1 MiB; nullopt = the stores' default (64 MiB).
   std::optional<int64_t> multipart_threshold;
+  // When set, replaces the HTTP timeouts and retries of S3 and Swift stores (an S3 store's
+  // connectiontimeout / sockettimeout / maxerrorretry details, the defaults otherwise): a quick
+  // check's shorter ones.
+  std::optional<HttpClientOptions> http;
 };
 
 // The store to list for `row`; nullptr (not an error) for an NFS store with no --nfs-root, which

@@ -87,10 +87,6 @@ int Fail(const Options& o, const Status& s) {
   return ExitCodeFor(s.code());
 }
 
-std::string DefaultRules() {
-  return db::DataDirectory() + "/rules/nfs-to-object-store.yaml";
-}
-
 // Reads a password from the terminal without echo; empty when stdin is not a terminal.
 std::string PromptPassword(const std::string& what) {
   if (!isatty(STDIN_FILENO)) return "";
@@ -183,7 +179,11 @@ std::string DbArguments(const Options& o) {
 }
 
 Result<rules::RuleSet> Rules(const Options& o) {
-  return rules::LoadRuleFile(o.rules_path.empty() ? DefaultRules() : o.rules_path);
+  if (!o.rules_path.empty()) return rules::LoadRuleFile(o.rules_path);
+  // The shipped rule file; when no data directory has it, the error names every place looked at.
+  CSM_ASSIGN_OR_RETURN(const std::string data,
+                       db::FindDataDirectory(db::DataDirectoryCandidates()));
+  return rules::LoadRuleFile(data + "/rules/nfs-to-object-store.yaml");
 }
 
 // Splits "KEY=VALUE" into its parts; the value may contain '='.

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "common/human_bytes.h"
+#include "common/utc_time.h"
+#include "common/version.h"
 #include "reconcile/report_html.h"
 
 namespace csm::reconcile {
@@ -13,6 +15,12 @@ namespace csm::reconcile {
 using catalog::ImageStoreRow;
 using catalog::RetireVerdict;
 namespace {
+
+// One JSON Lines record; text that is not UTF-8 (a file name on an NFS export) is replaced, never
+// an exception.
+std::string JsonLine(const nlohmann::ordered_json& record) {
+  return record.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
 
 constexpr std::array<const char*, 15> kCsvColumns = {
     "record", "symbol",  "kind",       "store_id", "table", "row_id", "object_type", "object_id",
@@ -91,7 +99,7 @@ std::string FormatFinding(ReportFormat format, const Finding& f, const std::stri
     case ReportFormat::kTable:
       return TableLine(f);
     case ReportFormat::kJsonLines:
-      return FindingJson(f).dump() + "\n";
+      return JsonLine(FindingJson(f));
     case ReportFormat::kCsv:
       return CsvLine(
           {"finding", std::string(1, KindSymbol(f.kind)), std::string(KindName(f.kind)),
@@ -242,12 +250,28 @@ Status Report::WriteHtml(std::ostream& out, const std::vector<StoreSummary>& sto
 Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
                      const std::vector<RetireVerdict>& verdicts) {
   if (format_ == ReportFormat::kHtml) return WriteHtml(out, stores, verdicts);
+  // Which csmigrate wrote the report, and when.
+  const std::string made_by = "csmigrate " + Version() + " reconcile at " + UtcIso8601(started_);
   if (format_ == ReportFormat::kCsv) {
     std::array<std::string, kCsvColumns.size()> header;
     for (size_t i = 0; i < header.size(); ++i) header[i] = kCsvColumns[i];
     out << CsvLine(header);
+    out << CsvLine({"report", "", "", "", "", "", "", "", "", "", "", "", "", "", made_by});
   }
-  if (format_ == ReportFormat::kTable) out << "Findings (data-loss risks first)\n";
+  if (format_ == ReportFormat::kJsonLines) {
+    nlohmann::ordered_json j;
+    j["record"] = "report";
+    j["csmigrate_version"] = Version();
+    j["started_at"] = UtcIso8601(started_);
+    out << JsonLine(j);
+  }
+  if (format_ == ReportFormat::kTable) {
+    out << made_by << "\n";
+    // A clean reconcile has no findings section at all.
+    const bool any =
+        std::ftell(sync_.get()) > 0 || std::ftell(urgent_.get()) > 0 || std::ftell(rest_.get()) > 0;
+    out << (any ? "\nFindings (data-loss risks first)\n" : "\nNo findings.\n");
+  }
   CSM_RETURN_IF_ERROR(CopySpool(sync_.get(), out));
   CSM_RETURN_IF_ERROR(CopySpool(urgent_.get(), out));
   CSM_RETURN_IF_ERROR(CopySpool(rest_.get(), out));
@@ -286,7 +310,7 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
         const Tally t = it == tally.end() ? Tally{} : it->second;
         counts[std::string(KindName(kind))] = {{"count", t.count}, {"bytes", t.bytes}};
       }
-      out << j.dump() << "\n";
+      out << JsonLine(j);
     } else {
       for (FindingKind kind : kAllFindingKinds) {
         const auto it = tally.find(kind);
@@ -314,7 +338,7 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
       j["held_by"] = v.held_by;
       j["system_templates"] = v.system_templates;
       j["detail"] = text;
-      out << j.dump() << "\n";
+      out << JsonLine(j);
     } else {
       int64_t rows = 0;
       for (const auto& entry : v.held_by) rows += entry.second;
@@ -329,7 +353,8 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
 }
 
 Status Report::WriteRepairSql(std::ostream& out, const std::string& dialect) {
-  out << "-- csmigrate reconcile: repairs for review. csmigrate never runs this file.\n"
+  out << "-- csmigrate " << Version() << " reconcile at " << UtcIso8601(started_)
+      << ": repairs for review. csmigrate never runs this file.\n"
          "-- Statements are guarded by the values they were found with: one that matches no row\n"
          "-- means the row changed since. Lines starting with -- need a person's decision.\n"
       << (dialect == "mysql" ? "START TRANSACTION;\n" : "BEGIN;\n");

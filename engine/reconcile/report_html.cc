@@ -4,21 +4,12 @@
 #include <ctime>
 
 #include "common/human_bytes.h"
+#include "common/utc_time.h"
 #include "common/version.h"
 #include "reconcile/html_text.h"
 
 namespace csm::reconcile {
 namespace {
-
-// `time` in UTC, ISO 8601 with Z: "2025-01-31T23:59:59Z".
-std::string UtcIso8601(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 // The colour of a kind's bar and symbol: reds for data-loss risks, grey for the expected state,
 // green for ok.

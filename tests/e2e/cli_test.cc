@@ -220,6 +220,17 @@ TEST_F(Cli, EveryJsonDocumentMatchesItsSchema) {
   const auto error = nlohmann::json::parse(refused.out);
   EXPECT_EQ(error["error"]["exit_code"], 2);
   EXPECT_EQ(error["error"]["code"], "invalid_argument");
+  // reconcile --json: JSON Lines, the first record saying which csmigrate wrote it and when;
+  // its failure is the error document with reconcile's "could not complete" (2).
+  const CommandResult report = RunCsmigrate({"reconcile", "--db", Url(), "--json"});
+  EXPECT_LE(report.exit_code, 1) << report.err;
+  const auto first = nlohmann::json::parse(report.out.substr(0, report.out.find('\n')));
+  EXPECT_EQ(first["record"], "report") << report.out;
+  EXPECT_TRUE(first["csmigrate_version"].is_string()) << report.out;
+  const CommandResult unreachable = RunCsmigrate(
+      {"reconcile", "--db", "mysql://cloud@127.0.0.1:1/cloud", "--json"}, {"MYSQL_PWD=x"});
+  EXPECT_EQ(unreachable.exit_code, 2) << unreachable.err;
+  EXPECT_EQ(SchemaErrors(unreachable.out, "error.schema.json", dir_), "") << unreachable.out;
   // Also when the command line itself does not parse.
   const CommandResult unparsed = RunCsmigrate({"status", "--db", Url(), "--jobs", "3", "--json"});
   EXPECT_EQ(unparsed.exit_code, 2);

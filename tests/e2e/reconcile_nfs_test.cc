@@ -164,6 +164,10 @@ TEST_F(ReconcileNfs, CsvGoesToTheOutputFileWithOneHeader) {
   EXPECT_EQ(header,
             "record,symbol,kind,store_id,table,row_id,object_type,object_id,key,db_size,"
             "store_size,state,count,bytes,detail");
+  // Which csmigrate wrote it, and when.
+  std::getline(in, line);
+  EXPECT_EQ(line.rfind("report,,,,,,,,,,,,,,csmigrate ", 0), 0u) << line;
+  EXPECT_NE(line.find(" reconcile at "), std::string::npos) << line;
   std::getline(in, line);
   EXPECT_EQ(line.rfind("finding,-,missing,1,volume_store_ref,1,volume,41," + std::string(kVolume) +
                            ",1073741824,,Ready,,,",

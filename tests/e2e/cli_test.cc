@@ -141,31 +141,6 @@ TEST_F(Cli, InitAndFixtureLoadAgainSayWhatIsThere) {
   EXPECT_EQ(DumpDatabase(db_, true), before);
 }
 
-// Validates `document` against docs/schemas/`schema` with python3-jsonschema; "" when it is valid.
-std::string SchemaErrors(const std::string& document, const std::string& schema,
-                         const ScratchDir& dir) {
-  static int count = 0;
-  const std::string path = dir.File("doc-" + std::to_string(++count) + ".json");
-  std::ofstream(path) << document;
-  const std::string script =
-      "import json,sys,jsonschema;"
-      "s=json.load(open(sys.argv[1]));d=json.load(open(sys.argv[2]));"
-      "v=jsonschema.Draft202012Validator(s);v.check_schema(s);"
-      "e=[x.message for x in v.iter_errors(d)];print('\\n'.join(e));sys.exit(1 if e else 0)";
-  const std::string command = "/usr/bin/python3 -c \"" + script + "\" " + SourceDir() +
-                              "/docs/schemas/" + schema + " " + path + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buffer[512];
-  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-  const int status = pipe != nullptr ? pclose(pipe) : -1;
-  return status == 0 ? "" : (out.empty() ? "validator failed" : out);
-}
-
-bool HaveJsonSchema() {
-  return std::system("/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1") == 0;
-}
-
 TEST_F(Cli, EveryJsonDocumentMatchesItsSchema) {
   if (!HaveJsonSchema()) {
     if (std::getenv("CSM_TEST_REQUIRE_SERVERS") != nullptr) FAIL() << "python3-jsonschema missing";
@@ -209,14 +184,15 @@ TEST_F(Cli, EveryJsonDocumentMatchesItsSchema) {
   for (const auto& c : cases) {
     const CommandResult r = RunCsmigrate(c.args);
     EXPECT_EQ(r.exit_code, c.exit_code) << c.what << ": " << r.err;
-    EXPECT_EQ(SchemaErrors(r.out, c.schema, dir_), "") << c.what << ": " << r.out;
+    EXPECT_EQ(JsonSchemaErrors(r.out, c.schema, dir_), "") << c.what << ": " << r.out;
   }
   // A failure's document: the error schema, and nothing else validates it as a result.
   const CommandResult refused =
       RunCsmigrate({"apply", "--db", Url(), "--provider", "s3", "--detail", "bucket=b", "--json"});
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_EQ(SchemaErrors(refused.out, "error.schema.json", dir_), "") << refused.out;
-  EXPECT_NE(SchemaErrors(refused.out, "run.schema.json", dir_), "") << "a schema that accepts all";
+  EXPECT_EQ(JsonSchemaErrors(refused.out, "error.schema.json", dir_), "") << refused.out;
+  EXPECT_NE(JsonSchemaErrors(refused.out, "run.schema.json", dir_), "")
+      << "a schema that accepts all";
   const auto error = nlohmann::json::parse(refused.out);
   EXPECT_EQ(error["error"]["exit_code"], 2);
   EXPECT_EQ(error["error"]["code"], "invalid_argument");
@@ -230,11 +206,11 @@ TEST_F(Cli, EveryJsonDocumentMatchesItsSchema) {
   const CommandResult unreachable = RunCsmigrate(
       {"reconcile", "--db", "mysql://cloud@127.0.0.1:1/cloud", "--json"}, {"MYSQL_PWD=x"});
   EXPECT_EQ(unreachable.exit_code, 2) << unreachable.err;
-  EXPECT_EQ(SchemaErrors(unreachable.out, "error.schema.json", dir_), "") << unreachable.out;
+  EXPECT_EQ(JsonSchemaErrors(unreachable.out, "error.schema.json", dir_), "") << unreachable.out;
   // Also when the command line itself does not parse.
   const CommandResult unparsed = RunCsmigrate({"status", "--db", Url(), "--jobs", "3", "--json"});
   EXPECT_EQ(unparsed.exit_code, 2);
-  EXPECT_EQ(SchemaErrors(unparsed.out, "error.schema.json", dir_), "") << unparsed.out;
+  EXPECT_EQ(JsonSchemaErrors(unparsed.out, "error.schema.json", dir_), "") << unparsed.out;
 }
 
 }  // namespace

@@ -52,25 +52,10 @@ class DrainJson : public PushDrain {
   // valid, or when python3-jsonschema is not installed (then the test fails only when
   // $CSM_TEST_REQUIRE_SERVERS asks for every tool).
   std::string SchemaErrors(const std::string& text, const std::string& schema) {
-    if (std::system("/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1") != 0) {
+    if (!HaveJsonSchema()) {
       return std::getenv("CSM_TEST_REQUIRE_SERVERS") != nullptr ? "python3-jsonschema missing" : "";
     }
-    const std::string path = dir_.File("document-" + std::to_string(++documents_) + ".json");
-    std::ofstream(path) << text;
-    const std::string script =
-        "import json,sys,jsonschema\n"
-        "s=json.load(open(sys.argv[1]));v=jsonschema.Draft202012Validator(s);v.check_schema(s)\n"
-        "e=[x.message for x in v.iter_errors(json.load(open(sys.argv[2])))]\n"
-        "print('\\n'.join(e));sys.exit(1 if e else 0)";
-    WriteFile(dir_.File("validate.py"), script);
-    const std::string command = "/usr/bin/python3 " + dir_.File("validate.py") + " " + SourceDir() +
-                                "/docs/schemas/" + schema + " " + path + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string out;
-    char buffer[512];
-    while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-    const int status = pipe != nullptr ? pclose(pipe) : -1;
-    return status == 0 ? "" : (out.empty() ? "the validator failed" : out);
+    return JsonSchemaErrors(text, schema, dir_);
   }
 
   // Checks the fields every push and drain document has that do not depend on the run.
@@ -84,8 +69,6 @@ class DrainJson : public PushDrain {
     EXPECT_TRUE(std::regex_match(d.value("finished_at", ""), utc)) << d;
     EXPECT_LE(d.value("started_at", ""), d.value("finished_at", ""));
   }
-
-  int documents_ = 0;
 };
 
 TEST_F(DrainJson, ASuccessfulDrainReportsEveryUnitPushedAndTheStoreRetirable) {

@@ -16,7 +16,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class PushOnServer : public ::testing::TestWithParam<std::string> {};
+class PushOnServer : public ::testing::TestWithParam<std::string> {
+ protected:
+  // Converts `db` to a new bucket of the Swift all-in-one's S3 API (image store "objects").
+  static void ConvertToNewBucket(const ScratchDatabase& db, const std::string& url) {
+    const std::string bucket = UniqueName("csm-pushdb");
+    CreateContainer(url, bucket);
+    const CommandResult applied =
+        RunCsmigrate({"apply", "--db", db.url(), "--provider", "S3", "--name", "objects",
+                      "--detail", "bucket=" + bucket, "--detail", "accesskey=test:tester",
+                      "--detail", "secretkey=testing", "--detail", "endpoint=" + url});
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  }
+};
 
 TEST_P(PushOnServer, DrainFillsAndUnpinsOnce) {
   CSM_REQUIRE_SWIFT(url);
@@ -25,13 +37,7 @@ TEST_P(PushOnServer, DrainFillsAndUnpinsOnce) {
   auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/basic-s3");
   ASSERT_TRUE(fixture.ok());
   ASSERT_TRUE(fixture::LoadBeforeRows(db.conn(), *fixture).ok());
-  const std::string bucket = UniqueName("csm-pushdb");
-  CreateContainer(url, bucket);
-  const CommandResult applied =
-      RunCsmigrate({"apply", "--db", db.url(), "--provider", "S3", "--name", "objects", "--detail",
-                    "bucket=" + bucket, "--detail", "accesskey=test:tester", "--detail",
-                    "secretkey=testing", "--detail", "endpoint=" + url});
-  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  ASSERT_NO_FATAL_FAILURE(ConvertToNewBucket(db, url));
 
   ScratchDir dir;
   const std::string nfs = dir.File("nfs");
@@ -112,13 +118,7 @@ TEST_P(PushOnServer, DrainReleasesTheRecordedPinAndGivesSystemTemplatesTheirRow)
     auto done = db.conn().Execute(sql, {});
     ASSERT_TRUE(done.ok()) << done.status().message() << "\n" << sql;
   }
-  const std::string bucket = UniqueName("csm-pushdb");
-  CreateContainer(url, bucket);
-  const CommandResult applied =
-      RunCsmigrate({"apply", "--db", db.url(), "--provider", "S3", "--name", "objects", "--detail",
-                    "bucket=" + bucket, "--detail", "accesskey=test:tester", "--detail",
-                    "secretkey=testing", "--detail", "endpoint=" + url});
-  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  ASSERT_NO_FATAL_FAILURE(ConvertToNewBucket(db, url));
 
   ScratchDir dir;
   const std::vector<std::tuple<std::string, std::string, size_t>> files = {

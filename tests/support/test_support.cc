@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -256,6 +258,31 @@ std::vector<std::string> S3Args(const std::string& command, const std::string& d
           "secretkey=TopSecret-9f8e7d",
           "--detail",
           "endpoint=10.0.0.5:9000"};
+}
+
+bool HaveJsonSchema() {
+  return std::system("/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1") == 0;
+}
+
+std::string JsonSchemaErrors(const std::string& document, const std::string& schema,
+                             const ScratchDir& dir) {
+  static std::atomic<int> count{0};
+  const std::string path = dir.File("document-" + std::to_string(++count) + ".json");
+  std::ofstream(path) << document;
+  const std::string script = dir.File("validate-schema.py");
+  std::ofstream(script)
+      << "import json,sys,jsonschema\n"
+         "s=json.load(open(sys.argv[1]));v=jsonschema.Draft202012Validator(s);v.check_schema(s)\n"
+         "e=[x.message for x in v.iter_errors(json.load(open(sys.argv[2])))]\n"
+         "print('\\n'.join(e));sys.exit(1 if e else 0)\n";
+  const std::string command = "/usr/bin/python3 " + script + " " + SourceDir() + "/docs/schemas/" +
+                              schema + " " + path + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buffer[512];
+  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+  const int status = pipe != nullptr ? pclose(pipe) : -1;
+  return status == 0 ? "" : (out.empty() ? "the validator failed" : out);
 }
 
 }  // namespace csm::test

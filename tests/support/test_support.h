@@ -93,4 +93,12 @@ std::multiset<std::string> ReportFindings(const std::string& jsonl);
 std::vector<std::string> S3Args(const std::string& command, const std::string& db_path,
                                 const std::string& name = "s3-region");
 
+// Whether Debian's python3-jsonschema can be imported by /usr/bin/python3.
+bool HaveJsonSchema();
+
+// The ways the JSON text `document` breaks docs/schemas/`schema` (JSON Schema 2020-12, checked
+// with python3-jsonschema), one per line; "" when it matches. Writes its files under `dir`.
+std::string JsonSchemaErrors(const std::string& document, const std::string& schema,
+                             const ScratchDir& dir);
+
 }  // namespace csm::test

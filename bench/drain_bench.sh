@@ -4,7 +4,7 @@
 #                             [--drain-args "ARGS"] [--keep-work]
 #
 # The drain benchmark (not a test: it prints figures and never asserts a time; see
-# bench/RESULTS.md, "Drain").
+# bench/RESULTS.md; details in bench/HISTORY.md, "Drain").
 #   Data: a staging tree in CloudStack's NFS layout (template/tmpl/2/<id>/<file>,
 #         volumes/2/<vol>/<file>, snapshots/2/<vol>/<file>) of N MiB (default 1024) in files of
 #         mixed sizes with random content: 3 large (250, 220, 200 MiB), 6 medium (12-48 MiB)

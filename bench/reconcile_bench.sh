@@ -3,7 +3,7 @@
 #                                 [--repeat R] [--threads T] [--work DIR] [--skip-s3] [--skip-nfs]
 #
 # The reconcile benchmark (not a test: it prints figures and never asserts a time; see
-# bench/RESULTS.md, "Reconcile").
+# bench/RESULTS.md; details in bench/HISTORY.md, "Reconcile").
 #   S3:  N objects (default 100000) in CloudStack's key layout in a bucket of the Swift all-in-one,
 #        and a SQLite CloudStack DB with an S3 image store and N claims plus a few deliberate
 #        differences. Times `csmigrate reconcile` and `rclone lsf -R` on the same bucket,

@@ -1,6 +1,9 @@
 #include "db/database_url.h"
 
+#include <curl/curl.h>
+
 #include <cstdlib>
+#include <optional>
 
 #include "db/mysql_connection.h"
 #include "db/postgres_connection.h"
@@ -11,28 +14,118 @@ namespace {
 
 constexpr const char* kForms =
     "expected sqlite:///path/to/cloud.db, mysql://user@host:port/cloud or "
-    "postgresql://user@host:port/cloud";
+    "postgresql://user@host:port/cloud (user and database percent-encoded where needed, an IPv6 "
+    "host in brackets: mysql://user@[::1]:3306/cloud)";
+
+// `url` as an error may show it: a password it carries is replaced by "***".
+std::string Shown(const std::string& url) {
+  const auto sep = url.find("://");
+  if (sep == std::string::npos) return url;
+  const auto authority_end = url.find_first_of("/?#", sep + 3);
+  const std::string authority = url.substr(
+      sep + 3, authority_end == std::string::npos ? std::string::npos : authority_end - sep - 3);
+  const auto at = authority.rfind('@');
+  if (at == std::string::npos) return url;
+  const auto colon = authority.find(':');
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, sep + 3 + colon + 1) + "***" + url.substr(sep + 3 + at);
+}
+
+// One part of a parsed URL, percent-decoded; "" when the URL has none.
+class ParsedUrl {
+ public:
+  ParsedUrl() : handle_(curl_url()) {}
+  ~ParsedUrl() { curl_url_cleanup(handle_); }
+  ParsedUrl(const ParsedUrl&) = delete;
+  ParsedUrl& operator=(const ParsedUrl&) = delete;
+
+  // Parses `url`, whatever its scheme; what libcurl finds wrong with it, else CURLUE_OK.
+  CURLUcode Set(const std::string& url) {
+    if (handle_ == nullptr) return CURLUE_OUT_OF_MEMORY;
+    return curl_url_set(handle_, CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  }
+
+  // The part, decoded when `decode`; nullopt when absent (or not decodable: a %00).
+  std::optional<std::string> Get(CURLUPart part, bool decode = true) const {
+    char* text = nullptr;
+    if (curl_url_get(handle_, part, &text, decode ? CURLU_URLDECODE : 0) != CURLUE_OK) {
+      return std::nullopt;
+    }
+    std::string value = text;
+    curl_free(text);
+    return value;
+  }
+
+ private:
+  CURLU* handle_;
+};
+
+// "[::1]" as the client libraries take it: "::1".
+std::string WithoutBrackets(const std::string& host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    return host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
+Result<DatabaseUrl> ParseServerUrl(const std::string& url, DatabaseUrl parsed) {
+  auto bad = [&](const std::string& what) {
+    return Status(ErrorCode::kInvalidArgument, "--db '" + Shown(url) + "' " + what + ": " + kForms);
+  };
+  ParsedUrl parts;
+  if (CURLUcode code = parts.Set(url); code != CURLUE_OK) {
+    return bad(std::string("is not a valid URL (") + curl_url_strerror(code) + ")");
+  }
+  if (parts.Get(CURLUPART_PASSWORD, false)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--db must not carry a password (it would be visible to every user in `ps`); "
+                  "give it in the environment (MYSQL_PWD / PGPASSWORD) or with --db-properties");
+  }
+  if (parts.Get(CURLUPART_QUERY, false) || parts.Get(CURLUPART_FRAGMENT, false)) {
+    return bad("has a query or fragment, which csmigrate does not use");
+  }
+  if (parts.Get(CURLUPART_USER, false)) {
+    auto user = parts.Get(CURLUPART_USER);
+    if (!user) return bad("has a user name that does not decode");
+    parsed.user = *user;
+  }
+  const auto host = parts.Get(CURLUPART_HOST);
+  if (!host) return bad("has a host that does not decode");
+  parsed.host = WithoutBrackets(*host);
+  if (auto zone = parts.Get(CURLUPART_ZONEID)) parsed.host += "%" + *zone;  // fe80::1%eth0
+  parsed.port = parsed.scheme == "mysql" ? 3306 : 5432;
+  if (auto port = parts.Get(CURLUPART_PORT, false)) parsed.port = std::stoi(*port);  // 0-65535
+  // The path is "/" and the database's name, which may hold an encoded "/" but no plain one.
+  const auto raw_path = parts.Get(CURLUPART_PATH, false);
+  if (!raw_path || raw_path->size() < 2 || raw_path->find('/', 1) != std::string::npos) {
+    return bad("names no database (or more than one path segment)");
+  }
+  const auto path = parts.Get(CURLUPART_PATH);
+  if (!path) return bad("has a database name that does not decode");
+  parsed.database = path->substr(1);
+  return parsed;
+}
 
 }  // namespace
 
 std::string DatabaseUrl::ToString() const {
   if (scheme == "sqlite") return "sqlite://" + path;
-  return scheme + "://" + user + "@" + host + ":" + std::to_string(port) + "/" + database;
+  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return scheme + "://" + user + "@" + shown_host + ":" + std::to_string(port) + "/" + database;
 }
 
 Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
   const auto sep = url.find("://");
   if (sep == std::string::npos) {
-    return Status(ErrorCode::kInvalidArgument, "--db '" + url + "' is not a URL: " + kForms);
+    return Status(ErrorCode::kInvalidArgument, "--db '" + Shown(url) + "' is not a URL: " + kForms);
   }
   DatabaseUrl parsed;
   parsed.scheme = url.substr(0, sep);
-  std::string rest = url.substr(sep + 3);
   if (parsed.scheme == "sqlite") {
-    if (rest.empty()) {
+    parsed.path = url.substr(sep + 3);
+    if (parsed.path.empty()) {
       return Status(ErrorCode::kInvalidArgument, "--db '" + url + "' names no file: " + kForms);
     }
-    parsed.path = rest;
     return parsed;
   }
   if (parsed.scheme == "postgres") parsed.scheme = "postgresql";
@@ -40,34 +133,7 @@ Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
     return Status(ErrorCode::kInvalidArgument,
                   "--db scheme '" + parsed.scheme + "' is not supported: " + kForms);
   }
-  const auto at = rest.find('@');
-  if (at != std::string::npos) {
-    parsed.user = rest.substr(0, at);
-    if (parsed.user.find(':') != std::string::npos) {
-      return Status(ErrorCode::kInvalidArgument,
-                    "--db must not carry a password (it would be visible to every user in `ps`); "
-                    "give it in the environment (MYSQL_PWD / PGPASSWORD) or with --db-properties");
-    }
-    rest = rest.substr(at + 1);
-  }
-  const auto slash = rest.find('/');
-  if (slash == std::string::npos || slash + 1 == rest.size()) {
-    return Status(ErrorCode::kInvalidArgument, "--db '" + url + "' names no database: " + kForms);
-  }
-  parsed.database = rest.substr(slash + 1);
-  std::string host_port = rest.substr(0, slash);
-  const auto colon = host_port.rfind(':');
-  parsed.port = parsed.scheme == "mysql" ? 3306 : 5432;
-  if (colon != std::string::npos) {
-    try {
-      parsed.port = std::stoi(host_port.substr(colon + 1));
-    } catch (const std::exception&) {
-      return Status(ErrorCode::kInvalidArgument, "--db '" + url + "' has a bad port: " + kForms);
-    }
-    host_port = host_port.substr(0, colon);
-  }
-  parsed.host = host_port.empty() ? "127.0.0.1" : host_port;
-  return parsed;
+  return ParseServerUrl(url, parsed);
 }
 
 std::string PasswordFromEnvironment(const DatabaseUrl& url) {

@@ -10,14 +10,16 @@
 namespace csm::db {
 
 // A parsed --db URL: sqlite:///absolute/path, sqlite://relative/path, mysql://user@host:port/db,
-// postgresql://user@host:port/db. A password is never taken from the URL (it would show in `ps`).
+// postgresql://user@host:port/db. The server forms are parsed by libcurl's URL API: user and
+// database are percent-decoded, an IPv6 host is written in brackets ([::1]) and held without them.
+// A password is never taken from the URL (it would show in `ps`), nor shown back in an error.
 struct DatabaseUrl {
   std::string scheme;  // "sqlite", "mysql" or "postgresql"
   std::string path;    // sqlite: the file
-  std::string user, host, database;
+  std::string user, host, database;  // decoded; host "::1" for [::1]
   int port = 0;
 
-  // The URL as the user may see it (no secrets are ever part of it).
+  // The URL as the user may see it (no secrets are ever part of it; an IPv6 host in brackets).
   std::string ToString() const;
 };
 

@@ -1,0 +1,87 @@
+#include "db/database_url.h"
+
+#include <gtest/gtest.h>
+
+namespace csm::db {
+namespace {
+
+DatabaseUrl Parsed(const std::string& text) {
+  auto url = ParseDatabaseUrl(text);
+  EXPECT_TRUE(url.ok()) << text << ": " << url.status().message();
+  return url.ok() ? *url : DatabaseUrl{};
+}
+
+TEST(DatabaseUrl, SqlitePathsStayAsTheyAre) {
+  EXPECT_EQ(Parsed("sqlite:///var/lib/cloud.db").path, "/var/lib/cloud.db");
+  EXPECT_EQ(Parsed("sqlite://relative/cloud.db").path, "relative/cloud.db");
+  EXPECT_EQ(Parsed("sqlite:///tmp/a%20b.db").path, "/tmp/a%20b.db");  // a file name, not a URL
+  EXPECT_FALSE(ParseDatabaseUrl("sqlite://").ok());
+}
+
+TEST(DatabaseUrl, ServerUrlsGiveUserHostPortAndDatabase) {
+  const DatabaseUrl m = Parsed("mysql://cloud@db.example.org:3307/cloud");
+  EXPECT_EQ(m.scheme, "mysql");
+  EXPECT_EQ(m.user, "cloud");
+  EXPECT_EQ(m.host, "db.example.org");
+  EXPECT_EQ(m.port, 3307);
+  EXPECT_EQ(m.database, "cloud");
+  const DatabaseUrl p = Parsed("postgres://cloud@10.0.0.5/cloud");
+  EXPECT_EQ(p.scheme, "postgresql");
+  EXPECT_EQ(p.port, 5432);
+  EXPECT_EQ(Parsed("mysql://cloud@h/cloud").port, 3306);
+  EXPECT_EQ(Parsed("mysql://h/cloud").user, "");
+}
+
+TEST(DatabaseUrl, Ipv6HostsLoseTheirBrackets) {
+  const DatabaseUrl m = Parsed("mysql://user@[::1]:3306/db");
+  EXPECT_EQ(m.host, "::1");
+  EXPECT_EQ(m.port, 3306);
+  EXPECT_EQ(m.database, "db");
+  EXPECT_EQ(m.ToString(), "mysql://user@[::1]:3306/db");
+  EXPECT_EQ(Parsed("postgresql://u@[2001:db8::7]/cloud").host, "2001:db8::7");
+  EXPECT_EQ(Parsed("postgresql://u@[fe80::1%25eth0]:5432/cloud").host, "fe80::1%eth0");
+}
+
+TEST(DatabaseUrl, UserAndDatabaseArePercentDecoded) {
+  const DatabaseUrl m = Parsed("mysql://cl%40ud%20admin@h:3306/my%2Fdb");
+  EXPECT_EQ(m.user, "cl@ud admin");
+  EXPECT_EQ(m.database, "my/db");
+  EXPECT_EQ(Parsed("postgresql://ren%C3%A9@h/cloud").user, "ren\xC3\xA9");
+}
+
+TEST(DatabaseUrl, MalformedUrlsAreRefusedNamingWhatIsWrong) {
+  struct Case {
+    const char* url;
+    const char* says;
+  };
+  for (const Case& c : {Case{"cloud.db", "is not a URL"},
+                        Case{"oracle://u@h/cloud", "scheme 'oracle' is not supported"},
+                        Case{"mysql://u@h:3306", "names no database"},
+                        Case{"mysql://u@h:3306/", "names no database"},
+                        Case{"mysql://u@h:3306/a/b", "names no database"},
+                        Case{"mysql://u@h:99999/cloud", "is not a valid URL"},
+                        Case{"mysql://u@h:port/cloud", "is not a valid URL"},
+                        Case{"mysql://u@[::1/cloud", "is not a valid URL"},
+                        Case{"mysql://u@h/cloud?ssl=1", "query or fragment"},
+                        Case{"mysql://u%00x@h/cloud", "does not decode"}}) {
+    auto url = ParseDatabaseUrl(c.url);
+    ASSERT_FALSE(url.ok()) << c.url;
+    EXPECT_EQ(url.status().code(), ErrorCode::kInvalidArgument) << c.url;
+    EXPECT_NE(url.status().message().find(c.says), std::string::npos)
+        << c.url << ": " << url.status().message();
+  }
+}
+
+TEST(DatabaseUrl, APasswordIsRefusedAndNeverShown) {
+  for (const char* url :
+       {"mysql://cloud:s3cr%65t@h:3306/cloud", "mysql://cloud:s3cret@h:3306/",
+        "postgresql://cloud:s3cret@h:99999/cloud", "mysql://cloud:s3cret@[::1/cloud"}) {
+    auto parsed = ParseDatabaseUrl(url);
+    ASSERT_FALSE(parsed.ok()) << url;
+    EXPECT_EQ(parsed.status().message().find("s3cr"), std::string::npos)
+        << parsed.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace csm::db

@@ -18,6 +18,7 @@ build_pkgs=(
   libgtest-dev libgmock-dev libcurl4-openssl-dev libssl-dev libpugixml-dev
   libpqxx-dev default-libmysqlclient-dev
   man-db dpkg-dev  # man -l checks docs/csmigrate.1; cpack -G DEB runs dpkg-shlibdeps
+  clang libfuzzer-14-dev libclang-rt-14-dev  # tools/fuzz.sh (libclang-rt: ASan, -fsanitize=fuzzer)
 )
 server_pkgs=(
   mariadb-server mariadb-client postgresql

@@ -39,7 +39,8 @@ Result<db::Value> Bindings::Get(const std::string& name) const {
 }
 
 Status ValidateParameters(const RuleSet& rules, const RunParameters& params) {
-  for (const auto& [name, value] : params.scalars) {
+  for (const auto& scalar : params.scalars) {
+    const std::string& name = scalar.first;  // clang 14's lambdas cannot capture a binding
     const auto spec = std::find_if(rules.parameters.begin(), rules.parameters.end(),
                                    [&](const ParameterSpec& p) { return p.name == name; });
     if (spec == rules.parameters.end() || spec->is_map) {

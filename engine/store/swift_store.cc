@@ -16,15 +16,6 @@
 
 namespace csm::store {
 
-// One entry of an account or container listing.
-struct SwiftStore::ListingEntry {
-  std::string name;
-  int64_t bytes = 0;
-  std::string hash;           // objects: the ETag (an SLO's: its manifest's)
-  std::string slo_etag;       // SLOs: the large object's ETag, quoted
-  std::string last_modified;  // "2026-11-25T10:34:58.947690"
-};
-
 namespace {
 
 constexpr int64_t kMiB = int64_t{1} << 20;
@@ -52,7 +43,8 @@ std::string ObjectPath(const std::string& container, const std::string& object) 
   return "/" + UriEncode(container, false) + "/" + UriEncode(object, true);
 }
 
-// The string member `name` of a listing entry, or "".
+// The string member `name` of a JSON object Swift answered (a DELETE outcome, a manifest's
+// segment), or "".
 std::string StringMember(const nlohmann::json& entry, const char* name) {
   const auto it = entry.find(name);
   return it != entry.end() && it->is_string() ? it->get<std::string>() : "";
@@ -176,7 +168,7 @@ Status SwiftStore::Failure(const HttpResponse& response, const std::string& what
 }
 
 Result<bool> SwiftStore::ListPages(const std::string& path, const std::string& prefix,
-                                   const std::function<bool(const ListingEntry&)>& on_entry) {
+                                   const std::function<bool(const SwiftListingEntry&)>& on_entry) {
   const std::string what = "the listing of " + (path.empty() ? "the account" : path.substr(1));
   std::string marker;
   while (true) {
@@ -187,35 +179,13 @@ Result<bool> SwiftStore::ListPages(const std::string& path, const std::string& p
     CSM_ASSIGN_OR_RETURN(HttpResponse response, Send(std::move(request)));
     if (response.status == 204) return true;  // an empty account
     if (response.status != 200) return Failure(response, what);
-    const nlohmann::json page = nlohmann::json::parse(response.body, nullptr, false);
-    if (page.is_discarded() || !page.is_array()) {
-      return Status(ErrorCode::kIo, "Swift " + where_ + " answered " + what + " with invalid JSON");
-    }
-    for (const nlohmann::json& item : page) {
-      ListingEntry entry;
-      const auto bytes = item.is_object() ? item.find("bytes") : item.end();
-      entry.name = item.is_object() ? StringMember(item, "name") : "";
-      if (entry.name.empty() || bytes == item.end() || !bytes->is_number_integer()) {
-        return Status(ErrorCode::kIo, "Swift " + where_ + " answered " + what + " with an entry " +
-                                          item.dump() + " without a name and size");
-      }
-      if (!prefix.empty() && !entry.name.starts_with(prefix)) {
-        return Status(ErrorCode::kIo, "Swift " + where_ + " listed " + Quoted(entry.name) + " in " +
-                                          what + ", outside prefix " + Quoted(prefix));
-      }
-      if (!marker.empty() && entry.name <= marker) {
-        return Status(ErrorCode::kIo, "Swift " + where_ + " listed " + Quoted(entry.name) +
-                                          " after " + Quoted(marker) + " in " + what +
-                                          ": out of order");
-      }
-      entry.bytes = bytes->get<int64_t>();
-      entry.hash = StringMember(item, "hash");
-      entry.slo_etag = StringMember(item, "slo_etag");
-      entry.last_modified = StringMember(item, "last_modified");
-      marker = entry.name;
+    CSM_ASSIGN_OR_RETURN(const std::vector<SwiftListingEntry> entries,
+                         ParseSwiftListing(response.body, prefix, marker, where_, what));
+    for (const SwiftListingEntry& entry : entries) {
       if (!on_entry(entry)) return false;
     }
-    if (page.size() < static_cast<size_t>(config_.listing_limit)) return true;
+    if (entries.size() < static_cast<size_t>(config_.listing_limit)) return true;
+    marker = entries.back().name;
   }
 }
 
@@ -223,8 +193,8 @@ Result<bool> SwiftStore::ListContainer(const std::string& container,
                                        const std::string& object_prefix,
                                        const std::function<bool(const ObjectInfo&)>& on_object) {
   bool any = false;
-  Result<bool> listed =
-      ListPages("/" + UriEncode(container, false), object_prefix, [&](const ListingEntry& entry) {
+  Result<bool> listed = ListPages(
+      "/" + UriEncode(container, false), object_prefix, [&](const SwiftListingEntry& entry) {
         any = true;
         ObjectInfo info;
         info.key = container + "/" + entry.name;
@@ -244,7 +214,7 @@ Status SwiftStore::List(const std::string& prefix,
     return ListContainer(prefix.substr(0, slash), prefix.substr(slash + 1), on_object).status();
   }
   std::vector<std::string> containers;
-  CSM_RETURN_IF_ERROR(ListPages("", prefix, [&](const ListingEntry& entry) {
+  CSM_RETURN_IF_ERROR(ListPages("", prefix, [&](const SwiftListingEntry& entry) {
                         containers.push_back(entry.name);
                         return true;
                       }).status());
@@ -401,7 +371,7 @@ Status SwiftStore::PutSegmentsAndManifest(const std::string& container, const st
   request.method = "PUT";
   request.url = ObjectPath(container, object) + "?multipart-manifest=put";
   request.headers = {{"Content-Type", "application/octet-stream"}};
-  request.body = manifest.dump();
+  request.body = manifest.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   CSM_ASSIGN_OR_RETURN(HttpResponse response, PutCreatingContainer(container, request));
   if (response.status != 201) {
     return Failure(response, "PUT of the SLO manifest " + Quoted(container + "/" + object));
@@ -432,11 +402,13 @@ Status SwiftStore::Delete(const std::string& key) {
   const nlohmann::json outcome = nlohmann::json::parse(response.body, nullptr, false);
   const std::string result = outcome.is_object() ? StringMember(outcome, "Response Status") : "";
   if (result.starts_with("2") || result.starts_with("404")) return Status::Ok();
-  return Status(
-      ErrorCode::kIo,
-      "Swift DELETE of the SLO " + Quoted(key) + " in " + where_ + " failed: " +
-          (result.empty() ? response.body.substr(0, 200)
-                          : result + " " + outcome.value("Errors", nlohmann::json()).dump()));
+  return Status(ErrorCode::kIo,
+                "Swift DELETE of the SLO " + Quoted(key) + " in " + where_ + " failed: " +
+                    (result.empty() ? response.body.substr(0, 200)
+                                    : result + " " +
+                                          outcome.value("Errors", nlohmann::json())
+                                              .dump(-1, ' ', false,
+                                                    nlohmann::json::error_handler_t::replace)));
 }
 
 Result<std::string> SwiftStore::UploadEtag(const std::string& path) {

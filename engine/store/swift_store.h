@@ -12,6 +12,7 @@
 #include "store/http_client.h"
 #include "store/object_store.h"
 #include "store/swift_auth.h"
+#include "store/swift_listing.h"
 
 namespace csm::store {
 
@@ -80,8 +81,6 @@ class SwiftStore : public ObjectStore {
   Status DiscardInterruptedUploads(const std::string& key) override;
 
  private:
-  struct ListingEntry;
-
   explicit SwiftStore(SwiftConfig config);
 
   // Sends `request`, whose url is relative to the storage URL ("/container/object?query"), with
@@ -93,7 +92,7 @@ class SwiftStore : public ObjectStore {
   // Pages through the JSON listing at `path` ("" for the account, "/container"); true when
   // every entry was visited, false when `on_entry` stopped it.
   Result<bool> ListPages(const std::string& path, const std::string& prefix,
-                         const std::function<bool(const ListingEntry&)>& on_entry);
+                         const std::function<bool(const SwiftListingEntry&)>& on_entry);
   // Lists the objects of `container` starting with `object_prefix`, as ListPages.
   Result<bool> ListContainer(const std::string& container, const std::string& object_prefix,
                              const std::function<bool(const ObjectInfo&)>& on_object);

@@ -410,7 +410,10 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
     if (!store.ok()) return Abort(conn, store.status());
     outcome.image_store = *store;
   }
-  if (Status s = FinishRun(conn, outcome.run_id, ResultJson(outcome, journal).dump()); !s.ok()) {
+  if (Status s = FinishRun(conn, outcome.run_id,
+                           ResultJson(outcome, journal)
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      !s.ok()) {
     return Abort(conn, s);
   }
   CSM_RETURN_IF_ERROR(conn.Commit());

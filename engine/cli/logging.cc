@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "common/printable_text.h"
+
 namespace csm::cli {
 namespace {
 
@@ -27,9 +29,24 @@ class JsonMessage : public spdlog::custom_flag_formatter {
   }
 };
 
+// %*: the message as one line a terminal shows inertly (common/printable_text.h): a newline or
+// an escape sequence in a name or a file name cannot split a log line or reach the terminal.
+class PrintableMessage : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    const std::string shown =
+        PrintableText(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(shown.data(), shown.data() + shown.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<PrintableMessage>();
+  }
+};
+
 std::unique_ptr<spdlog::formatter> Formatter(const std::string& pattern) {
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<JsonMessage>('j').set_pattern(pattern);
+  formatter->add_flag<JsonMessage>('j').add_flag<PrintableMessage>('*').set_pattern(pattern);
   return formatter;
 }
 
@@ -47,13 +64,13 @@ Status ConfigureLogging(const LogOptions& options) {
   std::vector<spdlog::sink_ptr> sinks;
   const auto detail = options.verbose ? spdlog::level::debug : spdlog::level::info;
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  console->set_formatter(Formatter(json ? kJsonPattern : "%^%l%$: %v"));
+  console->set_formatter(Formatter(json ? kJsonPattern : "%^%l%$: %*"));
   console->set_level(options.quiet ? spdlog::level::warn : detail);
   sinks.push_back(console);
   if (!options.file.empty()) {
     try {
       auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file);
-      file->set_formatter(Formatter(json ? kJsonPattern : "%Y-%m-%dT%H:%M:%S.%eZ %l: %v"));
+      file->set_formatter(Formatter(json ? kJsonPattern : "%Y-%m-%dT%H:%M:%S.%eZ %l: %*"));
       file->set_level(detail);  // -q quiets the terminal, not the record
       sinks.push_back(file);
     } catch (const spdlog::spdlog_ex& e) {

@@ -17,9 +17,10 @@ struct LogOptions {
 };
 
 // Installs the logger `options` describe as spdlog's default. Text on stderr is "level: message"
-// (a terminal's colours kept); JSON lines are {"time": "<UTC ISO 8601 with Z>", "level": ...,
-// "message": ...} with the message escaped as JSON; lines in --log-file always carry the UTC time.
-// kInvalidArgument for an unknown format; kIo when the file cannot be opened for appending.
+// (a terminal's colours kept; the message as PrintableText, so controls, newlines and bytes that
+// are not UTF-8 show as \x1b, \n, \xff); JSON lines are {"time": "<UTC ISO 8601 with Z>", "level":
+// ..., "message": ...} with the message escaped as JSON; lines in --log-file always carry the UTC
+// time. kInvalidArgument for an unknown format; kIo when the file cannot be opened for appending.
 Status ConfigureLogging(const LogOptions& options);
 
 }  // namespace csm::cli

@@ -22,12 +22,16 @@
 #include "apply/rollback.h"
 #include "catalog/image_stores.h"
 #include "catalog/retire_verdict.h"
-#include "cli/closest_word.h"
 #include "cli/exit_codes.h"
 #include "cli/json_document.h"
 #include "cli/logging.h"
 #include "cli/output.h"
 #include "cli/push_output.h"
+#include "cli/stdout_check.h"
+#include "common/closest_word.h"
+#include "common/output_guard.h"
+#include "common/printable_text.h"
+#include "common/utf8.h"
 #include "common/version.h"
 #include "crypto/db_properties.h"
 #include "db/database_url.h"
@@ -82,7 +86,7 @@ struct Options {
 // Reports a failure: on stderr for people; with --json also the error document on stdout.
 // Returns the exit code.
 int Fail(const Options& o, const Status& s) {
-  std::cerr << "csmigrate: error: " << s.message() << "\n";
+  std::cerr << "csmigrate: error: " << PrintableText(s.message()) << "\n";
   if (o.json) std::cout << JsonText(ErrorDocument(s)) << "\n";
   return ExitCodeFor(s.code());
 }
@@ -217,6 +221,10 @@ Result<rules::RunParameters> Parameters(const Options& o) {
     CSM_ASSIGN_OR_RETURN(auto kv, KeyValue(d, "--detail"));
     details.push_back(kv);
   }
+  for (const auto& [key, value] : details) {
+    CSM_RETURN_IF_ERROR(CheckUtf8(key, "a --detail or --details-file key"));
+    CSM_RETURN_IF_ERROR(CheckUtf8(value, "the value of detail " + key));
+  }
   return p;
 }
 
@@ -289,6 +297,10 @@ int RunPlanOrApply(const Options& o, bool is_plan) {
   auto outcome = is_plan ? apply::Plan(*target->conn, *rules, *params, options)
                          : apply::Apply(*target->conn, *rules, *params, TestPause(options));
   if (!outcome.ok()) return Fail(o, outcome.status());
+  if (!is_plan && !outcome->already_applied) {
+    NoteCommitted("run " + std::to_string(outcome->run_id) +
+                  " was applied and committed all the same (csmigrate status shows it)");
+  }
   Print(o, RunOutcomeJson(*outcome), RunOutcomeText(*outcome, is_plan, DbArguments(o)));
   return kExitOk;
 }
@@ -315,6 +327,10 @@ int RunRollback(const Options& o) {
   if (!target.ok()) return Fail(o, target.status());
   auto outcome = apply::Rollback(*target->conn, *rules, o.run_id, o.force);
   if (!outcome.ok()) return Fail(o, outcome.status());
+  if (!outcome->already_rolled_back) {
+    NoteCommitted("run " + std::to_string(o.run_id) +
+                  " was rolled back and committed all the same (csmigrate status shows it)");
+  }
   Print(o, RollbackJson(*outcome), RollbackText(*outcome));
   return kExitOk;
 }
@@ -538,7 +554,8 @@ int RunDrain(const Options& o) {
 
 // reconcile exits 0 (clean), 1 (findings) or 2 (could not complete), whatever the cause.
 int FailReconcile(const Options& o, const Status& s) {
-  std::cerr << "csmigrate: error: reconcile could not complete: " << s.message() << "\n";
+  std::cerr << "csmigrate: error: reconcile could not complete: " << PrintableText(s.message())
+            << "\n";
   if (o.json) std::cout << JsonText(ErrorDocument(s, kExitUsage)) << "\n";
   return kExitUsage;
 }
@@ -571,6 +588,9 @@ int RunReconcile(const Options& o) {
     return (*report)->Write(out, outcome->stores, outcome->verdicts);
   };
   const Status written = o.output.empty() ? write(std::cout) : WriteFileAtomically(o.output, write);
+  if (!written.ok() && o.output.empty()) {
+    return FailReconcile(o, Status(written.code(), written.message() + " to stdout"));
+  }
   if (!written.ok()) return FailReconcile(o, written);
   if (!o.repair_sql.empty()) {
     const std::string dialect = target->conn->dialect().name();
@@ -668,6 +688,52 @@ int ShowHelp(const CLI::App& app, const std::string& topic) {
   std::cerr << "csmigrate: error: unknown command '" << topic << "'"
             << (closest ? ": did you mean '" + *closest + "'?" : std::string()) << "\n";
   return kExitUsage;
+}
+
+// Every argument given (options and positionals of the commands used), as UTF-8: text in another
+// encoding is refused before it can reach the database, a report or a log.
+Status CheckArgumentsAreUtf8(const CLI::App& app) {
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& value : option->results()) {
+      CSM_RETURN_IF_ERROR(CheckUtf8(value, option->get_name()));
+    }
+  }
+  for (const CLI::App* sub : app.get_subcommands()) {
+    CSM_RETURN_IF_ERROR(CheckArgumentsAreUtf8(*sub));
+  }
+  return Status::Ok();
+}
+
+// The files this invocation writes (--output, --repair-sql, --log-file) and every file or tree
+// it may read, for the output guard.
+FileRoles FileRolesOf(const Options& o) {
+  FileRoles roles;
+  roles.outputs = {
+      {"--output", o.output}, {"--repair-sql", o.repair_sql}, {"--log-file", o.log.file}};
+  const char* env = std::getenv("CSM_DB");
+  const std::string db_url = !o.db_url.empty() ? o.db_url : env != nullptr ? env : "";
+  const std::string db_option = !o.db_url.empty() ? "--db" : "$CSM_DB";
+  if (auto url = db::ParseDatabaseUrl(db_url); url.ok() && url->scheme == "sqlite") {
+    // SQLite also reads its journal and write-ahead log beside the file.
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      roles.inputs.push_back({db_option + " (SQLite database)", url->path + suffix});
+    }
+  }
+  roles.inputs.push_back(
+      {"--db-properties", o.db_properties.empty() ? kCloudStackDbProperties : o.db_properties});
+  roles.inputs.push_back(
+      {"--key-file", o.key_file.empty() ? std::string(crypto::kDefaultKeyFile) : o.key_file});
+  roles.inputs.push_back({"--rules", o.rules_path});
+  roles.inputs.push_back({"--details-file", o.details_file});
+  roles.input_trees.push_back({"fixture DIR", o.fixture_dir});
+  for (const std::string& root : o.nfs_roots) {
+    roles.input_trees.push_back({"--nfs-root", root.substr(root.find('=') + 1)});
+  }
+  if (auto data = db::FindDataDirectory(db::DataDirectoryCandidates()); data.ok()) {
+    roles.input_trees.push_back({"the data directory", *data + "/rules"});
+    roles.input_trees.push_back({"the data directory", *data + "/schema"});
+  }
+  return roles;
 }
 
 }  // namespace
@@ -893,6 +959,9 @@ int Main(int argc, char** argv) {
     }
     return kExitUsage;
   }
+  if (Status s = CheckArgumentsAreUtf8(app); !s.ok()) return Fail(o, s);
+  // Before the log file is opened: no output may land on a file this command reads.
+  if (Status s = CheckOutputsAreNotInputs(FileRolesOf(o)); !s.ok()) return Fail(o, s);
   if (Status s = ConfigureLogging(o.log); !s.ok()) return Fail(o, s);
 
   if (*help) return ShowHelp(app, help_topic);
@@ -913,5 +982,5 @@ int Main(int argc, char** argv) {
 }  // namespace csm::cli
 
 int main(int argc, char** argv) {
-  return csm::cli::Main(argc, argv);
+  return csm::cli::FinishStdout(csm::cli::Main(argc, argv));
 }

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/printable_text.h"
+
 namespace csm::cli {
 namespace {
 
@@ -98,7 +100,7 @@ std::string StepLine(const apply::StepOutcome& step) {
   }
   char line[256];
   std::snprintf(line, sizeof line, "  [%2d] %-7s %-45s %s", step.number, step.kind.c_str(),
-                step.name.c_str(), result.c_str());
+                PrintableText(step.name).c_str(), result.c_str());
   return line;
 }
 
@@ -135,7 +137,9 @@ std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan,
     for (const auto& s : o.steps) {
       out << StepLine(s) << "\n";
       for (const auto& sql : s.sql) out << "         " << sql << ";\n";
-      for (const auto& r : s.reported) out << "         skipped: " << r.message << "\n";
+      for (const auto& r : s.reported) {
+        out << "         skipped: " << PrintableText(r.message) << "\n";
+      }
     }
   } else {
     out << "Applied run " << o.run_id
@@ -145,13 +149,13 @@ std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan,
   }
   if (o.image_store) {
     const auto& s = *o.image_store;
-    out << "Object store: id " << s.id << ", name '" << s.name << "', " << s.provider << " "
-        << s.scope << ", protocol " << s.protocol << ", url " << (s.has_url ? s.url : "(none)")
-        << ", uuid " << s.uuid << "\n";
+    out << "Object store: id " << s.id << ", name '" << PrintableText(s.name) << "', " << s.provider
+        << " " << s.scope << ", protocol " << s.protocol << ", url "
+        << (s.has_url ? PrintableText(s.url) : "(none)") << ", uuid " << s.uuid << "\n";
   }
   if (!is_plan) {  // a plan shows them under their steps
     for (const auto& s : o.steps) {
-      for (const auto& r : s.reported) out << "skipped: " << r.message << "\n";
+      for (const auto& r : s.reported) out << "skipped: " << PrintableText(r.message) << "\n";
     }
   }
   return out.str();
@@ -186,12 +190,13 @@ std::string RunsText(const std::vector<apply::RunRecord>& runs) {
   for (const auto& r : runs) {
     const auto result =
         nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json, nullptr, false);
-    out << Pad(std::to_string(r.id), 5) << Pad(r.state, 13) << Pad(r.rules_name, 22)
-        << Pad(r.rules_checksum.substr(0, 12), 14) << Pad(r.started_at, 21)
+    out << Pad(std::to_string(r.id), 5) << Pad(PrintableText(r.state), 13)
+        << Pad(PrintableText(r.rules_name), 22) << Pad(r.rules_checksum.substr(0, 12), 14)
+        << Pad(r.started_at, 21)
         << Changes(result.is_object() && result.contains("tables") ? result["tables"]
                                                                    : nlohmann::json::object())
         << "\n"
-        << Pad("", 75) << r.params_json << "\n";
+        << Pad("", 75) << PrintableText(r.params_json) << "\n";
     if (!r.rolled_back_at.empty())
       out << Pad("", 75) << "rolled back at " << r.rolled_back_at << "\n";
   }
@@ -213,7 +218,7 @@ std::string RollbackText(const apply::RollbackOutcome& o) {
         << " UTC): nothing to do.\n";
     return out.str();
   }
-  for (const auto& c : o.overridden) out << "forced past: " << c << "\n";
+  for (const auto& c : o.overridden) out << "forced past: " << PrintableText(c) << "\n";
   out << "Rolled back run " << o.run_id << ": inserted rows removed, updated rows restored, "
       << "deleted rows re-inserted.\n";
   for (const auto& [table, c] : o.restored) {

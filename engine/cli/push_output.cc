@@ -6,6 +6,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "common/digest.h"
+#include "common/printable_text.h"
 
 namespace csm::cli {
 namespace {
@@ -72,7 +73,8 @@ std::string RunnerText(const push::RunnerOutcome& r) {
       << " placeholders filled, " << r.bytes_uploaded << " bytes uploaded, " << r.objects_adopted
       << " verified uploads of an earlier run adopted\n";
   for (const auto& f : r.failures) {
-    out << "  failed: " << f.unit << ": " << f.status.message() << "\n";
+    out << "  failed: " << PrintableText(f.unit) << ": " << PrintableText(f.status.message())
+        << "\n";
   }
   return out.str();
 }
@@ -82,12 +84,12 @@ std::string DryRunText(const std::vector<push::PushUnit>& units) {
   int64_t bytes = 0;
   for (const auto& unit : units) {
     bytes += unit.bytes();
-    out << unit.Describe() << ": " << unit.bytes() << " bytes from";
+    out << PrintableText(unit.Describe()) << ": " << unit.bytes() << " bytes from";
     for (const auto& item : unit.items) {
       out << " "
           << (item.copies.empty() ? std::string("(no Ready staging copy)")
                                   : "store " + std::to_string(item.preferred().store_id) + ":" +
-                                        item.preferred().install_path);
+                                        PrintableText(item.preferred().install_path));
     }
     out << "\n";
   }

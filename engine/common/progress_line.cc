@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "common/printable_text.h"
+
 namespace csm {
 
 ProgressLine::ProgressLine(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO) != 0) {}
@@ -13,7 +15,7 @@ ProgressLine::~ProgressLine() {
 }
 
 void ProgressLine::Draw(const std::string& text) {
-  std::fprintf(stderr, "\r\033[K%s", text.c_str());
+  std::fprintf(stderr, "\r\033[K%s", PrintableText(text).c_str());
   std::fflush(stderr);
   shown_ = true;
 }

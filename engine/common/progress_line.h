@@ -19,7 +19,8 @@ class ProgressLine {
   // Whether updates are shown; callers may skip building texts when not.
   bool enabled() const { return enabled_; }
 
-  // Shows `text` (built by `make_text`, called only when the line is due for a redraw).
+  // Shows `text` (built by `make_text`, called only when the line is due for a redraw) as
+  // PrintableText: names from the database cannot move the cursor or end the line.
   template <typename MakeText>
   void Update(MakeText&& make_text) {
     if (!enabled_) return;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/human_bytes.h"
+#include "common/printable_text.h"
 #include "common/utc_time.h"
 #include "common/version.h"
 #include "reconcile/report_html.h"
@@ -26,7 +27,10 @@ constexpr std::array<const char*, 15> kCsvColumns = {
     "record", "symbol",  "kind",       "store_id", "table", "row_id", "object_type", "object_id",
     "key",    "db_size", "store_size", "state",    "count", "bytes",  "detail"};
 
-std::string CsvField(const std::string& text) {
+// A CSV field of one line: text from the database or a listing as PrintableText, quoted when it
+// holds a comma or a quote.
+std::string CsvField(const std::string& raw) {
+  const std::string text = PrintableText(raw);
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string quoted = "\"";
   for (char c : text) {
@@ -55,10 +59,10 @@ std::string TableLine(const Finding& f) {
   if (!f.table.empty()) {
     out << "  " << f.table << " #" << f.row_id << " (" << ObjectTypeOf(f.table) << ' '
         << f.object_id;
-    if (!f.state.empty()) out << ", " << f.state;
+    if (!f.state.empty()) out << ", " << PrintableText(f.state);
     out << ')';
   }
-  if (!f.key.empty()) out << "  " << f.key;
+  if (!f.key.empty()) out << "  " << PrintableText(f.key);
   if (f.db_size && f.store_size) {
     out << "  [db " << *f.db_size << " B, store " << *f.store_size << " B]";
   } else if (f.db_size) {
@@ -66,8 +70,8 @@ std::string TableLine(const Finding& f) {
   } else if (f.store_size) {
     out << "  [store " << *f.store_size << " B]";
   }
-  if (!f.detail.empty()) out << "\n    " << f.detail;
-  if (!f.action.empty()) out << "\n    action: " << f.action;
+  if (!f.detail.empty()) out << "\n    " << PrintableText(f.detail);
+  if (!f.action.empty()) out << "\n    action: " << PrintableText(f.action);
   out << "\n";
   return out.str();
 }
@@ -113,8 +117,25 @@ std::string FormatFinding(ReportFormat format, const Finding& f, const std::stri
   return "";
 }
 
-// The lines of a repair script for a problem finding with no mechanical fix.
-std::string RepairComment(const Finding& f) {
+// `repair` with each of its lines as PrintableText: a control character or a byte that is not
+// UTF-8 in a name or key cannot reach the script raw.
+std::string PrintableLines(const std::string& repair) {
+  std::string lines;
+  for (size_t start = 0; start <= repair.size();) {
+    const size_t end = std::min(repair.find('\n', start), repair.size());
+    lines += PrintableText(std::string_view(repair).substr(start, end - start));
+    if (end < repair.size()) lines += '\n';
+    start = end + 1;
+  }
+  return lines;
+}
+
+// The lines of a repair script for a problem finding with no mechanical fix; the key and detail
+// as PrintableText, so that a file name holding a newline cannot end the comment.
+std::string RepairComment(const Finding& finding) {
+  Finding f = finding;
+  f.key = PrintableText(f.key);
+  f.detail = PrintableText(f.detail);
   const std::string where = "store " + std::to_string(f.store_id);
   const std::string row = f.table + " #" + std::to_string(f.row_id);
   switch (f.kind) {
@@ -145,7 +166,8 @@ std::string RepairComment(const Finding& f) {
 }  // namespace
 
 std::string StoreLabel(const ImageStoreRow& s) {
-  return "store " + std::to_string(s.id) + " " + s.name + " (" + s.provider + ", " + s.role +
+  return "store " + std::to_string(s.id) + " " + PrintableText(s.name) + " (" +
+         PrintableText(s.provider) + ", " + PrintableText(s.role) +
          (s.data_center_id ? ", zone " + std::to_string(*s.data_center_id) : ", region") + ")";
 }
 
@@ -190,7 +212,7 @@ void Report::Add(const Finding& f) {
   if (IsProblem(f.kind)) {
     ++problems_;
     repair = f.repair.empty() ? RepairComment(f) : f.repair;
-    if (!repair.empty()) std::fputs((repair + "\n").c_str(), repair_.get());
+    if (!repair.empty()) std::fputs((PrintableLines(repair) + "\n").c_str(), repair_.get());
   }
   if (f.kind == FindingKind::kOk && !show_ok_) return;
   std::fputs(FormatFinding(format_, f, repair).c_str(), SpoolOf(f.kind));
@@ -286,7 +308,7 @@ Status Report::Write(std::ostream& out, const std::vector<StoreSummary>& stores,
       if (s.listed) {
         out << s.objects_listed << " objects listed\n";
       } else {
-        out << "not listed (" << s.note << ")\n";
+        out << "not listed (" << PrintableText(s.note) << ")\n";
       }
       for (FindingKind kind : kAllFindingKinds) {
         const auto it = tally.find(kind);

@@ -38,7 +38,8 @@ struct StoreSummary {
   std::string note;  // why it was not listed, or "" when it was
 };
 
-// The store as reports name it: "store 1 nfs1 (NFS, ImageCache, zone 1)".
+// The store as the table report names it: "store 1 nfs1 (NFS, ImageCache, zone 1)", its name,
+// provider and role as PrintableText.
 std::string StoreLabel(const catalog::ImageStoreRow& store);
 
 // The retire verdict as reports say it: "can be retired now: ..." or "cannot be retired yet: held

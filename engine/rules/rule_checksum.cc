@@ -127,7 +127,7 @@ std::string CanonicalForm(const RuleSet& rules) {
                                        {"where", ConditionsJson(g.where)},
                                        {"optional", g.optional}});
   }
-  return root.dump();
+  return root.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string RuleChecksum(const RuleSet& rules) {

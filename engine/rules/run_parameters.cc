@@ -168,7 +168,7 @@ std::string MaskedParametersJson(const RuleSet& rules, const RunParameters& para
     for (const auto& [key, value] : entries) map[key] = secrets.count(key) ? "******" : value;
     out[name] = map;
   }
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string ParametersChecksum(const RunParameters& params) {
@@ -181,7 +181,7 @@ std::string ParametersChecksum(const RunParameters& params) {
     for (const auto& [key, value] : entries) map[key] = value;
     canonical["maps"][name] = map;
   }
-  return Sha256Hex(canonical.dump());
+  return Sha256Hex(canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace csm::rules

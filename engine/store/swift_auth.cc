@@ -76,7 +76,7 @@ HttpRequest KeystoneV3Request(const SwiftCredentials& credentials) {
   request.method = "POST";
   request.url = WithoutTrailingSlashes(credentials.auth_url) + "/auth/tokens";
   request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-  request.body = body.dump();
+  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return request;
 }
 

@@ -192,6 +192,19 @@ CommandResult RunCsmigrate(const std::vector<std::string>& args,
   return result;
 }
 
+CommandResult RunCsmigrateWithStdout(const std::string& stdout_path,
+                                     const std::vector<std::string>& args,
+                                     const std::vector<std::string>& env) {
+  ScratchDir dir;
+  const int pid = Spawn(args, env, stdout_path, dir.File("err"));
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.err = Slurp(dir.File("err"));
+  return result;
+}
+
 CommandResult RunCsmigrateWithTerminalStderr(const std::vector<std::string>& args,
                                              const std::vector<std::string>& env) {
   ScratchDir dir;

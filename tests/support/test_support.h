@@ -64,6 +64,12 @@ struct CommandResult {
 CommandResult RunCsmigrate(const std::vector<std::string>& args,
                            const std::vector<std::string>& env = {});
 
+// Runs csmigrate with `args` as RunCsmigrate does, but with stdout written to `stdout_path`
+// (e.g. /dev/full, where every write fails); `out` is then empty.
+CommandResult RunCsmigrateWithStdout(const std::string& stdout_path,
+                                     const std::vector<std::string>& args,
+                                     const std::vector<std::string>& env = {});
+
 // Runs csmigrate with `args` as RunCsmigrate does, but with stderr on a pseudo-terminal, the way
 // an admin at a shell sees it; `err` is everything the terminal received.
 CommandResult RunCsmigrateWithTerminalStderr(const std::vector<std::string>& args,

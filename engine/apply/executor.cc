@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "apply/applied_secrets.h"
 #include "apply/ledger.h"
 #include "apply/row_message.h"
 #include "apply/run_lock.h"
@@ -58,7 +59,7 @@ Result<PreparedRun> Prepare(db::Connection& conn, const rules::RuleSet& rules,
   CSM_RETURN_IF_ERROR(PrepareDetailValues(rules, run.catalog, options.encryption, run.bindings));
   run.plan = rules::Compile(rules, run.catalog, conn.dialect(), run.bindings);
   run.rules_checksum = rules::RuleChecksum(rules);
-  run.params_checksum = rules::ParametersChecksum(params);
+  run.params_checksum = rules::ParametersChecksum(rules, params);
   return run;
 }
 
@@ -256,12 +257,32 @@ Status Abort(db::Connection& conn, Status error) {
   return error;
 }
 
+// The masks that keep secrets stored in clear out of the journal's digests (apply/journal.h): per
+// detail table, its secret rows' values. None when the installation encrypts its secrets (the
+// digests then see only ciphertext under a random salt).
+std::map<std::string, db::DigestMask> SecretDigestMasks(const rules::RuleSet& rules,
+                                                        const ApplyOptions& options) {
+  std::map<std::string, db::DigestMask> masks;
+  if (options.encryption) return masks;
+  const std::set<std::string> secrets = rules::SecretNames(rules);
+  for (const DetailColumns& columns : DetailTables(rules)) {
+    masks[columns.table] = {columns.key_column, columns.value_column,
+                            std::vector<std::string>(secrets.begin(), secrets.end())};
+  }
+  return masks;
+}
+
 nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
   nlohmann::json result;
   result["image_columns"] = journal.ImageColumns();
   result["update_columns"] = journal.UpdateImageColumns();
-  // The journal holds digests of the after-images (Dialect::RowDigest), not the images: their form.
+  // The journal holds digests of the after-images (Dialect::RowDigest), not the images: their form
+  // and the masks they were made with.
   result["after_images"] = journal.DigestForm();
+  for (const auto& [table, mask] : journal.DigestMasks()) {
+    result["digest_masks"][table] = {
+        {"key_column", mask.key_column}, {"value_column", mask.value_column}, {"keys", mask.keys}};
+  }
   for (const auto& s : outcome.steps) {
     result["steps"].push_back(
         {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});
@@ -277,12 +298,47 @@ nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
 
 // When the ledger holds an applied run of the same rules and parameters: marks `outcome` as
 // already applied by it (its id and new store), so that plan and apply say so and change nothing.
-Status RecognizeAppliedRun(db::Connection& conn, const PreparedRun& run, RunOutcome& outcome) {
+// The ledger matches the parameters but for their secrets; these are then compared with the rows
+// that run wrote (apply/applied_secrets.h). A run of the same parameters with another secret, or
+// whose secret rows are gone, is neither the same run nor a new one: kConflict, naming the run and
+// the details (never their values).
+Status RecognizeAppliedRun(db::Connection& conn, const rules::RuleSet& rules,
+                           const rules::RunParameters& params, const PreparedRun& run,
+                           const ApplyOptions& options, RunOutcome& outcome) {
   CSM_ASSIGN_OR_RETURN(bool engine_tables, db::EngineTablesExist(conn));
   if (!engine_tables) return Status::Ok();
   CSM_ASSIGN_OR_RETURN(auto previous,
                        FindAppliedRun(conn, run.rules_checksum, run.params_checksum));
   if (!previous) return Status::Ok();
+  CSM_ASSIGN_OR_RETURN(
+      SecretComparison secrets,
+      CompareAppliedSecrets(conn, rules, params, previous->id, options.encryption));
+  const std::string id = std::to_string(previous->id);
+  auto names = [](const std::vector<std::string>& keys) {
+    std::string text;
+    for (const auto& k : keys) text += (text.empty() ? "" : ", ") + k;
+    return text;
+  };
+  if (!secrets.differing.empty()) {
+    return Status(
+        ErrorCode::kConflict,
+        "run " + id + " applied these rules with these same parameters but a different " +
+            names(secrets.differing) + " (compared with the value its store keeps" +
+            (options.encryption
+                 ? ""
+                 : "; if this installation encrypts its secrets, give --db-properties") +
+            "). Nothing was changed: applying again would not update it. Change the secret in "
+            "CloudStack, or roll back run " +
+            id + " first to convert anew");
+  }
+  if (!secrets.missing.empty()) {
+    return Status(ErrorCode::kConflict,
+                  "run " + id + " applied these rules with these same parameters, but the " +
+                      names(secrets.missing) +
+                      " detail it wrote is gone, so whether this run asks the same cannot be "
+                      "told. Nothing was changed; see `csmigrate status` and roll back run " +
+                      id + " first to convert anew");
+  }
   outcome.already_applied = true;
   outcome.run_id = previous->id;
   const auto result = nlohmann::json::parse(previous->result_json, nullptr, false);
@@ -322,7 +378,7 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
   CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params, options));
   RunOutcome outcome;
   outcome.rules_checksum = run.rules_checksum;
-  CSM_RETURN_IF_ERROR(RecognizeAppliedRun(conn, run, outcome));
+  CSM_RETURN_IF_ERROR(RecognizeAppliedRun(conn, rules, params, run, options, outcome));
   if (outcome.already_applied) return outcome;
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
   for (const auto& step : run.plan.steps) {
@@ -370,7 +426,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   RunOutcome outcome;
   outcome.rules_checksum = run.rules_checksum;
 
-  CSM_RETURN_IF_ERROR(RecognizeAppliedRun(conn, run, outcome));
+  CSM_RETURN_IF_ERROR(RecognizeAppliedRun(conn, rules, params, run, options, outcome));
   if (outcome.already_applied) return outcome;
   // Read-only checks first: a refused run writes nothing at all, not even the engine tables.
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
@@ -394,7 +450,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   if (Status s = CheckPreconditions(conn, run, outcome.run_id); !s.ok()) return Abort(conn, s);
 
   Journal journal(conn, run.catalog, run.bindings, outcome.run_id,
-                  UpdateColumns(run.plan, run.catalog));
+                  UpdateColumns(run.plan, run.catalog), SecretDigestMasks(rules, options));
   StepRunner runner(conn, run, outcome.run_id, &journal, options);
   auto steps = runner.RunAll();
   if (!steps.ok()) return Abort(conn, steps.status());

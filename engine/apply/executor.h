@@ -1,7 +1,8 @@
 // Plans and applies a rule file: validate everything first (parameters, rules against the live
 // schema, preconditions), then run every step in ONE transaction together with the journal and the
-// ledger row. A run identical to an applied one (same rule checksum, same parameters) changes
-// nothing.
+// ledger row. A run identical to an applied one (same rule checksum, same parameters, secrets
+// equal to those the applied run wrote: apply/applied_secrets.h) changes nothing; the same
+// parameters with another secret are refused (kConflict).
 #pragma once
 
 #include <functional>

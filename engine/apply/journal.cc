@@ -8,6 +8,12 @@ Result<std::vector<db::Value>> Journal::Params(const rules::Sql& sql) const {
   return rules::ResolveParams(sql, bindings_, run_id_);
 }
 
+std::string Journal::Digest(const std::string& table, const std::string& alias) const {
+  const auto mask = digest_masks_.find(table);
+  return conn_.dialect().RowDigest(alias, catalog_.at(table).ColumnNames(),
+                                   mask == digest_masks_.end() ? db::DigestMask{} : mask->second);
+}
+
 // ANALYZE (where the dialect has one) costs a sample of the table each time: refreshing only when
 // the journal has doubled keeps the planner's picture within 2x of the truth for O(log n) of them
 // (PostgreSQL 10^5: 12 refreshes, 3 s, down to 5).
@@ -59,7 +65,7 @@ Result<int64_t> Journal::RecordInserted(const std::string& table, int64_t waterm
              ") SELECT ");
   sql.BindRunId().Append(", ").BindValue(table).Append(", " + t + ".id, 'I', ");
   sql.BindValue(static_cast<int64_t>(step_no));
-  if (final_now) sql.Append(", " + d.RowDigest(t, catalog_.at(table).ColumnNames()));
+  if (final_now) sql.Append(", " + Digest(table, t));
   sql.Append(" FROM " + t + " WHERE " + t + ".id > ");
   sql.BindValue(watermark).Append(" AND ").Append(rows);
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
@@ -83,8 +89,8 @@ Status Journal::CaptureAfterImages() {
         std::string("INSERT INTO ") + db::kAfterTable +
         " (run_id, table_name, row_id, after_image) SELECT j.run_id, "
         "j.table_name, j.row_id, " +
-        d.RowDigest(t, catalog_.at(table).ColumnNames()) + " FROM " + db::kJournalTable + " j " +
-        d.JoinLeftFirst() + " " + t + " ON " + t +
+        Digest(table, t) + " FROM " + db::kJournalTable + " j " + d.JoinLeftFirst() + " " + t +
+        " ON " + t +
         ".id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND j.op <> 'D' AND "
         "j.after_image IS NULL";
     CSM_RETURN_IF_ERROR(conn_.Execute(sql, {run_id_, table}).status());

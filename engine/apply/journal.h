@@ -1,6 +1,14 @@
 // The rollback journal: before-images of every row a run updates or deletes, the ids of every row
 // it inserts, and digests of their after-images (Dialect::RowDigest). Every write is one set-based
 // statement in the run's transaction, so the journal commits or vanishes with the data.
+//
+// Secrets: a digest of a secret would let anyone who reads the journal confirm a guess offline,
+// long after a rollback removed the secret itself. So the digests never see a secret stored in
+// clear: the run masks the secret values of its detail rows (db::DigestMask), and its rollback
+// digests the current rows with the same mask. A change to nothing but such a value is therefore
+// not seen at rollback; every other change to those rows is (their id, store, name, other
+// columns). Secrets the installation encrypts are digested as stored: ciphertext under a random
+// salt or nonce, from which no guess can be confirmed, and any change to it is seen.
 #pragma once
 
 #include <map>
@@ -22,14 +30,18 @@ struct TableChanges {
 class Journal {
  public:
   // `update_columns` (from UpdateColumns) narrows the before-images of updated rows per table;
-  // tables not in it get images of every column.
+  // tables not in it get images of every column. `digest_masks` says, per table, which values
+  // the after-image digests must not see (secrets stored in clear, so that no journal column lets
+  // one be confirmed); the run records them (DigestMasks) for its rollback to digest alike.
   Journal(db::Connection& conn, const rules::Catalog& catalog, const rules::Bindings& bindings,
-          int64_t run_id, std::map<std::string, std::vector<std::string>> update_columns = {})
+          int64_t run_id, std::map<std::string, std::vector<std::string>> update_columns = {},
+          std::map<std::string, db::DigestMask> digest_masks = {})
       : conn_(conn),
         catalog_(catalog),
         bindings_(bindings),
         run_id_(run_id),
-        update_columns_(std::move(update_columns)) {}
+        update_columns_(std::move(update_columns)),
+        digest_masks_(std::move(digest_masks)) {}
 
   // Records the before-image of each row of `table` matching `rows` that the run has not journaled
   // yet, with op 'U' (the update columns of the table, or every column) or 'D' (every column).
@@ -60,11 +72,17 @@ class Journal {
   // the run so that its rollback digests the current rows the same way.
   std::string DigestForm() const { return conn_.dialect().DigestForm(); }
 
+  // The masks the after-image digests of each table were made with, as given.
+  const std::map<std::string, db::DigestMask>& DigestMasks() const { return digest_masks_; }
+
   // The run's changes per table, as journaled so far (counted while journaling: no query).
   const std::map<std::string, TableChanges>& Changes() const { return changes_; }
 
  private:
   Result<std::vector<db::Value>> Params(const rules::Sql& sql) const;
+
+  // The after-image digest of a row of `table` aliased `alias`, the table's mask applied.
+  std::string Digest(const std::string& table, const std::string& alias) const;
 
   // Counts `rows` just written to the journal, and refreshes its planner statistics when it has
   // doubled since the last refresh.
@@ -76,6 +94,7 @@ class Journal {
   int64_t run_id_;
   std::map<std::string, TableChanges> changes_;
   std::map<std::string, std::vector<std::string>> update_columns_;
+  std::map<std::string, db::DigestMask> digest_masks_;
   int64_t journal_rows_ = 0, rows_at_refresh_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include "common/digest.h"
 #include "db/engine_tables.h"
+#include "rules/run_parameters.h"
 
 namespace csm::apply {
 namespace {
@@ -26,21 +27,45 @@ RunRecord FromRow(const db::Row& r) {
   return run;
 }
 
+// Rewrites every params_checksum that is not the checksum of its row's masked parameters (rows
+// older csmigrates wrote, from which a guessed secret could be confirmed) to that checksum.
+// Idempotent.
+Status RewriteLegacyChecksums(db::Connection& conn) {
+  CSM_ASSIGN_OR_RETURN(db::QueryResult r,
+                       conn.Query(std::string("SELECT id, params_checksum, params_json FROM ") +
+                                  db::kRunTable + " ORDER BY id"));
+  for (const db::Row& row : r.rows) {
+    const std::string checksum = rules::MaskedParametersChecksum(db::TextOrEmpty(row[2]));
+    if (checksum.empty() || checksum == db::TextOrEmpty(row[1])) continue;
+    CSM_RETURN_IF_ERROR(conn.Execute(std::string("UPDATE ") + db::kRunTable +
+                                         " SET params_checksum = ? WHERE id = ?",
+                                     {checksum, row[0]})
+                            .status());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::optional<RunRecord>> FindAppliedRun(db::Connection& conn,
                                                 const std::string& rules_checksum,
                                                 const std::string& params_checksum) {
-  CSM_ASSIGN_OR_RETURN(
-      db::QueryResult r,
-      conn.Query("SELECT " + kColumns + " FROM " + db::kRunTable +
-                     " WHERE rules_checksum = ? AND params_checksum = ? AND state = ? ORDER BY id",
-                 {rules_checksum, params_checksum, kStateApplied}));
-  if (r.rows.empty()) return std::optional<RunRecord>();
-  return std::optional<RunRecord>(FromRow(r.rows.back()));
+  CSM_ASSIGN_OR_RETURN(db::QueryResult r,
+                       conn.Query("SELECT " + kColumns + " FROM " + db::kRunTable +
+                                      " WHERE rules_checksum = ? AND state = ? ORDER BY id DESC",
+                                  {rules_checksum, kStateApplied}));
+  for (const db::Row& row : r.rows) {
+    RunRecord run = FromRow(row);
+    if (run.params_checksum == params_checksum ||
+        rules::MaskedParametersChecksum(run.params_json) == params_checksum) {
+      return std::optional<RunRecord>(std::move(run));
+    }
+  }
+  return std::optional<RunRecord>();
 }
 
 Result<int64_t> InsertRun(db::Connection& conn, const RunRecord& run) {
+  CSM_RETURN_IF_ERROR(RewriteLegacyChecksums(conn));
   CSM_RETURN_IF_ERROR(
       conn.Execute(std::string("INSERT INTO ") + db::kRunTable +
                        " (rules_name, rules_checksum, params_checksum, params_json, state, "
@@ -60,6 +85,7 @@ Status FinishRun(db::Connection& conn, int64_t run_id, const std::string& result
 }
 
 Status MarkRolledBack(db::Connection& conn, int64_t run_id) {
+  CSM_RETURN_IF_ERROR(RewriteLegacyChecksums(conn));
   return conn
       .Execute(std::string("UPDATE ") + db::kRunTable +
                    " SET state = ?, rolled_back_at = ? WHERE id = ?",

@@ -22,19 +22,22 @@ struct RunRecord {
 inline constexpr const char* kStateApplied = "applied";
 inline constexpr const char* kStateRolledBack = "rolled_back";
 
-// The applied run with these checksums, if any.
+// The latest applied run with these checksums, if any. A run an older csmigrate recorded (its
+// params_checksum hashed the secrets too) matches by the checksum of its masked parameters
+// (rules::MaskedParametersChecksum), so an upgrade keeps repeated applies recognised.
 Result<std::optional<RunRecord>> FindAppliedRun(db::Connection& conn,
                                                 const std::string& rules_checksum,
                                                 const std::string& params_checksum);
 
 // Inserts `run` (state applied, finished_at empty) and returns its id. Inside the run's
-// transaction.
+// transaction. Ledger rows older csmigrates wrote lose their secret-derived params_checksum
+// (rewritten to the checksum of their masked parameters) in the same transaction.
 Result<int64_t> InsertRun(db::Connection& conn, const RunRecord& run);
 
 // Records the run's end: finished_at = now and its result.
 Status FinishRun(db::Connection& conn, int64_t run_id, const std::string& result_json);
 
-// Marks a run rolled back (now).
+// Marks a run rolled back (now); older ledger rows' checksums are rewritten as by InsertRun.
 Status MarkRolledBack(db::Connection& conn, int64_t run_id);
 
 // Every run, oldest first.

@@ -56,13 +56,14 @@ class Restorer {
   // `columns` are the columns its images hold; `digest_form` is the form of the after-image
   // digests the journal holds (Dialect::DigestForm), or "" for runs that stored the images
   // themselves.
+  // `mask` is the one the run digested the table's rows with (apply/journal.h).
   Result<std::vector<int64_t>> Changed(const std::string& table,
                                        const std::vector<std::string>& columns,
-                                       const std::string& digest_form) {
+                                       const std::string& digest_form, const db::DigestMask& mask) {
     const db::Dialect& d = conn_.dialect();
     const std::string now_image = digest_form.empty()
                                       ? d.RowImage("t", columns)
-                                      : d.RowDigestOfForm(digest_form, "t", columns);
+                                      : d.RowDigestOfForm(digest_form, "t", columns, mask);
     if (now_image.empty()) {
       return Status(ErrorCode::kConflict,
                     "run " + std::to_string(run_id_) + " recorded after-images as '" + digest_form +
@@ -170,7 +171,19 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
         result["update_columns"].contains(table)) {
       update_columns[table] = result["update_columns"][table].get<std::vector<std::string>>();
     }
-    auto changed = restorer.Changed(table, columns[table], digest_form);
+    db::DigestMask mask;  // runs that record none masked nothing
+    if (result.is_object() && result.contains("digest_masks") &&
+        result["digest_masks"].is_object() && result["digest_masks"].contains(table)) {
+      const auto& recorded = result["digest_masks"][table];
+      if (!recorded.is_object() || !recorded.contains("keys") || !recorded["keys"].is_array()) {
+        return abort(Status(ErrorCode::kConflict, "run " + std::to_string(run_id) +
+                                                      " recorded a damaged digest mask for " +
+                                                      table + "; its rollback cannot check it"));
+      }
+      mask = {recorded.value("key_column", ""), recorded.value("value_column", ""),
+              recorded["keys"].get<std::vector<std::string>>()};
+    }
+    auto changed = restorer.Changed(table, columns[table], digest_form, mask);
     if (!changed.ok()) return abort(changed.status());
     if (!changed->empty()) {
       conflicts.push_back(Describe(table, *changed, "changed since run " + std::to_string(run_id)));

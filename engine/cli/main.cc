@@ -43,6 +43,7 @@
 #include "push/swift_repair.h"
 #include "push/unit_query.h"
 #include "reconcile/reconciler.h"
+#include "rules/detail_entries.h"
 #include "rules/rule_loader.h"
 
 namespace csm::cli {
@@ -201,24 +202,20 @@ Result<std::pair<std::string, std::string>> KeyValue(const std::string& text,
   return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
 }
 
-Result<rules::RunParameters> Parameters(const Options& o) {
+// The run's parameters; the details of --details-file first, then those of --detail, each trimmed
+// (rules/detail_entries.h: no error repeats a value).
+Result<rules::RunParameters> Parameters(const Options& o, const rules::RuleSet& rule_set) {
   rules::RunParameters p;
   if (o.provider) p.scalars["provider"] = *o.provider;
   if (o.name) p.scalars["name"] = *o.name;
   if (o.url) p.scalars["url"] = *o.url;
   auto& details = p.maps["details"];
+  const std::set<std::string> known = rules::KnownDetailNames(rule_set);
   if (!o.details_file.empty()) {
-    std::ifstream in(o.details_file);
-    if (!in) return Status(ErrorCode::kNotFound, "cannot read --details-file " + o.details_file);
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-      if (line.empty() || line[0] == '#') continue;
-      CSM_ASSIGN_OR_RETURN(auto kv, KeyValue(line, o.details_file + ":" + std::to_string(number)));
-      details.push_back(kv);
-    }
+    CSM_ASSIGN_OR_RETURN(details, rules::ReadDetailsFile(o.details_file, known));
   }
   for (const auto& d : o.details) {
-    CSM_ASSIGN_OR_RETURN(auto kv, KeyValue(d, "--detail"));
+    CSM_ASSIGN_OR_RETURN(auto kv, rules::ParseDetailEntry(d, "--detail", known));
     details.push_back(kv);
   }
   for (const auto& [key, value] : details) {
@@ -287,7 +284,7 @@ int RunInit(const Options& o) {
 int RunPlanOrApply(const Options& o, bool is_plan) {
   auto rules = Rules(o);
   if (!rules.ok()) return Fail(o, rules.status());
-  auto params = Parameters(o);
+  auto params = Parameters(o, *rules);
   if (!params.ok()) return Fail(o, params.status());
   auto target = Connect(o, false);
   if (!target.ok()) return Fail(o, target.status());

@@ -1,8 +1,8 @@
-#include "cli/closest_word.h"
+#include "common/closest_word.h"
 
 #include <algorithm>
 
-namespace csm::cli {
+namespace csm {
 namespace {
 
 // Optimal string alignment distance: Levenshtein plus transpositions of adjacent characters.
@@ -39,4 +39,4 @@ std::optional<std::string> ClosestWord(const std::string& typed,
   return best;
 }
 
-}  // namespace csm::cli
+}  // namespace csm

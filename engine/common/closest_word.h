@@ -1,11 +1,11 @@
-// "Did you mean ...?" for a mistyped command.
+// "Did you mean ...?" for a mistyped command, option or rule-file key.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace csm::cli {
+namespace csm {
 
 // The word of `words` closest to `typed` by edit distance (insertions, deletions, substitutions
 // and swaps of neighbours each cost 1), when it is at most 2 edits or `typed` starts it; the first
@@ -13,4 +13,4 @@ namespace csm::cli {
 std::optional<std::string> ClosestWord(const std::string& typed,
                                        const std::vector<std::string>& words);
 
-}  // namespace csm::cli
+}  // namespace csm

@@ -1,6 +1,18 @@
 #include "db/dialect.h"
 
+#include "db/value.h"
+
 namespace csm::db {
+
+std::string Dialect::DigestedColumn(const std::string& alias, const std::string& column,
+                                    const DigestMask& mask) const {
+  const std::string plain = alias + "." + Quote(column);
+  if (mask.keys.empty() || column != mask.value_column) return plain;
+  std::string keys;
+  for (const auto& key : mask.keys) keys += (keys.empty() ? "" : ", ") + ToSqlLiteral(key);
+  return "(CASE WHEN " + alias + "." + Quote(mask.key_column) + " IN (" + keys +
+         ") THEN NULL ELSE " + plain + " END)";
+}
 
 std::string Dialect::InsertFromImages(const std::string& table,
                                       const std::vector<std::string>& columns,

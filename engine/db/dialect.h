@@ -8,6 +8,14 @@
 
 namespace csm::db {
 
+// Values a row digest must not see: in rows whose `key_column` holds one of `keys`, the value of
+// `value_column` is digested as NULL. Secrets stored in clear are masked so: a digest of one would
+// let anyone holding it confirm a guessed secret. An empty mask (no keys) masks nothing.
+struct DigestMask {
+  std::string key_column, value_column;
+  std::vector<std::string> keys;
+};
+
 // Fragments may contain `?` placeholders passed in as `rhs`; a dialect must use each such operand
 // exactly once, so that placeholders and bound values stay in step.
 class Dialect {
@@ -40,11 +48,12 @@ class Dialect {
   virtual std::string RowImage(const std::string& alias,
                                const std::vector<std::string>& columns) const = 0;
 
-  // A short text digest of `columns` of the row aliased `alias`: equal rows give equal digests,
-  // different ones differ but for chance (64 bits or more). The journal keeps digests of
-  // after-images: enough to tell whether a row changed since, at a fraction of the bytes.
-  virtual std::string RowDigest(const std::string& alias,
-                                const std::vector<std::string>& columns) const = 0;
+  // A short text digest of `columns` of the row aliased `alias`, `mask` applied: equal rows give
+  // equal digests, different ones differ but for chance (64 bits or more). The journal keeps
+  // digests of after-images: enough to tell whether a row changed since, at a fraction of the
+  // bytes. A masked value is not seen: rows differing only there give equal digests.
+  virtual std::string RowDigest(const std::string& alias, const std::vector<std::string>& columns,
+                                const DigestMask& mask) const = 0;
 
   // The name of the form RowDigest computes. Each run records it (csm_run.result_json
   // "after_images"), so that its rollback digests the current rows the same way, whichever form a
@@ -53,9 +62,15 @@ class Dialect {
 
   // RowDigest in the recorded form `form`, or "" when this dialect has never computed that form.
   virtual std::string RowDigestOfForm(const std::string& form, const std::string& alias,
-                                      const std::vector<std::string>& columns) const {
-    return form == DigestForm() ? RowDigest(alias, columns) : "";
+                                      const std::vector<std::string>& columns,
+                                      const DigestMask& mask) const {
+    return form == DigestForm() ? RowDigest(alias, columns, mask) : "";
   }
+
+  // Column `column` of the row aliased `alias` as RowDigest sees it: the column itself, or for
+  // the mask's value column, NULL in the rows the mask covers.
+  std::string DigestedColumn(const std::string& alias, const std::string& column,
+                             const DigestMask& mask) const;
 
   // An expression reading column `columns[index]` back out of an image (made by RowImage over
   // `columns`) held in `image_expr`, as the SQL value it had (JSON null as SQL NULL).

@@ -16,16 +16,19 @@ std::string MysqlDialect::Quote(const std::string& name) const {
 // JSON_ARRAY image that runs recorded as "row_digest" were digested with (measured on MariaDB
 // 10.11 over 851,956 template_store_ref rows: 1.55 s against 2.55 s).
 std::string MysqlDialect::RowDigest(const std::string& alias,
-                                    const std::vector<std::string>& columns) const {
+                                    const std::vector<std::string>& columns,
+                                    const DigestMask& mask) const {
   std::string expr = "MD5(CONCAT_WS(','";
-  for (const auto& column : columns) expr += ", QUOTE(" + alias + "." + Quote(column) + ")";
+  for (const auto& column : columns) expr += ", QUOTE(" + DigestedColumn(alias, column, mask) + ")";
   return expr + "))";
 }
 
+// Runs recorded as "row_digest" were made before masks existed: they have none.
 std::string MysqlDialect::RowDigestOfForm(const std::string& form, const std::string& alias,
-                                          const std::vector<std::string>& columns) const {
-  if (form == "row_digest") return "MD5(" + RowImage(alias, columns) + ")";
-  return Dialect::RowDigestOfForm(form, alias, columns);
+                                          const std::vector<std::string>& columns,
+                                          const DigestMask& mask) const {
+  if (form == "row_digest") return mask.keys.empty() ? "MD5(" + RowImage(alias, columns) + ")" : "";
+  return Dialect::RowDigestOfForm(form, alias, columns, mask);
 }
 
 std::string MysqlDialect::ByteOrder(const std::string& expr) const {

@@ -14,11 +14,18 @@ std::string PostgresDialect::Quote(const std::string& name) const {
 }
 
 // PostgreSQL compares text case-sensitively with its default collations.
+// A masked column is overwritten in the row's jsonb (|| replaces a key) before it is digested.
 std::string PostgresDialect::RowDigest(const std::string& alias,
-                                       const std::vector<std::string>& columns) const {
+                                       const std::vector<std::string>& columns,
+                                       const DigestMask& mask) const {
   // A jsonb string: the journal's image columns are jsonb on PostgreSQL.
   (void)columns;  // the digest form covers the whole row: to_jsonb of it, whatever RowImage does
-  return "to_jsonb(md5((to_jsonb(" + alias + "))::text))";
+  const std::string row = mask.keys.empty()
+                              ? "to_jsonb(" + alias + ")"
+                              : "to_jsonb(" + alias + ") || jsonb_build_object(" +
+                                    ToSqlLiteral(mask.value_column) + ", " +
+                                    DigestedColumn(alias, mask.value_column, mask) + ")";
+  return "to_jsonb(md5((" + row + ")::text))";
 }
 
 std::string PostgresDialect::ByteOrder(const std::string& expr) const {

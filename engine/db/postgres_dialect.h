@@ -13,8 +13,8 @@ class PostgresDialect final : public Dialect {
   std::string Quote(const std::string& name) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
   std::string ByteOrder(const std::string& expr) const override;
-  std::string RowDigest(const std::string& alias,
-                        const std::vector<std::string>& columns) const override;
+  std::string RowDigest(const std::string& alias, const std::vector<std::string>& columns,
+                        const DigestMask& mask) const override;
   std::string DistinctFrom(const std::string& lhs, const std::string& rhs,
                            bool text) const override;
   std::string RowImage(const std::string& alias,

@@ -13,10 +13,11 @@ std::string SqliteDialect::Quote(const std::string& name) const {
 
 // SQLite's default BINARY collation is case-sensitive, so `text` needs nothing more.
 std::string SqliteDialect::RowDigest(const std::string& alias,
-                                     const std::vector<std::string>& columns) const {
+                                     const std::vector<std::string>& columns,
+                                     const DigestMask& mask) const {
   std::string args;
   for (const auto& column : columns) {
-    args += (args.empty() ? "" : ", ") + alias + "." + Quote(column);
+    args += (args.empty() ? "" : ", ") + DigestedColumn(alias, column, mask);
   }
   return "csm_row_digest(" + args + ")";
 }

@@ -3,9 +3,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
+
+#include "common/closest_word.h"
+#include "common/human_bytes.h"
+#include "rules/run_parameters.h"
 
 namespace csm::rules {
 namespace {
@@ -22,6 +28,7 @@ class Loader {
   RuleSet Load(const YAML::Node& root) {
     RuleSet rules;
     rules.file = file_;
+    RefuseDuplicateKeys(root);
     ExpectMap(root, "the rule file");
     CheckKeys(
         root, "the rule file",
@@ -33,6 +40,11 @@ class Loader {
     if (root["derived"]) rules.derived = DerivedValues(root["derived"]);
     const YAML::Node steps = Require(root, "steps", "the rule file");
     ExpectSequence(steps, "steps");
+    if (steps.size() == 0) {
+      Fail(steps,
+           "the rule file has no steps: it would change nothing and still be recorded as "
+           "a run; give at least one step");
+    }
     std::set<std::string> names;
     for (const auto& node : steps) {
       Step step = ParseStep(node);
@@ -51,6 +63,33 @@ class Loader {
   }
 
   SourceLocation Where(const YAML::Node& node) const { return {file_, node.Mark().line + 1}; }
+
+  std::string Line(const YAML::Node& node) const { return std::to_string(node.Mark().line + 1); }
+
+  // YAML readers disagree on a mapping that repeats a key (yaml-cpp and this loader keep the
+  // first, many others the last), so a reviewer could read another rule than the one that runs:
+  // any repeated key, in any mapping at any depth, is refused with both lines.
+  void RefuseDuplicateKeys(const YAML::Node& node) const {
+    if (node.IsSequence()) {
+      for (const auto& item : node) RefuseDuplicateKeys(item);
+      return;
+    }
+    if (!node.IsMap()) return;
+    std::map<std::string, YAML::Node> seen;
+    for (const auto& entry : node) {
+      if (entry.first.IsScalar()) {
+        const auto [first, inserted] = seen.emplace(entry.first.Scalar(), entry.first);
+        if (!inserted) {
+          Fail(entry.first, "the key '" + entry.first.Scalar() +
+                                "' is given twice in one mapping (" + file_ + ":" +
+                                Line(first->second) + " and " + file_ + ":" + Line(entry.first) +
+                                "); YAML readers disagree on which one counts, "
+                                "so give it once");
+        }
+      }
+      RefuseDuplicateKeys(entry.second);
+    }
+  }
 
   void ExpectMap(const YAML::Node& node, const std::string& what) const {
     if (!node.IsMap()) Fail(node, what + " must be a mapping (key: value)");
@@ -90,11 +129,22 @@ class Loader {
     return Scalar(Require(map, key, what), what + ": " + key);
   }
 
+  // A non-empty list of single values: an empty one would make the check or copy it stands for
+  // vacuous (one_of: [] would accept anything).
   std::vector<std::string> ScalarList(const YAML::Node& node, const std::string& what) const {
     ExpectSequence(node, what);
+    RefuseEmpty(node, what);
     std::vector<std::string> items;
     for (const auto& item : node) items.push_back(Scalar(item, what));
     return items;
+  }
+
+  void RefuseEmpty(const YAML::Node& node, const std::string& what) const {
+    if (node.size() == 0) {
+      Fail(node, what +
+                     " is empty, which would check or do nothing; list at least one value, or "
+                     "leave it out");
+    }
   }
 
   static bool IsIdentifier(const std::string& s) {
@@ -187,6 +237,7 @@ class Loader {
           c.kind = Condition::Kind::kDistinct;
           c.operand = ParseOperand(value["not"], aliases, false);
         } else if (value["in"] && value["in"].IsSequence()) {
+          RefuseEmpty(value["in"], "the condition on '" + c.column + "': in");
           c.kind = Condition::Kind::kInList;
           for (const auto& item : value["in"]) c.list.push_back(ParseOperand(item, aliases, false));
         } else if (value["in"]) {
@@ -408,6 +459,7 @@ class Loader {
 
   std::vector<ParameterSpec> Parameters(const YAML::Node& node) const {
     ExpectMap(node, "parameters");
+    RefuseEmpty(node, "parameters");
     std::vector<ParameterSpec> specs;
     for (const auto& entry : node) {
       ParameterSpec spec;
@@ -427,6 +479,7 @@ class Loader {
 
   std::vector<ProviderSpec> Providers(const YAML::Node& node) const {
     ExpectMap(node, "providers");
+    RefuseEmpty(node, "providers");
     std::vector<ProviderSpec> specs;
     for (const auto& entry : node) {
       ProviderSpec spec;
@@ -439,14 +492,37 @@ class Loader {
       }
       if (entry.second["secret_details"]) {
         spec.secret_details = ScalarList(entry.second["secret_details"], "secret_details");
+        CheckSecretDetails(entry.second["secret_details"], spec);
       }
       specs.push_back(std::move(spec));
     }
     return specs;
   }
 
+  // Each secret_details entry must name a detail the provider requires or one CloudStack keeps
+  // secret: a misspelt entry would leave the real secret unmasked in the ledger and `status`.
+  void CheckSecretDetails(const YAML::Node& list, const ProviderSpec& spec) const {
+    std::vector<std::string> valid = spec.required_details;
+    for (const auto& name : CloudStackSecretNames()) {
+      if (std::find(valid.begin(), valid.end(), name) == valid.end()) valid.push_back(name);
+    }
+    for (size_t i = 0; i < spec.secret_details.size(); ++i) {
+      const std::string& name = spec.secret_details[i];
+      if (std::find(valid.begin(), valid.end(), name) != valid.end()) continue;
+      const auto closest = ClosestWord(name, valid);
+      std::string all;
+      for (const auto& v : valid) all += (all.empty() ? "" : ", ") + v;
+      Fail(list[i], "secret_details of provider '" + spec.name + "' names '" + name +
+                        "', which is neither one of its required_details nor a detail CloudStack "
+                        "keeps secret" +
+                        (closest ? "; did you mean '" + *closest + "'?" : "") + " (valid: " + all +
+                        ")");
+    }
+  }
+
   std::vector<Derived> DerivedValues(const YAML::Node& node) const {
     ExpectMap(node, "derived");
+    RefuseEmpty(node, "derived");
     std::vector<Derived> values;
     for (const auto& entry : node) {
       Derived d;
@@ -456,11 +532,13 @@ class Loader {
       if (body["coalesce"]) {
         CheckKeys(body, "derived value '" + d.name + "'", {"coalesce"});
         ExpectSequence(body["coalesce"], "coalesce");
+        RefuseEmpty(body["coalesce"], "derived value '" + d.name + "': coalesce");
         for (const auto& item : body["coalesce"])
           d.coalesce.push_back(ParseOperand(item, {}, false));
       } else if (body["if"]) {
         CheckKeys(body, "derived value '" + d.name + "'", {"if", "then", "else"});
         ExpectMap(body["if"], "if");
+        RefuseEmpty(body["if"], "derived value '" + d.name + "': if");
         for (const auto& test : body["if"]) {
           const std::string path = test.first.as<std::string>();
           if (path.size() < 2 || path[0] != '$') Fail(test.first, "an 'if' tests $parameters");
@@ -478,6 +556,7 @@ class Loader {
 
   std::vector<RollbackGuard> Guards(const YAML::Node& node) const {
     ExpectSequence(node, "rollback_guards");
+    RefuseEmpty(node, "rollback_guards");
     std::vector<RollbackGuard> guards;
     for (const auto& item : node) {
       ExpectMap(item, "a rollback guard");
@@ -531,11 +610,26 @@ Result<RuleSet> LoadRuleText(const std::string& text, const std::string& file_na
 }
 
 Result<RuleSet> LoadRuleFile(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return Status(ErrorCode::kNotFound, "cannot read rule file " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return LoadRuleText(text.str(), path);
+  auto too_large = [&](const std::string& size) {
+    return Status(ErrorCode::kInvalidRules,
+                  "rule file " + path + " is " + size + "; rule files may be at most " +
+                      HumanBytes(kMaxRuleFileBytes) + " (" + std::to_string(kMaxRuleFileBytes) +
+                      " bytes), far more than any conversion needs: is it the right file?");
+  };
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxRuleFileBytes) {
+    return too_large(HumanBytes(static_cast<double>(size)) + " (" + std::to_string(size) +
+                     " bytes)");
+  }
+  // Read at most one byte past the limit whatever the file is (a pipe has no size).
+  std::string text(kMaxRuleFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxRuleFileBytes) return too_large("larger than that");
+  return LoadRuleText(text, path);
 }
 
 }  // namespace csm::rules

@@ -3,6 +3,7 @@
 // exist is the validator's job (it needs the live schema).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "common/result.h"
@@ -10,7 +11,13 @@
 
 namespace csm::rules {
 
-// Loads the rule file at `path`. Errors are kInvalidRules (or kNotFound for a missing file).
+// The largest rule file accepted: 1 MiB (the shipped one is about 11 KiB). A larger file is
+// refused by its size, before it is parsed (a YAML parser takes many times a file's size).
+inline constexpr size_t kMaxRuleFileBytes = 1024 * 1024;
+
+// Loads the rule file at `path`. Errors are kInvalidRules (or kNotFound for a missing file), among
+// them a file larger than kMaxRuleFileBytes, a mapping that repeats a key, an empty list and a
+// file with no steps.
 Result<RuleSet> LoadRuleFile(const std::string& path);
 
 // Loads rules from `text`, reporting positions as `file_name`:line.

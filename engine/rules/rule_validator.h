@@ -1,6 +1,7 @@
 // Checks a loaded RuleSet against the live database schema: every table, column, alias, parameter
-// and step reference must resolve, and every insert must fill the target's NOT NULL columns that
-// have no default. Errors point at the rule file's line and say what was expected.
+// and step reference must resolve, every insert must fill the target's NOT NULL columns that have
+// no default, and every literal must fit the live type of the column it meets
+// (rules/literal_types.h). Errors point at the rule file's line and say what was expected.
 #pragma once
 
 #include "common/result.h"

@@ -39,6 +39,7 @@ Result<db::Value> Bindings::Get(const std::string& name) const {
 }
 
 Status ValidateParameters(const RuleSet& rules, const RunParameters& params) {
+  const std::set<std::string> secrets = SecretNames(rules);
   for (const auto& scalar : params.scalars) {
     const std::string& name = scalar.first;  // clang 14's lambdas cannot capture a binding
     const auto spec = std::find_if(rules.parameters.begin(), rules.parameters.end(),
@@ -61,6 +62,15 @@ Status ValidateParameters(const RuleSet& rules, const RunParameters& params) {
         if (!seen.insert(key).second) {
           return Status(ErrorCode::kInvalidArgument,
                         "--detail " + key + " is given twice; give each detail once");
+        }
+        // CloudStack reads its secret details by their exact names; a variant in case would be
+        // stored as an ordinary detail, its secret unmasked and unencrypted.
+        for (const auto& secret : secrets) {
+          if (key != secret && Lower(key) == Lower(secret)) {
+            return Status(ErrorCode::kInvalidArgument,
+                          "--detail " + key + ": CloudStack only reads the secret detail '" +
+                              secret + "' (case-sensitive); give it as " + secret + "=VALUE");
+          }
         }
       }
       continue;
@@ -150,8 +160,13 @@ Bindings DeriveBindings(const RuleSet& rules, const RunParameters& params, const
   return b;
 }
 
+const std::set<std::string>& CloudStackSecretNames() {
+  static const std::set<std::string> kNames = {"secretkey", "key", "password"};
+  return kNames;
+}
+
 std::set<std::string> SecretNames(const RuleSet& rules) {
-  std::set<std::string> names = {"password"};
+  std::set<std::string> names = CloudStackSecretNames();
   for (const auto& p : rules.providers)
     names.insert(p.secret_details.begin(), p.secret_details.end());
   return names;
@@ -171,17 +186,15 @@ std::string MaskedParametersJson(const RuleSet& rules, const RunParameters& para
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string ParametersChecksum(const RunParameters& params) {
-  nlohmann::json canonical = nlohmann::json::object();  // std::map-backed: sorted keys
-  for (const auto& [name, value] : params.scalars) {
-    canonical["scalars"][name] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-  }
-  for (const auto& [name, entries] : params.maps) {
-    nlohmann::json map = nlohmann::json::object();
-    for (const auto& [key, value] : entries) map[key] = value;
-    canonical["maps"][name] = map;
-  }
-  return Sha256Hex(canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+std::string MaskedParametersChecksum(const std::string& masked_json) {
+  const auto parsed = nlohmann::json::parse(masked_json, nullptr, false);  // std::map: sorted keys
+  return parsed.is_discarded()
+             ? ""
+             : Sha256Hex(parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::string ParametersChecksum(const RuleSet& rules, const RunParameters& params) {
+  return MaskedParametersChecksum(MaskedParametersJson(rules, params));
 }
 
 }  // namespace csm::rules

@@ -36,21 +36,35 @@ struct Bindings {
 
 // Checks `params` against the declarations of `rules`: unknown and missing parameters, one_of
 // (exact, case-sensitive), the details each provider requires (present and non-empty), duplicate
-// detail keys. Messages name the parameter (--provider, --detail secretkey=...).
+// detail keys, detail keys that differ from a secret's name only in case. Messages name the
+// parameter (--provider, --detail secretkey=...) and never a detail's value.
 Status ValidateParameters(const RuleSet& rules, const RunParameters& params);
 
 // The bindings for a run: the parameters, $uuid and $now as given, then the rule's derived values.
 Bindings DeriveBindings(const RuleSet& rules, const RunParameters& params, const std::string& uuid,
                         const std::string& now);
 
-// The names of details whose values are secrets for any provider of `rules`, plus "password".
+// The details CloudStack itself treats as secret (cloudstack.md §1: the S3 `secretkey`, the Swift
+// `key`) and `password`: secret whatever a rule file declares.
+const std::set<std::string>& CloudStackSecretNames();
+
+// The names of details whose values are secrets: those any provider of `rules` declares in
+// secret_details, and always CloudStackSecretNames().
 std::set<std::string> SecretNames(const RuleSet& rules);
 
 // The parameters as a JSON object text with every secret value replaced by "******".
 std::string MaskedParametersJson(const RuleSet& rules, const RunParameters& params);
 
-// A checksum identifying the parameters (map entries in sorted order, secrets included but only
-// as part of the hash): two runs with the same checksum were asked the same thing.
-std::string ParametersChecksum(const RunParameters& params);
+// A checksum identifying the parameters but for their secrets: the SHA-256 of
+// MaskedParametersJson in a canonical form (keys sorted, map entries too), so no secret value
+// enters it and the checksum stored in the ledger lets no one confirm a guessed secret. Two runs
+// with the same checksum were asked the same thing unless their secrets differ: the caller
+// compares those another way (apply/applied_secrets.h).
+std::string ParametersChecksum(const RuleSet& rules, const RunParameters& params);
+
+// The checksum ParametersChecksum gives, computed from the masked parameters a ledger row keeps
+// (csm_run.params_json); "" when that is not JSON. Ledger rows older csmigrates wrote, whose
+// params_checksum hashed the secrets too, are recognised and rewritten through it.
+std::string MaskedParametersChecksum(const std::string& masked_json);
 
 }  // namespace csm::rules

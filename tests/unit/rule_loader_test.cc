@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "db/schema_files.h"
+#include "test_support.h"
 
 namespace csm::rules {
 namespace {
@@ -160,6 +163,110 @@ TEST(RuleLoader, TellsColumnReferencesFromLiterals) {
   EXPECT_EQ(std::get<int64_t>(s.values[1].value.literal), 5);
   EXPECT_EQ(s.values[2].value.kind, Operand::Kind::kParameter);
   EXPECT_EQ(s.values[3].value.kind, Operand::Kind::kNull);
+}
+
+// A repeated key is refused in any mapping, naming both lines: YAML readers disagree on which
+// one counts (yaml-cpp keeps the first, many others the last).
+TEST(RuleLoader, RefusesARepeatedKeyInAnyMappingNamingBothLines) {
+  struct Case {
+    std::string text, expected;
+  };
+  const std::vector<Case> cases = {
+      {"name: t\nsteps:\n  - {name: s, delete: a, where: {id: 1}}\nname: u\n",
+       "r.yaml:4: the key 'name' is given twice in one mapping (r.yaml:1 and r.yaml:4)"},
+      {"name: t\nsteps:\n  - name: s\n    delete: a\n    where:\n      id: 1\n      id: 2\n",
+       "r.yaml:7: the key 'id' is given twice in one mapping (r.yaml:6 and r.yaml:7)"},
+      {"name: t\nsteps:\n  - {name: s, delete: a, where: {id: 1}, where: {id: 2}}\n",
+       "r.yaml:3: the key 'where' is given twice"},
+      {"name: t\nproviders:\n  S3:\n    secret_details: [secretkey]\n    required_details: "
+       "[secretkey]\n    secret_details: [bucket]\nsteps:\n  - {name: s, delete: a, where: {id: "
+       "1}}\n",
+       "(r.yaml:4 and r.yaml:6)"},
+  };
+  for (const auto& c : cases) {
+    auto rules = LoadRuleText(c.text, "r.yaml");
+    ASSERT_FALSE(rules.ok()) << c.text;
+    EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
+    EXPECT_NE(rules.status().message().find(c.expected), std::string::npos)
+        << rules.status().message();
+  }
+}
+
+// An empty list would make its check vacuous (one_of: [] accepts anything) or its copy do
+// nothing; a file with no steps would be applied and recorded doing nothing.
+TEST(RuleLoader, RefusesEmptyListsAndAFileWithoutSteps) {
+  struct Case {
+    std::string text, expected;
+  };
+  const std::string step = "steps:\n  - {name: s, delete: a, where: {id: 1}}\n";
+  const std::vector<Case> cases = {
+      {"name: t\nparameters:\n  provider: {one_of: []}\n" + step,
+       "r.yaml:3: one_of is empty, which would check or do nothing"},
+      {"name: t\nsteps:\n  - {name: s, delete: a, where: {id: {in: []}}}\n",
+       "r.yaml:3: the condition on 'id': in is empty"},
+      {"name: t\nderived:\n  x: {coalesce: []}\n" + step,
+       "r.yaml:3: derived value 'x': coalesce is empty"},
+      {"name: t\nderived:\n  x: {if: {}, then: a, else: b}\n" + step,
+       "r.yaml:3: derived value 'x': if is empty"},
+      {"name: t\nproviders:\n  S3: {required_details: []}\n" + step,
+       "r.yaml:3: required_details is empty"},
+      {"name: t\nsteps:\n  - {name: s, insert_from: a, values: {copy: []}}\n",
+       "r.yaml:3: copy is empty"},
+      {"name: t\nsteps: []\n", "r.yaml:2: the rule file has no steps"},
+      {"name: t\nproviders: {}\n" + step, "r.yaml:2: providers is empty"},
+      {"name: t\n" + step + "rollback_guards: []\n", "r.yaml:4: rollback_guards is empty"},
+  };
+  for (const auto& c : cases) {
+    auto rules = LoadRuleText(c.text, "r.yaml");
+    ASSERT_FALSE(rules.ok()) << c.text;
+    EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
+    EXPECT_NE(rules.status().message().find(c.expected), std::string::npos)
+        << rules.status().message();
+  }
+}
+
+// A misspelt secret_details entry would leave the real secret unmasked: refused at its line,
+// with the closest valid name.
+TEST(RuleLoader, RefusesASecretDetailThatIsNeitherRequiredNorCloudStacksSecret) {
+  auto rules = LoadRuleText(
+      "name: t\nproviders:\n  S3:\n    required_details: [bucket, secretkey]\n"
+      "    secret_details:\n      - secretkey\n      - secretky\n"
+      "steps:\n  - {name: s, delete: a, where: {id: 1}}\n",
+      "r.yaml");
+  ASSERT_FALSE(rules.ok());
+  EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
+  EXPECT_NE(rules.status().message().find(
+                "r.yaml:7: secret_details of provider 'S3' names 'secretky', which is neither one "
+                "of its required_details nor a detail CloudStack keeps secret; did you mean "
+                "'secretkey'?"),
+            std::string::npos)
+      << rules.status().message();
+  auto swift = LoadRuleText(
+      "name: t\nproviders:\n  Swift:\n    required_details: [account]\n"
+      "    secret_details: [key]\nsteps:\n  - {name: s, delete: a, where: {id: 1}}\n",
+      "r.yaml");
+  EXPECT_TRUE(swift.ok()) << "CloudStack's own secret names are always valid: "
+                          << swift.status().message();
+}
+
+TEST(RuleLoader, RefusesARuleFileLargerThanTheLimitBeforeParsingIt) {
+  test::ScratchDir dir;
+  const std::string path = dir.File("big.yaml");
+  {
+    std::ofstream out(path);
+    out << "name: t\nsteps:\n";
+    const std::string step = "  - {name: s, delete: a, where: {id: 1}}\n";
+    for (size_t n = 0; n * step.size() < kMaxRuleFileBytes; ++n) out << "# " << step;
+    out << "  - {name: s, delete: a, where: {id: 1}}\n";
+  }
+  auto rules = LoadRuleFile(path);
+  ASSERT_FALSE(rules.ok());
+  EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
+  EXPECT_NE(rules.status().message().find("rule files may be at most 1.0 MiB (1048576 bytes)"),
+            std::string::npos)
+      << rules.status().message();
+  EXPECT_NE(rules.status().message().find(path + " is 1.0 MiB ("), std::string::npos)
+      << rules.status().message();
 }
 
 }  // namespace

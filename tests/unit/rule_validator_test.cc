@@ -159,7 +159,10 @@ TEST(RuleValidator, ChecksANotInSubSelectAndAReportsTables) {
 }
 
 Status ValidateGuard(const std::string& guard) {
-  auto rules = LoadRuleText("name: t\nsteps: []\nrollback_guards:\n  - " + guard + "\n", "t.yaml");
+  auto rules = LoadRuleText(
+      "name: t\nsteps: [{name: s, delete: refs, where: {id: 1}}]\nrollback_guards:\n  - " + guard +
+          "\n",
+      "t.yaml");
   EXPECT_TRUE(rules.ok()) << rules.status().message();
   if (!rules.ok()) return rules.status();
   return ValidateRules(*rules, SmallCatalog());
@@ -170,7 +173,7 @@ TEST(RuleValidator, AnOptionalGuardIsSkippedOnlyWhereItsTableIsMissing) {
   Catalog catalog = SmallCatalog();
   catalog["upload"] = db::TableSchema{"upload", {}};
   auto optional = LoadRuleText(
-      "name: t\nsteps: []\nrollback_guards:\n"
+      "name: t\nsteps: [{name: s, delete: refs, where: {id: 1}}]\nrollback_guards:\n"
       "  - {table: upload, column: host_id, references: image_store, optional: true}\n",
       "t.yaml");
   ASSERT_TRUE(optional.ok()) << optional.status().message();
@@ -198,7 +201,7 @@ TEST(RuleValidator, AGuardsTableMustHaveAnIdToNameItsRows) {
   Catalog catalog = SmallCatalog();
   catalog["links"] = Table("links", {"link_id", "store_id"});
   auto rules = LoadRuleText(
-      "name: t\nsteps: []\nrollback_guards:\n"
+      "name: t\nsteps: [{name: s, delete: refs, where: {id: 1}}]\nrollback_guards:\n"
       "  - {table: links, column: store_id, references: image_store}\n",
       "t.yaml");
   ASSERT_TRUE(rules.ok()) << rules.status().message();
@@ -209,13 +212,94 @@ TEST(RuleValidator, AGuardsTableMustHaveAnIdToNameItsRows) {
 
 TEST(RuleValidator, AGuardsOptionalFlagMustBeABoolean) {
   auto rules = LoadRuleText(
-      "name: t\nsteps: []\nrollback_guards:\n"
+      "name: t\nsteps: [{name: s, delete: refs, where: {id: 1}}]\nrollback_guards:\n"
       "  - {table: refs, column: store_id, references: image_store, optional: perhaps}\n",
       "t.yaml");
   ASSERT_FALSE(rules.ok());
   EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
   EXPECT_NE(rules.status().message().find("t.yaml:4"), std::string::npos)
       << rules.status().message();
+}
+
+// A catalog with the types the backends report (SQLite, MariaDB and PostgreSQL spellings).
+Catalog TypedCatalog() {
+  Catalog c;
+  auto column = [](const std::string& name, const std::string& type, bool not_null) {
+    db::ColumnInfo info;
+    info.name = name;
+    info.declared_type = type;
+    info.not_null = not_null;
+    info.primary_key = name == "id";
+    return info;
+  };
+  c["image_store"] = {
+      "image_store",
+      {column("id", "bigint(20) unsigned", true), column("name", "varchar(8)", true),
+       column("role", "character varying(255)", false), column("data_center_id", "BIGINT", false),
+       column("created", "timestamp without time zone", false),
+       column("readonly", "boolean", false), column("ref_cnt", "INTEGER", false)}};
+  return c;
+}
+
+Status ValidateTyped(const std::string& steps) {
+  auto rules = LoadRuleText("name: t\nsteps:\n" + steps, "t.yaml");
+  EXPECT_TRUE(rules.ok()) << rules.status().message();
+  if (!rules.ok()) return rules.status();
+  return ValidateRules(*rules, TypedCatalog());
+}
+
+// Literals are checked against the live column's type before anything runs: MySQL would compare
+// 'Image' with an integer column as 0, SQLite would store text in an integer column as it is.
+TEST(RuleValidator, RefusesLiteralsThatDoNotFitTheirColumnsType) {
+  struct Case {
+    std::string steps, expected;
+  };
+  const std::vector<Case> cases = {
+      {"  - {name: s, delete: image_store, where: {data_center_id: Image}}\n",
+       "t.yaml:3: the text 'Image' compared with image_store.data_center_id (BIGINT): the column "
+       "holds numbers"},
+      {"  - {name: s, delete: image_store, where: {role: 7}}\n",
+       "t.yaml:3: the whole number 7 compared with image_store.role (character varying(255)): the "
+       "column holds text; quote the number ('7')"},
+      {"  - {name: s, delete: image_store, where: {data_center_id: {in: [1, x]}}}\n",
+       "the text 'x' compared with image_store.data_center_id"},
+      {"  - {name: s, update: image_store, where: {id: 1}, set: {data_center_id: true}}\n",
+       "the text 'true' stored into image_store.data_center_id (BIGINT): the column holds numbers "
+       "(write 1 or 0 for true or false)"},
+      {"  - {name: s, update: image_store, where: {id: 1}, set: {name: null}}\n",
+       "null stored into image_store.name (varchar(8)): the column is NOT NULL"},
+      {"  - {name: s, update: image_store, where: {id: 1}, set: {name: much-too-long}}\n",
+       "the text 'much-too-long' stored into image_store.name (varchar(8)): the text has 13 "
+       "characters, more than the column's 8"},
+      {"  - {name: s, update: image_store, where: {id: 1}, set: {created: yesterday}}\n",
+       "the text 'yesterday' stored into image_store.created (timestamp without time zone): the "
+       "column holds a date and time"},
+      {"  - {name: s, update: image_store, where: {id: 1}, set: {readonly: maybe}}\n",
+       "the text 'maybe' stored into image_store.readonly (boolean): the column holds true or "
+       "false"},
+      {"  - {name: s, update: image_store, where: {id: -1}, set: {ref_cnt: 0}}\n",
+       "the whole number -1 compared with image_store.id (bigint(20) unsigned): the column is "
+       "unsigned"},
+      {"  - {name: s, update: image_store, where: {id: 1}, set: {role: {add: 1}}}\n",
+       "{add: 1} stored into image_store.role (character varying(255)): the column is not a "
+       "number"},
+  };
+  for (const auto& c : cases) {
+    Status s = ValidateTyped(c.steps);
+    ASSERT_FALSE(s.ok()) << c.steps;
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidRules);
+    EXPECT_NE(s.message().find(c.expected), std::string::npos) << s.message();
+  }
+}
+
+TEST(RuleValidator, AcceptsLiteralsThatFitTheirColumns) {
+  Status s = ValidateTyped(
+      "  - name: s\n    update: image_store\n"
+      "    where: {id: 1, role: '7', data_center_id: null, readonly: true, created: '2024-01-02 "
+      "03:04:05'}\n"
+      "    set: {name: short, ref_cnt: {add: 1}, readonly: 0, data_center_id: null, created: "
+      "'2024-01-02'}\n");
+  EXPECT_TRUE(s.ok()) << s.message();
 }
 
 }  // namespace

@@ -82,10 +82,46 @@ TEST(RunParameters, MasksSecretsAndChecksumsCanonically) {
   EXPECT_EQ(masked.find("\"s\""), std::string::npos) << masked;
   EXPECT_NE(masked.find("\"secretkey\":\"******\""), std::string::npos) << masked;
   KeyValues reordered(kS3.rbegin(), kS3.rend());
-  EXPECT_EQ(ParametersChecksum(S3(kS3)), ParametersChecksum(S3(reordered)));
+  EXPECT_EQ(ParametersChecksum(rules, S3(kS3)), ParametersChecksum(rules, S3(reordered)));
   KeyValues other = kS3;
-  other[2].second = "different";
-  EXPECT_NE(ParametersChecksum(S3(kS3)), ParametersChecksum(S3(other)));
+  other[0].second = "different";
+  EXPECT_NE(ParametersChecksum(rules, S3(kS3)), ParametersChecksum(rules, S3(other)));
+}
+
+// The ledger's checksum lets no one confirm a guessed secret: the secret's value does not enter
+// it (the applied run's secret is compared with the row it wrote instead: applied_secrets.h).
+TEST(RunParameters, TheChecksumLeavesSecretsOut) {
+  RuleSet rules = Shipped();
+  KeyValues other = kS3;
+  other[2].second = "another secret";
+  EXPECT_EQ(ParametersChecksum(rules, S3(kS3)), ParametersChecksum(rules, S3(other)));
+  KeyValues without = {kS3[0], kS3[1], kS3[3]};
+  EXPECT_NE(ParametersChecksum(rules, S3(kS3)), ParametersChecksum(rules, S3(without)))
+      << "whether a secret was given still counts";
+}
+
+// CloudStack's own secrets are masked whatever the rule file declares.
+TEST(RunParameters, CloudStackSecretsAreMaskedWhateverTheRuleFileSays) {
+  RuleSet rules = Shipped();
+  for (auto& provider : rules.providers) provider.secret_details.clear();
+  RunParameters p = S3(kS3);
+  p.maps["details"].emplace_back("key", "swift-secret");
+  const std::string masked = MaskedParametersJson(rules, p);
+  EXPECT_EQ(masked.find("\"s\""), std::string::npos) << masked;
+  EXPECT_EQ(masked.find("swift-secret"), std::string::npos) << masked;
+  EXPECT_TRUE(SecretNames(rules).count("secretkey"));
+}
+
+TEST(RunParameters, RefusesASecretNameInAnotherCase) {
+  KeyValues details = {kS3[0], kS3[1], kS3[3], {"SecretKey", "hidden"}, {"secretkey", "s"}};
+  Status s = ValidateParameters(Shipped(), S3(details));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("--detail SecretKey: CloudStack only reads the secret detail "
+                             "'secretkey'"),
+            std::string::npos)
+      << s.message();
+  EXPECT_EQ(s.message().find("hidden"), std::string::npos) << s.message();
 }
 
 TEST(RuleChecksum, IgnoresFormattingCommentsAndMessagesButNotMeaning) {

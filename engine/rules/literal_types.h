@@ -1,0 +1,32 @@
+// Whether a literal written in a rule fits the live column it is compared with or stored into:
+// checked before anything runs, so that no backend converts it silently (MySQL compares 'Image'
+// with an integer column as 0, SQLite stores text in an integer column as it is).
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "db/connection.h"
+#include "rules/rule_model.h"
+
+namespace csm::rules {
+
+// How a literal is used: compared with a column (NULL then means IS NULL), or stored into it.
+enum class LiteralUse { kCompared, kStored };
+
+// Checks `op` against `column` of `table` when it is a literal, NULL or {add: N} (parameters and
+// columns are checked elsewhere). kInvalidRules naming the literal's file:line, the literal, its
+// type, the column and the column's type when:
+// - a whole number meets a column of text or date-time (write it quoted to mean the text), or a
+//   negative number an unsigned column;
+// - a text meets a numeric column (integer, decimal, boolean 0/1) and is no number, or a boolean
+//   column and is neither a number nor true/false;
+// - a text meets a date-time column and is not YYYY-MM-DD[ HH:MM:SS];
+// - a text is longer than the column's width (varchar(N), char(N): N characters);
+// - NULL is stored into a NOT NULL column;
+// - {add: N} is applied to a column that is not numeric.
+// Types the check does not know (e.g. a backend's own) accept any literal.
+Status CheckLiteral(const Operand& op, const std::string& table, const db::ColumnInfo& column,
+                    LiteralUse use);
+
+}  // namespace csm::rules

@@ -1,0 +1,103 @@
+// Secrets on MariaDB and PostgreSQL: a repeated apply is recognised without the ledger holding
+// anything secret-derived, the same parameters with another secret are refused, and the
+// journal's digests of the detail rows are the same whatever the secret.
+#include <gtest/gtest.h>
+
+#include "fixture/fixture.h"
+#include "server_support.h"
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+std::vector<std::string> Apply(const std::string& url, const std::string& secret) {
+  return {"apply",
+          "--db",
+          url,
+          "--provider",
+          "S3",
+          "--name",
+          "s3-region",
+          "--detail",
+          "bucket=b",
+          "--detail",
+          "accesskey=a",
+          "--detail",
+          "secretkey=" + secret,
+          "--detail",
+          "endpoint=e:9000"};
+}
+
+void LoadBasicS3(db::Connection& conn) {
+  auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/basic-s3");
+  ASSERT_TRUE(fixture.ok()) << fixture.status().message();
+  Status loaded = fixture::LoadBeforeRows(conn, *fixture);
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+}
+
+// The ledger's parameter checksum and every detail row's after-image digest, as text.
+std::string StoredDigests(db::Connection& conn) {
+  std::string text;
+  auto run = conn.Query("SELECT params_checksum FROM csm_run ORDER BY id");
+  EXPECT_TRUE(run.ok()) << run.status().message();
+  if (run.ok()) {
+    for (const auto& row : run->rows) text += db::ToDisplay(row[0]) + "|";
+  }
+  auto digests = conn.Query(
+      "SELECT d.name, COALESCE(j.after_image, a.after_image) FROM csm_journal j JOIN "
+      "image_store_details d ON d.id = j.row_id LEFT JOIN csm_journal_after a ON a.run_id = "
+      "j.run_id AND a.table_name = j.table_name AND a.row_id = j.row_id WHERE j.table_name = "
+      "'image_store_details' ORDER BY d.name");
+  EXPECT_TRUE(digests.ok()) << digests.status().message();
+  if (digests.ok()) {
+    for (const auto& row : digests->rows) {
+      text += db::ToDisplay(row[0]) + "=" + db::ToDisplay(row[1]) + ",";
+    }
+  }
+  return text;
+}
+
+class ServerSecrets : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ServerSecrets, NothingStoredDependsOnTheSecretAndReapplyIsRecognised) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase first(backend), second(backend);
+  LoadBasicS3(first.conn());
+  LoadBasicS3(second.conn());
+  CommandResult a = RunCsmigrate(Apply(first.url(), "first-secret"));
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  CommandResult b = RunCsmigrate(Apply(second.url(), "second-secret"));
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const std::string stored = StoredDigests(first.conn());
+  EXPECT_NE(stored.find("secretkey="), std::string::npos) << stored;
+  EXPECT_EQ(stored, StoredDigests(second.conn()));
+
+  // The same run again: already applied, exit 0.
+  CommandResult again = RunCsmigrate(Apply(first.url(), "first-secret"));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("already applied"), std::string::npos) << again.out;
+  // The same parameters with another secret: refused, nothing changed, no secret printed.
+  const std::string before = DumpCloudTables(first.conn());
+  CommandResult other = RunCsmigrate(Apply(first.url(), "second-secret"));
+  EXPECT_EQ(other.exit_code, 5) << other.err;
+  EXPECT_NE(other.err.find("but a different secretkey"), std::string::npos) << other.err;
+  EXPECT_EQ((other.out + other.err).find("second-secret"), std::string::npos);
+  EXPECT_EQ((other.out + other.err).find("first-secret"), std::string::npos);
+  EXPECT_EQ(DumpCloudTables(first.conn()), before);
+
+  // Rollback digests the rows with the mask the run recorded: an unchanged cloud rolls back, and
+  // a change to the secret's row elsewhere than its value is still seen.
+  auto moved = first.conn().Execute(
+      "UPDATE image_store_details SET store_id = 1 WHERE name = 'secretkey'", {});
+  ASSERT_TRUE(moved.ok()) << moved.status().message();
+  CommandResult refused = RunCsmigrate({"rollback", "--db", first.url(), "1"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  EXPECT_NE(refused.err.find("image_store_details id"), std::string::npos) << refused.err;
+  CommandResult rolled = RunCsmigrate({"rollback", "--db", second.url(), "1"});
+  EXPECT_EQ(rolled.exit_code, 0) << rolled.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, ServerSecrets, ::testing::Values("mysql", "postgresql"));
+
+}  // namespace
+}  // namespace csm::test

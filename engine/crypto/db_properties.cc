@@ -93,10 +93,11 @@ class FieldReader {
     return std::optional<std::string>(std::move(decrypted->second));
   }
 
-  // As Get, but a missing property is an error.
+  // As Get, but a missing or empty property is an error (no server can be reached without it).
   Result<std::string> GetRequired(const std::string& name) {
     CSM_ASSIGN_OR_RETURN(std::optional<std::string> value, Get(name));
     if (!value) return Status(ErrorCode::kInvalidArgument, name + " is missing");
+    if (value->empty()) return Status(ErrorCode::kInvalidArgument, name + " is empty");
     return std::move(*value);
   }
 

@@ -57,7 +57,7 @@ struct CloudStackDbConfig {
 // management key, which is looked up by ResolveManagementKey(type, key_file) only if such a value
 // exists; x is tried as V2 then V1, as CloudStack does whatever db.cloud.encryptor.version says;
 // ENC() is the empty string. With encryption off values are taken as written, as CloudStack does.
-// Errors name `source` and the property, never a secret: kInvalidArgument for a missing
+// Errors name `source` and the property, never a secret: kInvalidArgument for a missing or empty
 // db.cloud.host, db.cloud.port, db.cloud.username or db.cloud.name, a port outside 1-65535, an
 // unknown encryption type or encryptor version, or a malformed \uXXXX escape; kCrypto for an
 // ENC(...) value the key cannot decrypt; the errors of ResolveManagementKey.

@@ -60,6 +60,23 @@ class ParsedUrl {
   CURLU* handle_;
 };
 
+// `text` with every byte but A-Z a-z 0-9 - . _ ~ percent-encoded, so that ParseServerUrl decodes
+// it back to `text`.
+std::string PercentEncoded(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      encoded += c;
+    } else {
+      encoded += {'%', kHex[byte >> 4], kHex[byte & 0xF]};
+    }
+  }
+  return encoded;
+}
+
 // "[::1]" as the client libraries take it: "::1".
 std::string WithoutBrackets(const std::string& host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -110,8 +127,14 @@ Result<DatabaseUrl> ParseServerUrl(const std::string& url, DatabaseUrl parsed) {
 
 std::string DatabaseUrl::ToString() const {
   if (scheme == "sqlite") return "sqlite://" + path;
-  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return scheme + "://" + user + "@" + shown_host + ":" + std::to_string(port) + "/" + database;
+  std::string shown_host = host;
+  if (host.find(':') != std::string::npos) {  // IPv6, its zone's "%" encoded: [fe80::1%25eth0]
+    const auto zone = host.find('%');
+    shown_host = "[" + host.substr(0, zone) +
+                 (zone == std::string::npos ? "" : "%25" + host.substr(zone + 1)) + "]";
+  }
+  return scheme + "://" + PercentEncoded(user) + "@" + shown_host + ":" + std::to_string(port) +
+         "/" + PercentEncoded(database);
 }
 
 Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {

@@ -14,12 +14,13 @@ namespace csm::db {
 // database are percent-decoded, an IPv6 host is written in brackets ([::1]) and held without them.
 // A password is never taken from the URL (it would show in `ps`), nor shown back in an error.
 struct DatabaseUrl {
-  std::string scheme;  // "sqlite", "mysql" or "postgresql"
-  std::string path;    // sqlite: the file
+  std::string scheme;                // "sqlite", "mysql" or "postgresql"
+  std::string path;                  // sqlite: the file
   std::string user, host, database;  // decoded; host "::1" for [::1]
   int port = 0;
 
-  // The URL as the user may see it (no secrets are ever part of it; an IPv6 host in brackets).
+  // The URL as the user may see it (no secrets are ever part of it; an IPv6 host in brackets, user
+  // and database percent-encoded where needed), which ParseDatabaseUrl reads back as this one.
   std::string ToString() const;
 };
 

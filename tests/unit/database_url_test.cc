@@ -49,6 +49,25 @@ TEST(DatabaseUrl, UserAndDatabaseArePercentDecoded) {
   EXPECT_EQ(Parsed("postgresql://ren%C3%A9@h/cloud").user, "ren\xC3\xA9");
 }
 
+TEST(DatabaseUrl, ToStringParsesBackToTheSameDatabase) {
+  for (const char* text :
+       {"mysql://cl%40ud%20admin@h:3306/my%2Fdb", "postgresql://ren%C3%A9@h/cloud%3Fusage",
+        "postgresql://u@[fe80::1%25eth0]:5432/cloud", "mysql://cloud@db.example.org/cloud",
+        "mysql://h/cloud", "sqlite:///tmp/a%20b.db"}) {
+    const DatabaseUrl url = Parsed(text);
+    const DatabaseUrl again = Parsed(url.ToString());
+    EXPECT_EQ(again.scheme, url.scheme) << text;
+    EXPECT_EQ(again.path, url.path) << text;
+    EXPECT_EQ(again.user, url.user) << text << " shown as " << url.ToString();
+    EXPECT_EQ(again.host, url.host) << text << " shown as " << url.ToString();
+    EXPECT_EQ(again.port, url.port) << text;
+    EXPECT_EQ(again.database, url.database) << text << " shown as " << url.ToString();
+  }
+  EXPECT_EQ(Parsed("mysql://cl%40ud@h/my%2Fdb").ToString(), "mysql://cl%40ud@h:3306/my%2Fdb");
+  EXPECT_EQ(Parsed("mysql://cloud_1@h/cloud-usage.x~").ToString(),
+            "mysql://cloud_1@h:3306/cloud-usage.x~");
+}
+
 TEST(DatabaseUrl, MalformedUrlsAreRefusedNamingWhatIsWrong) {
   struct Case {
     const char* url;

@@ -42,13 +42,18 @@ else
 fi
 
 started=$SECONDS
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
-  -DCMAKE_CXX_COMPILER=clang++ -DCSM_FUZZ=ON >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
+work=$(mktemp -d "${TMPDIR:-/tmp}/csm-fuzz.XXXXXX")
+# The build's output only when it fails.
+if ! { cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+         -DCMAKE_CXX_COMPILER=clang++ -DCSM_FUZZ=ON &&
+       cmake --build "$build_dir" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"; } \
+     >"$work/build.log" 2>&1; then
+  tail -n 60 "$work/build.log" >&2
+  echo "fuzz.sh: the build failed (whole log: $work/build.log)" >&2
+  exit 1
+fi
 echo "fuzz.sh: built in $((SECONDS - started)) s; running ${#targets[@]} targets for $seconds s each," \
   "$jobs at a time"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/csm-fuzz.XXXXXX")
 
 # Runs fuzz_$1 in $work/$1/ (corpus/, artifacts/, log); its exit status is libFuzzer's.
 run_target() {

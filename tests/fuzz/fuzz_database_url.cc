@@ -9,14 +9,9 @@
 #include <string>
 
 #include "db/database_url.h"
+#include "fuzz_check.h"
 
-namespace {
-
-void Require(bool holds) {
-  if (!holds) std::abort();
-}
-
-}  // namespace
+using csm::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using csm::db::DatabaseUrl;

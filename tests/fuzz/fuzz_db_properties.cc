@@ -15,12 +15,11 @@
 #include <string_view>
 
 #include "crypto/db_properties.h"
+#include "fuzz_check.h"
+
+using csm::fuzz::Require;
 
 namespace {
-
-void Require(bool holds) {
-  if (!holds) std::abort();
-}
 
 std::string key_file;  // written once by LLVMFuzzerInitialize
 

@@ -12,14 +12,9 @@
 #include <string_view>
 
 #include "crypto/java_properties.h"
+#include "fuzz_check.h"
 
-namespace {
-
-void Require(bool holds) {
-  if (!holds) std::abort();
-}
-
-}  // namespace
+using csm::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using Values = std::map<std::string, std::string>;

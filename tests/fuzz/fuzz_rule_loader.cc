@@ -9,15 +9,10 @@
 #include <cstdlib>
 #include <string>
 
+#include "fuzz_check.h"
 #include "rules/rule_loader.h"
 
-namespace {
-
-void Require(bool holds) {
-  if (!holds) std::abort();
-}
-
-}  // namespace
+using csm::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

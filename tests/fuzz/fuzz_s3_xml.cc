@@ -10,13 +10,12 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "store/s3_xml.h"
 
-namespace {
+using csm::fuzz::Require;
 
-void Require(bool holds) {
-  if (!holds) std::abort();
-}
+namespace {
 
 template <typename T>
 bool RefusedAsIo(const csm::Result<T>& result) {

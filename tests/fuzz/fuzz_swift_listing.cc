@@ -10,13 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "store/swift_listing.h"
 
-namespace {
+using csm::fuzz::Require;
 
-void Require(bool holds) {
-  if (!holds) std::abort();
-}
+namespace {
 
 // The next length-prefixed field of `input`, removed from it; "" when the input is too short.
 std::string_view TakeField(std::string_view& input) {

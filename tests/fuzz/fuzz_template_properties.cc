@@ -10,15 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "store/template_properties.h"
 
-namespace {
-
-void Require(bool holds) {
-  if (!holds) std::abort();
-}
-
-}  // namespace
+using csm::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using csm::store::TemplateProperties;

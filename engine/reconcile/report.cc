@@ -117,25 +117,22 @@ std::string FormatFinding(ReportFormat format, const Finding& f, const std::stri
   return "";
 }
 
-// `repair` with each of its lines as PrintableText: a control character or a byte that is not
-// UTF-8 in a name or key cannot reach the script raw.
-std::string PrintableLines(const std::string& repair) {
+// `repair` made safe for the script, whatever the names and keys in it hold: a line break is kept
+// only where a comment line follows ("\n--", as every repair text continues), so a newline in a
+// value shows as \n and cannot start a statement; each line is PrintableText.
+std::string PrintableLines(std::string_view repair) {
   std::string lines;
-  for (size_t start = 0; start <= repair.size();) {
-    const size_t end = std::min(repair.find('\n', start), repair.size());
-    lines += PrintableText(std::string_view(repair).substr(start, end - start));
-    if (end < repair.size()) lines += '\n';
+  for (size_t start = 0;;) {
+    const size_t end = repair.find("\n--", start);
+    lines += PrintableText(repair.substr(start, end == std::string_view::npos ? end : end - start));
+    if (end == std::string_view::npos) return lines;
+    lines += '\n';
     start = end + 1;
   }
-  return lines;
 }
 
-// The lines of a repair script for a problem finding with no mechanical fix; the key and detail
-// as PrintableText, so that a file name holding a newline cannot end the comment.
-std::string RepairComment(const Finding& finding) {
-  Finding f = finding;
-  f.key = PrintableText(f.key);
-  f.detail = PrintableText(f.detail);
+// The lines of a repair script for a problem finding with no mechanical fix.
+std::string RepairComment(const Finding& f) {
   const std::string where = "store " + std::to_string(f.store_id);
   const std::string row = f.table + " #" + std::to_string(f.row_id);
   switch (f.kind) {

@@ -367,10 +367,11 @@ int RunFixtureReplay(const Options& o) {
     }
     std::cout << JsonText(JsonDocument(out)) << "\n";
   } else {
-    std::cout << (report->ok() ? "PASS " : "FAIL ") << report->fixture << ": " << report->outcome
-              << "\n";
+    std::cout << (report->ok() ? "PASS " : "FAIL ") << PrintableText(report->fixture) << ": "
+              << PrintableText(report->outcome) << "\n";
     for (const auto& d : report->differences) {
-      std::cout << "  " << d.table << " " << d.row << ": " << d.what << "\n";
+      std::cout << "  " << d.table << " " << PrintableText(d.row) << ": " << PrintableText(d.what)
+                << "\n";
     }
   }
   return report->ok() ? kExitOk : kExitFindings;
@@ -682,7 +683,7 @@ int ShowHelp(const CLI::App& app, const std::string& topic) {
     }
   }
   const auto closest = ClosestWord(topic, CommandNames(app));
-  std::cerr << "csmigrate: error: unknown command '" << topic << "'"
+  std::cerr << "csmigrate: error: unknown command '" << PrintableText(topic) << "'"
             << (closest ? ": did you mean '" + *closest + "'?" : std::string()) << "\n";
   return kExitUsage;
 }
@@ -753,6 +754,14 @@ int Main(int argc, char** argv) {
       "  csmigrate rollback --db ... RUN         # exact undo from the journal\n"
       "  csmigrate reconcile --db ... --nfs-root 1=/mnt/nfs1   # DB claims vs real listings\n"};
   app.footer(kExitCodeHelp);
+  // CLI11's own messages repeat the arguments: shown escaped, as every message (before the
+  // commands are added: they copy it).
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    std::string shown;
+    std::istringstream lines(CLI::FailureMessage::simple(failed, e));
+    for (std::string line; std::getline(lines, line);) shown += PrintableText(line) + "\n";
+    return shown;
+  });
   app.require_subcommand(1);
   app.set_version_flag("-V,--version", "csmigrate " + Version(), "Print the version and exit");
   // Global options: before or after the command (fallthrough).
@@ -947,7 +956,7 @@ int Main(int argc, char** argv) {
     std::string problem = e.what();
     if (auto typo = UnknownCommand(app, argc, argv)) {
       problem = *typo;
-      std::cerr << "csmigrate: error: " << problem << "\n";
+      std::cerr << "csmigrate: error: " << PrintableText(problem) << "\n";
     } else if (app.exit(e) == 0) {
       return kExitOk;  // --help
     }

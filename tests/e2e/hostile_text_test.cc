@@ -268,6 +268,23 @@ TEST_F(HostileText, HostileStoreAndFileNamesAreEscapedInEveryReportFormat) {
   EXPECT_EQ(FileDigest(db_), digest);
 }
 
+TEST_F(HostileText, ArgumentsRepeatedInErrorsAreEscaped) {
+  const CommandResult unexpected = RunCsmigrate({"plan", "--nam", "x\x1B[31m\xFF"});
+  EXPECT_EQ(unexpected.exit_code, 2);
+  EXPECT_TRUE(Inert(unexpected.err)) << unexpected.err;
+  EXPECT_NE(unexpected.err.find("x\\x1b[31m\\xff"), std::string::npos) << unexpected.err;
+  const CommandResult help = RunCsmigrate({"help", "dr\x1Bn"});
+  EXPECT_EQ(help.exit_code, 2);
+  EXPECT_TRUE(Inert(help.err)) << help.err;
+  const CommandResult command = RunCsmigrate({"ap\nply\x1B[2J"});
+  EXPECT_EQ(command.exit_code, 2);
+  EXPECT_NE(command.err.find("unknown command 'ap\\nply\\x1b[2J'"), std::string::npos)
+      << command.err;
+  const CommandResult error = RunCsmigrate({"status", "--db", "sqlite:///no/such/\x1B[2J.db"});
+  EXPECT_NE(error.exit_code, 0);
+  EXPECT_TRUE(Inert(error.err)) << error.err;
+}
+
 // --- 3. A failed write to stdout ------------------------------------------------------------
 
 TEST_F(HostileText, EveryCommandWhoseStdoutFailsExitsEightNamingStdout) {

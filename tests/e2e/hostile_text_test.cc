@@ -285,6 +285,27 @@ TEST_F(HostileText, ArgumentsRepeatedInErrorsAreEscaped) {
   EXPECT_TRUE(Inert(error.err)) << error.err;
 }
 
+// A log line names the database by its path, which may hold any character but NUL.
+TEST_F(HostileText, ALogLineIsOneLineWhateverItNames) {
+  const std::string db = dir_.File("new\x1B[31m\nwarning: fake.db");
+  const std::string log = dir_.File("init.log");
+  const CommandResult text = RunCsmigrate({"init", "--db", "sqlite://" + db, "--log-file", log});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(Inert(text.err)) << text.err;
+  EXPECT_NE(text.err.find("new\\x1b[31m\\nwarning: fake.db"), std::string::npos) << text.err;
+  EXPECT_EQ(Lines(text.err).size(), 1u) << text.err;
+  const std::string written = Read(log);
+  EXPECT_TRUE(Inert(written)) << written;
+  EXPECT_EQ(Lines(written).size(), 1u) << written;
+  const CommandResult json =
+      RunCsmigrate({"init", "--db", "sqlite://" + db, "--log-format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  ASSERT_EQ(Lines(json.err).size(), 1u) << json.err;
+  ASSERT_TRUE(nlohmann::json::accept(json.err)) << json.err;
+  const std::string message = nlohmann::json::parse(json.err)["message"];
+  EXPECT_NE(message.find("new\x1B[31m\nwarning: fake.db"), std::string::npos) << message;
+}
+
 // --- 3. A failed write to stdout ------------------------------------------------------------
 
 TEST_F(HostileText, EveryCommandWhoseStdoutFailsExitsEightNamingStdout) {

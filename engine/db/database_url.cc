@@ -109,7 +109,14 @@ Result<DatabaseUrl> ParseServerUrl(const std::string& url, DatabaseUrl parsed) {
   const auto host = parts.Get(CURLUPART_HOST);
   if (!host) return bad("has a host that does not decode");
   parsed.host = WithoutBrackets(*host);
-  if (auto zone = parts.Get(CURLUPART_ZONEID)) parsed.host += "%" + *zone;  // fe80::1%eth0
+  if (auto zone = parts.Get(CURLUPART_ZONEID)) {  // fe80::1%eth0: the zone is an interface name
+    if (zone->empty() ||
+        zone->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789-._") != std::string::npos) {
+      return bad("has an IPv6 zone that is not an interface name");
+    }
+    parsed.host += "%" + *zone;
+  }
   parsed.port = parsed.scheme == "mysql" ? 3306 : 5432;
   if (auto port = parts.Get(CURLUPART_PORT, false)) parsed.port = std::stoi(*port);  // 0-65535
   // The path is "/" and the database's name, which may hold an encoded "/" but no plain one.

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "apply/applied_secrets.h"
+#include "apply/column_fit.h"
 #include "apply/ledger.h"
 #include "apply/row_message.h"
 #include "apply/run_lock.h"
@@ -57,6 +59,8 @@ Result<PreparedRun> Prepare(db::Connection& conn, const rules::RuleSet& rules,
   CSM_RETURN_IF_ERROR(rules::ValidateRules(rules, run.catalog));
   run.bindings = rules::DeriveBindings(rules, params, RandomUuid(), UtcNow());
   CSM_RETURN_IF_ERROR(PrepareDetailValues(rules, run.catalog, options.encryption, run.bindings));
+  CSM_RETURN_IF_ERROR(
+      CheckValuesFitColumns(rules, run.catalog, run.bindings, conn.dialect().name()));
   run.plan = rules::Compile(rules, run.catalog, conn.dialect(), run.bindings);
   run.rules_checksum = rules::RuleChecksum(rules);
   run.params_checksum = rules::ParametersChecksum(rules, params);
@@ -74,6 +78,28 @@ Status CheckPreconditions(db::Connection& conn, const PreparedRun& run, int64_t 
                     "precondition '" + step.step->name +
                         "' failed: " + FormatRowMessage(step.step->message, r.columns, r.rows[0]));
     }
+  }
+  return Status::Ok();
+}
+
+// Fails (kInvalidRules) when a table the run writes has a trigger: what a trigger writes is not in
+// the journal, so rollback could not undo it, and rows it rewrites could not be found again.
+// Checked before the first write, so that such a refusal changes nothing.
+Status CheckNoTriggers(db::Connection& conn, const PreparedRun& run) {
+  std::set<std::string> written;
+  for (const auto& step : run.plan.steps) {
+    if (!step.written_table.empty()) written.insert(step.written_table);
+    if (!step.pinned_table.empty()) written.insert(step.pinned_table);
+  }
+  for (const auto& table : written) {
+    CSM_ASSIGN_OR_RETURN(db::QueryResult r,
+                         conn.Query(conn.dialect().TriggerNamesQuery(), {table}));
+    if (r.rows.empty()) continue;
+    return Status(ErrorCode::kInvalidRules,
+                  "table " + table + " has trigger '" + db::ToDisplay(r.rows[0][0]) +
+                      "': rows a trigger writes or rewrites are not in csmigrate's journal, so a "
+                      "rollback could not undo them. Nothing was changed; drop or disable the "
+                      "trigger for the conversion and apply again");
   }
   return Status::Ok();
 }
@@ -430,10 +456,22 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   if (outcome.already_applied) return outcome;
   // Read-only checks first: a refused run writes nothing at all, not even the engine tables.
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
+  CSM_RETURN_IF_ERROR(CheckNoTriggers(conn, run));
+  if (options.before_lock) options.before_lock();
 
   CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));  // DDL: outside the data transaction
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
   CSM_RETURN_IF_ERROR(conn.Begin());
+  // The same run may have been applied by another process since the look above (several started
+  // at once): under the lock, that is "already applied", not a failed precondition.
+  if (Status s = RecognizeAppliedRun(conn, rules, params, run, options, outcome); !s.ok()) {
+    return Abort(conn, s);
+  }
+  if (outcome.already_applied) {
+    CSM_RETURN_IF_ERROR(conn.Rollback());
+    CSM_RETURN_IF_ERROR(lock.Release());
+    return outcome;
+  }
 
   RunRecord record;
   record.rules_name = rules.name;

@@ -6,6 +6,7 @@
 
 #include "apply/ledger.h"
 #include "apply/run_lock.h"
+#include "apply/run_result.h"
 #include "db/engine_tables.h"
 #include "db/schema_files.h"
 #include "rules/rule_compiler.h"
@@ -52,7 +53,7 @@ class Restorer {
     return tables;
   }
 
-  // Rows of `table` the run wrote that no longer match its after-image (or re-appeared).
+  // Rows of `table` the run inserted or updated that no longer match their after-image.
   // `columns` are the columns its images hold; `digest_form` is the form of the after-image
   // digests the journal holds (Dialect::DigestForm), or "" for runs that stored the images
   // themselves.
@@ -79,9 +80,83 @@ class Restorer {
         " a ON a.run_id = j.run_id AND a.table_name = j.table_name AND a.row_id = j.row_id "
         "LEFT JOIN " +
         d.Quote(table) + " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND " +
-        "((j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, after_image, true) +
-        ")) OR (j.op = 'D' AND t.id IS NOT NULL)) ORDER BY j.row_id";
+        "j.op <> 'D' AND (t.id IS NULL OR " + d.DistinctFrom(now_image, after_image, true) +
+        ") ORDER BY j.row_id";
     return Ids(conn_, sql, {run_id_, table});
+  }
+
+  // Ids of rows of `table` the run deleted that a row written since now carries: restoring the
+  // deleted row would overwrite that one.
+  Result<std::vector<int64_t>> Reused(const std::string& table) {
+    return Ids(conn_,
+               std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j JOIN " +
+                   conn_.dialect().Quote(table) +
+                   " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND j.op = 'D' "
+                   "ORDER BY j.row_id",
+               {run_id_, table});
+  }
+
+  // The journal's rows of the run per table and op, as TableChanges; kDatabase on an op that is
+  // none of I, U, D.
+  Result<std::map<std::string, TableChanges>> Counts() {
+    CSM_ASSIGN_OR_RETURN(
+        db::QueryResult r,
+        conn_.Query(std::string("SELECT table_name, op, COUNT(*) FROM ") + db::kJournalTable +
+                        " WHERE run_id = ? GROUP BY table_name, op",
+                    {run_id_}));
+    std::map<std::string, TableChanges> counts;
+    for (const auto& row : r.rows) {
+      const std::string table = db::ToDisplay(row[0]), op = db::ToDisplay(row[1]);
+      const int64_t n = db::AsInteger(row[2]).value_or(0);
+      if (op == "I") {
+        counts[table].inserted = n;
+      } else if (op == "U") {
+        counts[table].updated = n;
+      } else if (op == "D") {
+        counts[table].deleted = n;
+      } else {
+        return DamagedRecord(run_id_, "csm_journal.op",
+                             "is '" + op + "' for " + std::to_string(n) + " rows of " + table +
+                                 " (expected I, U or D)");
+      }
+    }
+    return counts;
+  }
+
+  // Fails (kDatabase) naming the first journal rows of `table` with op `op` whose before-image
+  // is not a whole image of `columns`: restoring them would set the missing columns to NULL.
+  Status CheckImagesComplete(const std::string& table, const std::vector<std::string>& columns,
+                             char op) {
+    const std::string image = "j.before_image";
+    CSM_ASSIGN_OR_RETURN(
+        db::QueryResult r,
+        conn_.Query(std::string("SELECT j.row_id, j.before_image FROM ") + db::kJournalTable +
+                        " j WHERE j.run_id = ? AND j.table_name = ? AND j.op = ? AND (" + image +
+                        " IS NULL OR " + conn_.dialect().ImageIsIncomplete(image, columns) +
+                        ") ORDER BY j.row_id",
+                    {run_id_, table, std::string(1, op)}));
+    if (r.rows.empty()) return Status::Ok();
+    const db::Row& first = r.rows[0];
+    const std::string row = table + " row " + db::ToDisplay(first[0]);
+    const auto parsed = nlohmann::json::parse(db::TextOrEmpty(first[1]), nullptr, false);
+    std::string missing;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const bool present = parsed.is_array()    ? i < parsed.size()
+                           : parsed.is_object() ? parsed.contains(columns[i])
+                                                : false;
+      if (!present) missing += (missing.empty() ? "" : ", ") + columns[i];
+    }
+    std::string what = "holds a before-image of " + row;
+    if (db::IsNull(first[1]) || parsed.is_discarded()) {
+      what += " that is missing or does not parse";
+    } else if (!missing.empty()) {
+      what += " that lacks column(s) " + missing + " (restoring it would set them to NULL)";
+    } else {
+      what += " with more values than the " + std::to_string(columns.size()) +
+              " columns the run recorded";
+    }
+    if (r.rows.size() > 1) what += ", and " + std::to_string(r.rows.size() - 1) + " more like it";
+    return DamagedRecord(run_id_, "csm_journal.before_image", what);
   }
 
   // Undoes the run's changes to `table`, whose images hold `columns`; `op` is 'I', 'U' or 'D'.
@@ -100,10 +175,7 @@ class Restorer {
                                               "j.run_id = ? AND j.table_name = ? AND j.op = ?"),
                            params);
     }
-    // A row with a deleted row's id can only exist if something wrote it since: that is a
-    // conflict, and under --force the journal's version wins.
-    CSM_RETURN_IF_ERROR(
-        conn_.Execute("DELETE FROM " + t + " WHERE id IN (" + journaled + ")", params).status());
+    // Rows that took a deleted row's id since were refused before (Assess), even under --force.
     return conn_.Execute(d.InsertFromImages(table, columns, db::kJournalTable, "j",
                                             "j.run_id = ? AND j.table_name = ? AND j.op = ?"),
                          params);
@@ -113,6 +185,117 @@ class Restorer {
   db::Connection& conn_;
   int64_t run_id_;
 };
+
+// What rollback found, before it changes anything: the columns each table's images hold and
+// the conflicts with what CloudStack wrote since.
+struct Assessment {
+  std::vector<std::string> tables;  // in the order of their first change
+  std::map<std::string, std::vector<std::string>> columns, update_columns;
+  std::vector<std::string> conflicts;  // rows changed since; --force restores over them
+  std::vector<std::string> reused;     // ids a deleted row had, taken since: always refused
+};
+
+// Reads the run's record and journal and compares them with the live tables. Read-only. Fails
+// (kDatabase) when csmigrate's own record of the run is damaged.
+Result<Assessment> Assess(db::Connection& conn, const RunRecord& record,
+                          const rules::CompiledPlan& plan) {
+  const int64_t run_id = record.id;
+  CSM_ASSIGN_OR_RETURN(RunResult result, ParseRunResult(run_id, record.result_json));
+  Restorer restorer(conn, run_id);
+  Assessment a;
+  CSM_ASSIGN_OR_RETURN(a.tables, restorer.Tables());
+  CSM_ASSIGN_OR_RETURN(auto counts, restorer.Counts());
+  for (const auto& [table, journaled] : counts) {
+    const TableChanges recorded =
+        result.tables.count(table) > 0 ? result.tables.at(table) : TableChanges{};
+    if (journaled.inserted != recorded.inserted || journaled.updated != recorded.updated ||
+        journaled.deleted != recorded.deleted) {
+      auto n = [](const TableChanges& c) {
+        return std::to_string(c.inserted) + " inserted, " + std::to_string(c.updated) +
+               " updated, " + std::to_string(c.deleted) + " deleted";
+      };
+      return DamagedRecord(run_id, "csm_journal",
+                           "holds " + n(journaled) + " rows of " + table +
+                               " where csm_run.result_json records " + n(recorded));
+    }
+  }
+  for (const auto& [table, recorded] : result.tables) {
+    const bool changed = recorded.inserted + recorded.updated + recorded.deleted > 0;
+    if (changed && counts.count(table) == 0) {
+      return DamagedRecord(
+          run_id, "csm_journal",
+          "holds no rows of " + table + ", which csm_run.result_json records the run changed");
+    }
+  }
+  for (const auto& table : a.tables) {
+    if (result.image_columns) {
+      if (result.image_columns->count(table) == 0) {
+        return DamagedRecord(
+            run_id, "csm_run.result_json",
+            "lists no image columns for " + table + ", whose rows the run's journal holds");
+      }
+      a.columns[table] = result.image_columns->at(table);
+    } else {
+      CSM_ASSIGN_OR_RETURN(db::TableSchema schema, conn.DescribeTable(table));
+      a.columns[table] = schema.ColumnNames();
+    }
+    a.update_columns[table] =
+        result.update_columns.count(table) > 0 ? result.update_columns.at(table) : a.columns[table];
+    CSM_RETURN_IF_ERROR(restorer.CheckImagesComplete(table, a.update_columns[table], 'U'));
+    CSM_RETURN_IF_ERROR(restorer.CheckImagesComplete(table, a.columns[table], 'D'));
+    CSM_ASSIGN_OR_RETURN(auto reused, restorer.Reused(table));
+    if (!reused.empty()) {
+      a.reused.push_back(Describe(table, reused,
+                                  "deleted by run " + std::to_string(run_id) +
+                                      "; a row written since has its id, and restoring the "
+                                      "deleted row would overwrite it"));
+    }
+    const auto mask = result.digest_masks.find(table);
+    CSM_ASSIGN_OR_RETURN(
+        auto changed,
+        restorer.Changed(table, a.columns[table], result.after_images,
+                         mask == result.digest_masks.end() ? db::DigestMask{} : mask->second));
+    if (!changed.empty()) {
+      a.conflicts.push_back(
+          Describe(table, changed, "changed since run " + std::to_string(run_id)));
+    }
+  }
+  for (const auto& [guard, sql] : plan.guard_checks) {
+    CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(sql, {}, run_id));
+    CSM_ASSIGN_OR_RETURN(auto ids, Ids(conn, sql.text, params));
+    if (!ids.empty()) {
+      a.conflicts.push_back(
+          Describe(guard->table, ids,
+                   "written since, pointing at " + guard->references + " rows this run inserted"));
+    }
+  }
+  return a;
+}
+
+// The refusal `a` calls for: rows that took a deleted row's id always, other conflicts unless
+// `force`.
+Status Refusal(const Assessment& a, int64_t run_id, bool force) {
+  auto join = [](const std::vector<std::string>& parts) {
+    std::string text;
+    for (size_t i = 0; i < parts.size(); ++i) text += (i > 0 ? "; " : "") + parts[i];
+    return text;
+  };
+  if (!a.reused.empty()) {
+    return Status(ErrorCode::kConflict,
+                  "run " + std::to_string(run_id) +
+                      " cannot be rolled back, not even with --force: " + join(a.reused) +
+                      ". Nothing was changed. Find out what that row is; only when it may go, "
+                      "delete it and roll back again");
+  }
+  if (!a.conflicts.empty() && !force) {
+    return Status(ErrorCode::kConflict,
+                  "run " + std::to_string(run_id) +
+                      " cannot be rolled back exactly; CloudStack has changed rows since: " +
+                      join(a.conflicts) +
+                      ". Review them; --force restores the journal's rows anyway");
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -140,89 +323,39 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   CSM_RETURN_IF_ERROR(rules::ValidateRules(rules, catalog));
   const rules::CompiledPlan plan = rules::Compile(rules, catalog, conn.dialect(), {});
 
+  // Every refusal is decided here, before the lock and the first write, so that a refused
+  // rollback leaves the database as it was, byte for byte; the same checks are repeated under the
+  // lock, for what another client may have written in between.
+  CSM_ASSIGN_OR_RETURN(Assessment first, Assess(conn, record, plan));
+  CSM_RETURN_IF_ERROR(Refusal(first, run_id, force));
+
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
   CSM_RETURN_IF_ERROR(conn.Begin());
   auto abort = [&](Status s) -> Status {
     if (Status r = conn.Rollback(); !r.ok()) spdlog::warn("rollback failed: {}", r.message());
     return s;
   };
+  auto assessed = Assess(conn, record, plan);
+  if (!assessed.ok()) return abort(assessed.status());
+  const Assessment& a = *assessed;
+  if (Status s = Refusal(a, run_id, force); !s.ok()) return abort(s);
 
-  Restorer restorer(conn, run_id);
-  auto tables = restorer.Tables();
-  if (!tables.ok()) return abort(tables.status());
-  // The columns each table's images hold, as recorded with the run (older runs: the live ones).
-  const auto result = nlohmann::json::parse(record.result_json, nullptr, false);
-  std::map<std::string, std::vector<std::string>> columns;
-  // Updated rows' images may hold only the columns the run wrote (runs that record them).
-  std::map<std::string, std::vector<std::string>> update_columns;
-  const std::string digest_form = result.is_object() ? result.value("after_images", "") : "";
-  std::vector<std::string> conflicts;
-  for (const auto& table : *tables) {
-    if (result.is_object() && result.contains("image_columns") &&
-        result["image_columns"].contains(table)) {
-      columns[table] = result["image_columns"][table].get<std::vector<std::string>>();
-    } else {
-      auto schema = conn.DescribeTable(table);
-      if (!schema.ok()) return abort(schema.status());
-      columns[table] = schema->ColumnNames();
-    }
-    update_columns[table] = columns[table];
-    if (result.is_object() && result.contains("update_columns") &&
-        result["update_columns"].contains(table)) {
-      update_columns[table] = result["update_columns"][table].get<std::vector<std::string>>();
-    }
-    db::DigestMask mask;  // runs that record none masked nothing
-    if (result.is_object() && result.contains("digest_masks") &&
-        result["digest_masks"].is_object() && result["digest_masks"].contains(table)) {
-      const auto& recorded = result["digest_masks"][table];
-      if (!recorded.is_object() || !recorded.contains("keys") || !recorded["keys"].is_array()) {
-        return abort(Status(ErrorCode::kConflict, "run " + std::to_string(run_id) +
-                                                      " recorded a damaged digest mask for " +
-                                                      table + "; its rollback cannot check it"));
-      }
-      mask = {recorded.value("key_column", ""), recorded.value("value_column", ""),
-              recorded["keys"].get<std::vector<std::string>>()};
-    }
-    auto changed = restorer.Changed(table, columns[table], digest_form, mask);
-    if (!changed.ok()) return abort(changed.status());
-    if (!changed->empty()) {
-      conflicts.push_back(Describe(table, *changed, "changed since run " + std::to_string(run_id)));
-    }
-  }
-  for (const auto& [guard, sql] : plan.guard_checks) {
-    auto params = rules::ResolveParams(sql, {}, run_id);
-    if (!params.ok()) return abort(params.status());
-    auto ids = Ids(conn, sql.text, *params);
-    if (!ids.ok()) return abort(ids.status());
-    if (!ids->empty()) {
-      conflicts.push_back(
-          Describe(guard->table, *ids,
-                   "written since, pointing at " + guard->references + " rows this run inserted"));
-    }
-  }
   RollbackOutcome outcome;
   outcome.run_id = run_id;
-  if (!conflicts.empty() && !force) {
-    std::string message = "run " + std::to_string(run_id) +
-                          " cannot be rolled back exactly; CloudStack has changed rows since: ";
-    for (size_t i = 0; i < conflicts.size(); ++i) message += (i > 0 ? "; " : "") + conflicts[i];
-    return abort(Status(ErrorCode::kConflict,
-                        message + ". Review them; --force restores the journal's rows anyway"));
-  }
-  outcome.overridden = conflicts;
-
+  outcome.overridden = a.conflicts;
+  Restorer restorer(conn, run_id);
   // Inserted rows go first, newest table first (children before the store they point at); then
   // updated rows are restored and deleted rows re-inserted.
-  for (auto it = tables->rbegin(); it != tables->rend(); ++it) {
-    auto n = restorer.Undo(*it, columns[*it], 'I');
+  for (auto it = a.tables.rbegin(); it != a.tables.rend(); ++it) {
+    auto n = restorer.Undo(*it, a.columns.at(*it), 'I');
     if (!n.ok()) return abort(n.status());
     outcome.restored[*it].inserted = *n;
   }
-  for (const auto& table : *tables) {
-    auto updated = restorer.Undo(table, update_columns[table], 'U');
+  for (const auto& table : a.tables) {
+    auto updated = restorer.Undo(table, a.update_columns.at(table), 'U');
     if (!updated.ok()) return abort(updated.status());
     outcome.restored[table].updated = *updated;
-    auto deleted = restorer.Undo(table, columns[table], 'D');
+    auto deleted = restorer.Undo(table, a.columns.at(table), 'D');
     if (!deleted.ok()) return abort(deleted.status());
     outcome.restored[table].deleted = *deleted;
   }

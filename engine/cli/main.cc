@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -33,6 +34,7 @@
 #include "common/printable_text.h"
 #include "common/utf8.h"
 #include "common/version.h"
+#include "common/whole_number.h"
 #include "crypto/db_properties.h"
 #include "db/database_url.h"
 #include "db/schema_files.h"
@@ -225,8 +227,16 @@ Result<rules::RunParameters> Parameters(const Options& o, const rules::RuleSet& 
   return p;
 }
 
-// CSM_TEST_PAUSE=STEP:SECONDS makes apply sleep inside its transaction after STEP (tests only).
+// CSM_TEST_PAUSE=STEP:SECONDS makes apply sleep inside its transaction after STEP, and
+// CSM_TEST_WAIT_BEFORE_LOCK=FILE makes it wait for FILE to exist before it takes the lock (tests
+// only).
 apply::ApplyOptions TestPause(apply::ApplyOptions options) {
+  if (const char* file = std::getenv("CSM_TEST_WAIT_BEFORE_LOCK")) {
+    options.before_lock = [path = std::string(file)] {
+      spdlog::warn("test wait: waiting for {} before the lock", path);
+      while (!std::filesystem::exists(path)) usleep(20000);
+    };
+  }
   if (const char* pause = std::getenv("CSM_TEST_PAUSE")) {
     const std::string text = pause;
     const auto colon = text.find(':');
@@ -599,6 +609,17 @@ int RunReconcile(const Options& o) {
   return (*report)->has_problems() ? kExitFindings : kExitOk;
 }
 
+// Accepts only a plain decimal number in [min, max] (common/whole_number.h): CLI11's own
+// conversion reads '' as 0, clamps a number too large and takes hex or exponents.
+CLI::Validator WholeNumber(int64_t min, int64_t max = std::numeric_limits<int64_t>::max()) {
+  return CLI::Validator(
+      [min, max](std::string& text) {
+        return ParseWholeNumber(text, min, max) ? std::string()
+                                                : WholeNumberProblem(text, min, max);
+      },
+      "");
+}
+
 void AddDb(CLI::App* cmd, Options& o) {
   auto* db = cmd->add_option("--db", o.db_url,
                              "Database URL: sqlite:///path/cloud.db, mysql://user@host:port/cloud "
@@ -820,13 +841,17 @@ int Main(int argc, char** argv) {
   AddDb(rollback, o);
   AddRules(rollback, o);
   AddJson(rollback, o);
-  rollback->add_option("RUN", o.run_id, "The run id (see `csmigrate status`)")->required();
+  rollback->add_option("RUN", o.run_id, "The run id (see `csmigrate status`)")
+      ->required()
+      ->check(WholeNumber(1));
   rollback->add_flag("--force", o.force, "Roll back even over rows changed since the run");
   rollback->footer(
       "Refuses (exit 5), naming tables and ids, when rows the run wrote have changed since\n"
       "(a push filled a placeholder) or rows written since point at rows it inserted (a new\n"
       "snapshot on the object store). Review them first: --force restores the journal's rows\n"
-      "anyway, and rows CloudStack wrote on the new store are left dangling.\n\n" +
+      "anyway, and rows CloudStack wrote on the new store are left dangling; never over a row\n"
+      "that took the id of a row the run deleted (exit 5 even so). A damaged record of the run\n"
+      "(csm_run.result_json, the journal) is exit 7. A refusal changes nothing.\n\n" +
       std::string(kExitCodeHelp));
 
   auto* reconcile = app.add_subcommand(
@@ -838,8 +863,10 @@ int Main(int argc, char** argv) {
   reconcile->add_flag("--json", o.json,
                       "The report as JSON Lines (--format jsonl), and a failure as a JSON error "
                       "document on stdout");
-  reconcile->add_option("--store", o.stores,
-                        "Only this image_store id (repeatable; default: every live store)");
+  reconcile
+      ->add_option("--store", o.stores,
+                   "Only this image_store id (repeatable; default: every live store)")
+      ->check(WholeNumber(1));
   reconcile->add_option("--nfs-root", o.nfs_roots,
                         "STORE_ID=PATH: where an NFS store's export is mounted here (repeatable); "
                         "NFS stores without one are not listed");
@@ -884,14 +911,16 @@ int Main(int argc, char** argv) {
   push->add_option("ID", o.object_id,
                    "The template, snapshot or volume id (a snapshot moves with every "
                    "still-placeholder snapshot of its volume: a delta chain moves as a whole)")
-      ->required();
+      ->required()
+      ->check(WholeNumber(1));
   auto add_transfer_options = [&](CLI::App* cmd) {
     cmd->add_option("--nfs-root", o.nfs_roots,
                     "STORE_ID=PATH: where a staging store's NFS export is mounted here "
                     "(repeatable)");
     cmd->add_option("--multipart-threshold", o.multipart_threshold,
                     "Upload files larger than this many bytes in parts (S3 multipart, Swift "
-                    "static large objects); default 67108864 (64 MiB)");
+                    "static large objects); default 67108864 (64 MiB)")
+        ->check(WholeNumber(1));
     cmd->add_flag("--json", o.json,
                   "Print one JSON document on stdout at the end (counts, failures; drain: retire "
                   "verdicts), or the error; progress stays on stderr");
@@ -911,12 +940,15 @@ int Main(int argc, char** argv) {
       "without re-uploading what is verified and without unpinning anything twice.");
   AddDb(drain, o);
   add_transfer_options(drain);
-  drain->add_option("--store", o.staging_store,
-                    "Only objects whose staging copy is on this staging store id");
+  drain
+      ->add_option("--store", o.staging_store,
+                   "Only objects whose staging copy is on this staging store id")
+      ->check(WholeNumber(1));
   drain->add_option("--jobs", o.jobs, "Transfers at a time")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
-  drain->add_option("--limit", o.limit, "At most this many units (an object, or a snapshot chain)");
+      ->check(WholeNumber(1, 64));
+  drain->add_option("--limit", o.limit, "At most this many units (an object, or a snapshot chain)")
+      ->check(WholeNumber(0));
   drain->add_option("--order", o.order, "largest (first) or oldest (first)")->capture_default_str();
   drain->add_flag("--dry-run", o.dry_run,
                   "Check every store the units need, then list what would be pushed; upload and "

@@ -77,6 +77,15 @@ class Dialect {
   virtual std::string FromImage(const std::string& image_expr,
                                 const std::vector<std::string>& columns, size_t index) const = 0;
 
+  // A boolean expression true when `image_expr` (a journal before-image) is not a whole image of
+  // `columns` as RowImage makes them: not valid JSON, or missing some of them (a damaged journal).
+  virtual std::string ImageIsIncomplete(const std::string& image_expr,
+                                        const std::vector<std::string>& columns) const = 0;
+
+  // A query selecting the name of every trigger defined on the table bound to its one `?`
+  // (the backend's internal ones, e.g. PostgreSQL's foreign-key triggers, left out).
+  virtual std::string TriggerNamesQuery() const = 0;
+
   // A statement that sets every column in `columns` of the rows of `table` from the row images held
   // in `journal_alias`.before_image, for the journal rows selected by `journal_where` (which may
   // use `journal_alias` and holds `?` placeholders; rows are matched on id = row_id).

@@ -63,6 +63,18 @@ std::string MysqlDialect::FromImage(const std::string& image_expr, const std::ve
          ") END)";
 }
 
+std::string MysqlDialect::ImageIsIncomplete(const std::string& image_expr,
+                                            const std::vector<std::string>& columns) const {
+  return "(CASE WHEN JSON_VALID(" + image_expr + ") THEN JSON_TYPE(" + image_expr +
+         ") <> 'ARRAY' OR JSON_LENGTH(" + image_expr + ") <> " + std::to_string(columns.size()) +
+         " ELSE 1 END)";
+}
+
+std::string MysqlDialect::TriggerNamesQuery() const {
+  return "SELECT trigger_name FROM information_schema.triggers WHERE event_object_schema = "
+         "DATABASE() AND event_object_table = ? ORDER BY trigger_name";
+}
+
 std::string MysqlDialect::UpdateFromImages(const std::string& table,
                                            const std::vector<std::string>& columns,
                                            const std::string& journal_table,

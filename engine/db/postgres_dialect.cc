@@ -55,6 +55,21 @@ std::string PostgresDialect::RowImage(const std::string& alias,
   return expr + ")";
 }
 
+// The images are jsonb objects by column name (valid JSON by the column's type).
+std::string PostgresDialect::ImageIsIncomplete(const std::string& image_expr,
+                                               const std::vector<std::string>& columns) const {
+  std::string names;
+  for (const auto& column : columns) names += (names.empty() ? "" : ", ") + ToSqlLiteral(column);
+  return "(jsonb_typeof(" + image_expr + ") <> 'object' OR NOT jsonb_exists_all(" + image_expr +
+         ", ARRAY[" + names + "]::text[]))";
+}
+
+std::string PostgresDialect::TriggerNamesQuery() const {
+  return "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN "
+         "pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND c.relname = ? AND "
+         "n.nspname = current_schema() ORDER BY t.tgname";
+}
+
 std::string PostgresDialect::FromImage(const std::string& image_expr,
                                        const std::vector<std::string>& columns,
                                        size_t index) const {

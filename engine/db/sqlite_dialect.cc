@@ -50,6 +50,17 @@ std::string SqliteDialect::FromImage(const std::string& image_expr, const std::v
   return "json_extract(" + image_expr + ", '$[" + std::to_string(index) + "]')";
 }
 
+std::string SqliteDialect::ImageIsIncomplete(const std::string& image_expr,
+                                             const std::vector<std::string>& columns) const {
+  return "(CASE WHEN json_valid(" + image_expr + ") THEN json_type(" + image_expr +
+         ") <> 'array' OR json_array_length(" + image_expr + ") <> " +
+         std::to_string(columns.size()) + " ELSE 1 END)";
+}
+
+std::string SqliteDialect::TriggerNamesQuery() const {
+  return "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name";
+}
+
 std::string SqliteDialect::UpdateFromImages(const std::string& table,
                                             const std::vector<std::string>& columns,
                                             const std::string& journal_table,

@@ -17,6 +17,9 @@ class SqliteDialect final : public Dialect {
                            bool text) const override;
   std::string RowImage(const std::string& alias,
                        const std::vector<std::string>& columns) const override;
+  std::string ImageIsIncomplete(const std::string& image_expr,
+                                const std::vector<std::string>& columns) const override;
+  std::string TriggerNamesQuery() const override;
   std::string FromImage(const std::string& image_expr, const std::vector<std::string>& columns,
                         size_t index) const override;
   std::string UpdateFromImages(const std::string& table, const std::vector<std::string>& columns,

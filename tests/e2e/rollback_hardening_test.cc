@@ -1,0 +1,157 @@
+// Rollback trusts neither CloudStack's rows nor csmigrate's own record blindly: a row that took
+// the id of a row the run deleted is never overwritten (not even with --force); a damaged ledger
+// or journal record is reported as csmigrate's own (exit 7), never blamed on CloudStack; and every
+// refusal, of rollback or apply, leaves the database file byte for byte as it was.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+class RollbackHardening : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.File("cloud.db");
+    CreateCloudDb(db_, SourceDir() + "/fixtures/basic-s3");
+  }
+  // Applies the S3 conversion (run 1), which deletes snapshot_store_ref row 1 (a primary-pool
+  // row) and updates template_store_ref rows.
+  void ApplyRun() {
+    const CommandResult r = RunCsmigrate(S3Args("apply", db_));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(Cell(db_,
+                   "SELECT COUNT(*) FROM csm_journal WHERE op = 'D' AND table_name = "
+                   "'snapshot_store_ref' AND row_id = 1"),
+              "1");
+  }
+  // Runs `rollback 1` (plus `extra`): it must exit `exit_code` with every text of `says` on
+  // stderr, and leave the file byte for byte as it was.
+  CommandResult ExpectRollbackRefused(int exit_code, const std::vector<std::string>& says,
+                                      const std::vector<std::string>& extra = {}) {
+    const std::string digest = FileDigest(db_);
+    std::vector<std::string> args = {"rollback", "--db", "sqlite://" + db_, "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandResult r = RunCsmigrate(args);
+    EXPECT_EQ(r.exit_code, exit_code) << r.err;
+    for (const auto& text : says) EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+    EXPECT_EQ(FileDigest(db_), digest) << "a refused rollback changed the database file";
+    return r;
+  }
+  ScratchDir dir_;
+  std::string db_;
+};
+
+TEST_F(RollbackHardening, ARowThatTookADeletedRowsIdIsNeverOverwrittenEvenWithForce) {
+  ApplyRun();
+  // CloudStack (SQLite reuses a free id) writes an unrelated row with the deleted row's id.
+  ExecSql(db_,
+          "INSERT INTO snapshot_store_ref (id, store_id, snapshot_id, created, store_role, size, "
+          "install_path, state, ref_cnt, volume_id) VALUES (1, 1, 99, '2026-11-25 10:00:00', "
+          "'ImageCache', 5, 'snapshots/2/99/new', 'Ready', 0, 99)");
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--force"}}) {
+    ExpectRollbackRefused(
+        5, {"not even with --force", "snapshot_store_ref id 1", "a row written since has its id"},
+        extra);
+  }
+  EXPECT_EQ(Cell(db_,
+                 "SELECT snapshot_id || ' ' || install_path FROM snapshot_store_ref WHERE "
+                 "id = 1"),
+            "99 snapshots/2/99/new");
+  // Once that row is gone, the run rolls back.
+  ExecSql(db_, "DELETE FROM snapshot_store_ref WHERE id = 1");
+  const CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(RollbackHardening, AResultJsonThatDoesNotParseIsCsmigratesOwnDamagedRecord) {
+  ApplyRun();
+  ExecSql(db_, "UPDATE csm_run SET result_json = substr(result_json, 1, 40) WHERE id = 1");
+  const CommandResult r = ExpectRollbackRefused(
+      7, {"csmigrate's own record of run 1 is damaged: csm_run.result_json does not parse"});
+  EXPECT_EQ(r.err.find("CloudStack has changed"), std::string::npos) << r.err;
+  ExpectRollbackRefused(7, {"csm_run.result_json does not parse"}, {"--force"});
+}
+
+TEST_F(RollbackHardening, AResultJsonOfTheWrongShapeIsCsmigratesOwnDamagedRecord) {
+  ApplyRun();
+  ExecSql(db_, "UPDATE csm_run SET result_json = '[]' WHERE id = 1");
+  ExpectRollbackRefused(7, {"run 1 is damaged: csm_run.result_json is not a JSON object"});
+}
+
+TEST_F(RollbackHardening, AResultJsonWithoutATablesImageColumnsIsCsmigratesOwnDamagedRecord) {
+  ApplyRun();
+  ExecSql(db_,
+          "UPDATE csm_run SET result_json = json_remove(result_json, "
+          "'$.image_columns.snapshot_store_ref') WHERE id = 1");
+  ExpectRollbackRefused(7, {"run 1 is damaged", "lists no image columns for snapshot_store_ref"});
+}
+
+TEST_F(RollbackHardening, AJournalThatLostRowsDisagreesWithItsRecord) {
+  ApplyRun();
+  ExecSql(db_,
+          "DELETE FROM csm_journal WHERE run_id = 1 AND table_name = 'snapshot_store_ref' "
+          "AND op = 'D'");
+  ExpectRollbackRefused(7, {"run 1 is damaged: csm_journal holds 1 inserted, 1 updated, 0 deleted "
+                            "rows of snapshot_store_ref where csm_run.result_json records 1 "
+                            "inserted, 1 updated, 1 deleted"});
+}
+
+TEST_F(RollbackHardening, AShortenedBeforeImageOfADeletedRowIsRefusedNamingItsMissingColumn) {
+  ApplyRun();
+  const std::string last =
+      Cell(db_,
+           "SELECT json_extract(result_json, '$.image_columns.snapshot_store_ref[#-1]') FROM "
+           "csm_run WHERE id = 1");
+  ExecSql(db_,
+          "UPDATE csm_journal SET before_image = json_remove(before_image, '$[#-1]') WHERE "
+          "run_id = 1 AND table_name = 'snapshot_store_ref' AND row_id = 1");
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--force"}}) {
+    ExpectRollbackRefused(
+        7,
+        {"run 1 is damaged: csm_journal.before_image",
+         "snapshot_store_ref row 1 that lacks column(s) " + last, "would set them to NULL"},
+        extra);
+  }
+}
+
+TEST_F(RollbackHardening, AShortenedBeforeImageOfAnUpdatedRowIsRefused) {
+  ApplyRun();
+  const std::string row =
+      Cell(db_,
+           "SELECT MIN(row_id) FROM csm_journal WHERE run_id = 1 AND table_name = "
+           "'template_store_ref' AND op = 'U'");
+  ExecSql(db_,
+          "UPDATE csm_journal SET before_image = json_remove(before_image, '$[#-1]') WHERE "
+          "run_id = 1 AND table_name = 'template_store_ref' AND row_id = " +
+              row);
+  ExpectRollbackRefused(7, {"template_store_ref row " + row + " that lacks column(s) "});
+}
+
+// The refusal is decided before the lock: a refused rollback takes no lease (here: does not take
+// over the lease a crashed process left), and so writes nothing at all.
+TEST_F(RollbackHardening, AFirstRefusedRollbackLeavesTheFileByteForByteUnchanged) {
+  ApplyRun();
+  ExecSql(db_,
+          "INSERT INTO csm_lock (name, holder, acquired_at, expires_at) VALUES ('apply', "
+          "'crashed-host:4242', '2026-01-01 00:00:00', 1)");
+  ExecSql(db_, "UPDATE template_store_ref SET download_pct = 42 WHERE id = 1");
+  ExpectRollbackRefused(5, {"changed since run 1"});
+  ExpectRollbackRefused(5, {"changed since run 1"});
+}
+
+TEST_F(RollbackHardening, AnApplyRefusedForATriggerLeavesTheFileByteForByteUnchanged) {
+  ExecSql(db_,
+          "CREATE TRIGGER audit_count AFTER INSERT ON template_store_ref BEGIN UPDATE "
+          "template_store_ref SET update_count = COALESCE(update_count, 0) + 1 WHERE id = NEW.id; "
+          "END");
+  const std::string digest = FileDigest(db_);
+  const CommandResult r = RunCsmigrate(S3Args("apply", db_));
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("table template_store_ref has trigger 'audit_count'"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(FileDigest(db_), digest);
+}
+
+}  // namespace
+}  // namespace csm::test

@@ -106,8 +106,10 @@ Result<DatabaseUrl> ParseServerUrl(const std::string& url, DatabaseUrl parsed) {
     if (!user) return bad("has a user name that does not decode");
     parsed.user = *user;
   }
-  const auto host = parts.Get(CURLUPART_HOST);
-  if (!host) return bad("has a host that does not decode");
+  // No host name holds a '%' (curl leaves "127.0.0.%306" from %25306 unnormalised); an IPv6
+  // zone is not part of it.
+  const auto host = parts.Get(CURLUPART_HOST, false);
+  if (!host || host->find('%') != std::string::npos) return bad("has a '%' in its host");
   parsed.host = WithoutBrackets(*host);
   if (auto zone = parts.Get(CURLUPART_ZONEID)) {  // fe80::1%eth0: the zone is an interface name
     if (zone->empty() ||

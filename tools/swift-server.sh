@@ -147,6 +147,7 @@ user_copy2_tester = testing .admin
 user_copy3_tester = testing .admin
 user_copy4_tester = testing .admin
 user_copy5_tester = testing .admin
+user_fault_tester = testing .admin
 
 [filter:s3api]
 use = egg:swift#s3api

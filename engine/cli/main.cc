@@ -84,6 +84,8 @@ struct Options {
   std::string order = "largest";
   bool dry_run = false;
   std::optional<int64_t> multipart_threshold;
+  // push / drain / reconcile
+  std::optional<int64_t> stall_timeout;
 };
 
 // Reports a failure: on stderr for people; with --json also the error document on stdout.
@@ -438,6 +440,7 @@ Result<push::RunnerOptions> RunnerOptionsFor(const Options& o, const Target& tar
     }
     options.access.multipart_threshold = o.multipart_threshold;
   }
+  if (o.stall_timeout) options.access.stall_timeout = std::chrono::seconds(*o.stall_timeout);
   if (target.encryption) options.encrypt_secret = target.encryption->password;
   options.jobs = o.jobs;
   options.progress = !o.log.quiet;
@@ -574,6 +577,7 @@ int RunReconcile(const Options& o) {
   if (!format.ok()) return FailReconcile(o, format.status());
   reconcile::ReconcileOptions options;
   options.stores = o.stores;
+  if (o.stall_timeout) options.access.stall_timeout = std::chrono::seconds(*o.stall_timeout);
   options.progress = !o.log.quiet;
   for (const auto& text : o.nfs_roots) {
     auto pair = KeyValue(text, "--nfs-root");
@@ -854,6 +858,12 @@ int Main(int argc, char** argv) {
       "(csm_run.result_json, the journal) is exit 7. A refusal changes nothing.\n\n" +
       std::string(kExitCodeHelp));
 
+  auto add_stall_timeout = [&](CLI::App* cmd) {
+    cmd->add_option("--stall-timeout", o.stall_timeout,
+                    "Seconds an object-store request may go without moving a byte before it fails "
+                    "(and is retried); default: an S3 store's sockettimeout detail, else 60")
+        ->check(WholeNumber(1, 86400));
+  };
   auto* reconcile = app.add_subcommand(
       "reconcile",
       "Compare what the database says each store holds with what the store really lists (S3 "
@@ -878,6 +888,7 @@ int Main(int argc, char** argv) {
                         "(never run by csmigrate)");
   reconcile->add_flag("--show-ok", o.show_ok,
                       "Also list every object that matched (they are always counted)");
+  add_stall_timeout(reconcile);
   reconcile->footer(
       "Findings, each with store, table, row id, object id, install path or key and sizes:\n"
       "  ! placeholder_broken  a placeholder whose staging copy is gone, unpinned or missing\n"
@@ -921,6 +932,7 @@ int Main(int argc, char** argv) {
                     "Upload files larger than this many bytes in parts (S3 multipart, Swift "
                     "static large objects); default 67108864 (64 MiB)")
         ->check(WholeNumber(1));
+    add_stall_timeout(cmd);
     cmd->add_flag("--json", o.json,
                   "Print one JSON document on stdout at the end (counts, failures; drain: retire "
                   "verdicts), or the error; progress stays on stderr");

@@ -213,7 +213,14 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
       auto settled = Settle(conn, tables, unit, result.pushed, UtcNow());
       if (!settled.ok()) {
         join();
-        return settled.status().WithContext("recording " + unit.Describe());
+        // The settle is one transaction: the unit is recorded whole or not at all, and its
+        // verified upload stays on the store for the next run to adopt.
+        return settled.status().WithContext(
+            "recording " + unit.Describe() + " failed (" + std::to_string(outcome.units_pushed) +
+            " of " + std::to_string(units.size()) +
+            " units were recorded before it; this one is recorded whole or not at all, and its "
+            "verified upload stays on the store: run the command again once the database "
+            "answers, and it resumes there)");
       }
       ++outcome.units_pushed;
       outcome.objects_filled += settled->filled;

@@ -34,6 +34,11 @@ struct Transfer {
   Status body_error;           // reading the body file failed
   Status sink_error;           // the sink refused a chunk
   bool delivered = false;      // the sink has received bytes
+  // The stall check: the bytes moved so far (both ways), when that last changed, and the limit.
+  curl_off_t moved = 0;
+  std::chrono::steady_clock::time_point last_moved = std::chrono::steady_clock::now();
+  std::chrono::seconds stall_timeout{0};
+  bool stalled = false;  // aborted because nothing moved for stall_timeout
 };
 
 // What one attempt gave: a response or an error, and whether the error is worth retrying.
@@ -123,6 +128,23 @@ int OnSeek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+// libcurl calls this at least once a second while a transfer runs: it ends a transfer that has
+// moved no byte (sent or received) for stall_timeout. (CURLOPT_LOW_SPEED_TIME would not do: it
+// averages over the last few seconds, so an upload whose body was taken at once and whose answer
+// never comes ran on for about five seconds more than the limit.)
+int OnProgress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) {
+  auto* t = static_cast<Transfer*>(user);
+  const auto now = std::chrono::steady_clock::now();
+  if (received + sent != t->moved) {
+    t->moved = received + sent;
+    t->last_moved = now;
+    return 0;
+  }
+  if (now - t->last_moved < t->stall_timeout) return 0;
+  t->stalled = true;
+  return 1;  // aborts the transfer
+}
+
 bool IsTransient(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -202,8 +224,10 @@ Outcome Perform(CURL* curl, const HttpClientOptions& options, const HttpRequest&
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
+  t.stall_timeout = options.stall_timeout;
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!options.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options.ca_file.c_str());
@@ -218,10 +242,14 @@ Outcome Perform(CURL* curl, const HttpClientOptions& options, const HttpRequest&
   if (!t.sink_error.ok()) return {t.sink_error};
   if (!t.body_error.ok()) return {t.body_error};
   if (code != CURLE_OK) {
-    std::string message = request.method + " " + request.url + ": " +
-                          (error[0] != '\0' ? error : curl_easy_strerror(code));
+    std::string reason = error[0] != '\0' ? error : curl_easy_strerror(code);
+    if (t.stalled) {
+      reason = "no byte moved for " + std::to_string(options.stall_timeout.count()) +
+               " s (the stall timeout)";
+    }
+    std::string message = request.method + " " + request.url + ": " + reason;
     if (t.delivered) message += " (after part of the body was received)";
-    return {Status(ErrorCode::kIo, message), IsTransient(code) && !t.delivered};
+    return {Status(ErrorCode::kIo, message), (t.stalled || IsTransient(code)) && !t.delivered};
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &t.response.status);
   return {std::move(t.response)};

@@ -19,7 +19,8 @@ namespace csm::store {
 
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{10000};
-  // A transfer that moves no byte for this long fails (and counts as a transient failure).
+  // A transfer that moves no byte, either way, for this long fails (and counts as a transient
+  // failure): a stalled upload or a server that never answers cannot hang a run.
   std::chrono::seconds stall_timeout{60};
   std::string ca_file;  // PEM bundle that verifies HTTPS servers; empty = the system's store
   int max_attempts = 5;

@@ -148,8 +148,10 @@ Status S3Store::Failure(const HttpResponse& response, const std::string& what) c
   if (response.status == 404) {
     return Status(ErrorCode::kNotFound, "S3 " + where_ + " has nothing for " + what);
   }
+  // A HEAD's answer has no body, so no error code: the status alone, said once.
   return Status(ErrorCode::kIo, "S3 " + what + " in " + where_ + " failed: HTTP " +
-                                    std::to_string(response.status) + " " + code +
+                                    std::to_string(response.status) +
+                                    (error.code.empty() ? "" : " " + error.code) +
                                     (error.message.empty() ? "" : ": " + error.message));
 }
 

@@ -63,6 +63,7 @@ Result<std::unique_ptr<ObjectStore>> OpenS3(const catalog::ImageStoreRow& row,
   }
   CSM_ASSIGN_OR_RETURN(config.http, HttpOptions(row));
   if (access.http) config.http = *access.http;
+  if (access.stall_timeout) config.http.stall_timeout = *access.stall_timeout;
   if (access.multipart_threshold) {
     config.multipart_threshold = *access.multipart_threshold;
     config.part_size =
@@ -85,6 +86,7 @@ Result<std::unique_ptr<ObjectStore>> OpenSwift(const catalog::ImageStoreRow& row
   CSM_ASSIGN_OR_RETURN(config.credentials.username, RequiredDetail(row, "username"));
   CSM_ASSIGN_OR_RETURN(config.credentials.key, RequiredDetail(row, "key"));
   if (access.http) config.http = *access.http;
+  if (access.stall_timeout) config.http.stall_timeout = *access.stall_timeout;
   if (access.multipart_threshold) {
     config.slo_threshold = *access.multipart_threshold;
     config.segment_size =

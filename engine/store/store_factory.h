@@ -4,6 +4,7 @@
 // mount point the admin names with --nfs-root.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,6 +27,10 @@ struct StoreAccess {
   // connectiontimeout / sockettimeout / maxerrorretry details, the defaults otherwise): a quick
   // check's shorter ones.
   std::optional<HttpClientOptions> http;
+  // When set, a transfer of an S3 or Swift store that moves no byte for this long fails (and is
+  // retried as a transient failure); it replaces an S3 store's sockettimeout detail, and Swift's
+  // default (HttpClientOptions::stall_timeout). From --stall-timeout.
+  std::optional<std::chrono::seconds> stall_timeout;
 };
 
 // The store to list for `row`; nullptr (not an error) for an NFS store with no --nfs-root, which

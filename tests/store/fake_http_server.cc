@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "http_head.h"
+
 namespace csm::test {
 namespace {
 
@@ -27,26 +29,6 @@ bool SendAll(int fd, const std::string& data) {
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
-}
-
-// Parses the request line and headers of `head` (without the blank line) into `request`.
-void ParseHead(const std::string& head, FakeRequest& request) {
-  size_t line_end = head.find("\r\n");
-  const std::string first = head.substr(0, line_end);
-  const size_t space1 = first.find(' ');
-  const size_t space2 = first.find(' ', space1 + 1);
-  request.method = first.substr(0, space1);
-  request.target = first.substr(space1 + 1, space2 - space1 - 1);
-  while (line_end != std::string::npos) {
-    const size_t start = line_end + 2;
-    line_end = head.find("\r\n", start);
-    const std::string line = head.substr(start, line_end - start);
-    const size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    size_t value = colon + 1;
-    while (value < line.size() && line[value] == ' ') ++value;
-    request.headers.emplace_back(Lower(line.substr(0, colon)), line.substr(value));
-  }
 }
 
 }  // namespace
@@ -116,7 +98,10 @@ void FakeHttpServer::ServeConnection(int fd) {
     data.append(buffer, static_cast<size_t>(n));
   }
   FakeRequest request;
-  ParseHead(data.substr(0, head_end), request);
+  HttpHead head = ParseHttpHead(std::string_view(data).substr(0, head_end));
+  request.method = head.Method();
+  request.target = head.Target();
+  request.headers = std::move(head.headers);
   request.body = data.substr(head_end + 4);
   const size_t length = std::strtoull(request.Header("content-length").c_str(), nullptr, 10);
   if (request.body.size() < length && Lower(request.Header("expect")) == "100-continue") {

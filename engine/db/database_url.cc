@@ -77,6 +77,16 @@ std::string PercentEncoded(const std::string& text) {
   return encoded;
 }
 
+// Whether the host of the server URL `url` is written with a '%' outside an IPv6 literal.
+bool HostIsEncoded(const std::string& url) {
+  const size_t start = url.find("://") + 3;
+  const size_t end = url.find_first_of("/?#", start);
+  const std::string authority = url.substr(start, end == std::string::npos ? end : end - start);
+  const size_t at = authority.rfind('@');
+  const std::string host_port = at == std::string::npos ? authority : authority.substr(at + 1);
+  return !host_port.starts_with('[') && host_port.find('%') != std::string::npos;
+}
+
 // "[::1]" as the client libraries take it: "::1".
 std::string WithoutBrackets(const std::string& host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -106,10 +116,13 @@ Result<DatabaseUrl> ParseServerUrl(const std::string& url, DatabaseUrl parsed) {
     if (!user) return bad("has a user name that does not decode");
     parsed.user = *user;
   }
-  // No host name holds a '%' (curl leaves "127.0.0.%306" from %25306 unnormalised); an IPv6
-  // zone is not part of it.
+  // A host is written as it is: curl decodes a percent-encoded one without normalising it as it
+  // normalises a plain one ("%36" stays "6", "6" is 0.0.0.6), so the URL shown would name another
+  // host. Only an IPv6 zone is percent-encoded ([fe80::1%25eth0], read below).
   const auto host = parts.Get(CURLUPART_HOST, false);
-  if (!host || host->find('%') != std::string::npos) return bad("has a '%' in its host");
+  if (!host || host->find('%') != std::string::npos || HostIsEncoded(url)) {
+    return bad("has a percent-encoded host");
+  }
   parsed.host = WithoutBrackets(*host);
   if (auto zone = parts.Get(CURLUPART_ZONEID)) {  // fe80::1%eth0: the zone is an interface name
     if (zone->empty() ||

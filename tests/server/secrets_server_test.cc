@@ -3,6 +3,8 @@
 // journal's digests of the detail rows are the same whatever the secret.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "fixture/fixture.h"
 #include "server_support.h"
 #include "test_support.h"
@@ -98,6 +100,47 @@ TEST_P(ServerSecrets, NothingStoredDependsOnTheSecretAndReapplyIsRecognised) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, ServerSecrets, ::testing::Values("mysql", "postgresql"));
+
+// With the installation's encryption on, the detail rows hold ciphertext: a repeated apply
+// decrypts the applied run's secret to compare it, and the digests see only that ciphertext.
+TEST(ServerSecretsEncrypted, AReapplyIsRecognisedByTheDecryptedSecret) {
+  CSM_REQUIRE_SERVER(backend, "mysql");
+  ScratchDatabase db(backend);
+  LoadBasicS3(db.conn());
+  ScratchDir dir;
+  const std::string url = db.url();
+  const std::string port = url.substr(url.rfind(':') + 1, url.rfind('/') - url.rfind(':') - 1);
+  std::ofstream(dir.File("db.properties"))
+      << "db.cloud.host=127.0.0.1\ndb.cloud.port=" << port
+      << "\ndb.cloud.username=cloud\ndb.cloud.password=cloud\ndb.cloud.name="
+      << url.substr(url.rfind('/') + 1)
+      << "\ndb.cloud.encryption.type=env\ndb.cloud.encrypt.secret=plain-secret\n"
+      << "db.cloud.encryptor.version=V2\n";
+  auto apply = [&](const std::string& secret) {
+    return RunCsmigrate({"apply", "--db-properties", dir.File("db.properties"), "--provider", "S3",
+                         "--name", "s3-region", "--detail", "bucket=b", "--detail", "accesskey=a",
+                         "--detail", "secretkey=" + secret, "--detail", "endpoint=e:9000"},
+                        {"MYSQL_PWD="});
+  };
+  CommandResult first = apply("first-secret");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto stored = db.conn().Query("SELECT value FROM image_store_details WHERE name = 'secretkey'");
+  ASSERT_TRUE(stored.ok() && stored->rows.size() == 1u);
+  EXPECT_NE(db::ToDisplay(stored->rows[0][0]), "first-secret") << "stored encrypted";
+  CommandResult again = apply("first-secret");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("already applied"), std::string::npos) << again.out;
+  CommandResult other = apply("second-secret");
+  EXPECT_EQ(other.exit_code, 5) << other.err;
+  EXPECT_NE(other.err.find("but a different secretkey"), std::string::npos) << other.err;
+  // A change to the encrypted secret itself is seen by the rollback.
+  auto changed = db.conn().Execute(
+      "UPDATE image_store_details SET value = 'tampered' WHERE name = 'secretkey'", {});
+  ASSERT_TRUE(changed.ok()) << changed.status().message();
+  CommandResult refused = RunCsmigrate({"rollback", "--db", db.url(), "1"});
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  EXPECT_NE(refused.err.find("image_store_details id"), std::string::npos) << refused.err;
+}
 
 }  // namespace
 }  // namespace csm::test

@@ -142,6 +142,9 @@ Result<DatabaseUrl> ParseServerUrl(const std::string& url, DatabaseUrl parsed) {
   const auto path = parts.Get(CURLUPART_PATH);
   if (!path) return bad("has a database name that does not decode");
   parsed.database = path->substr(1);
+  if (parsed.database == "." || parsed.database == "..") {  // a URL's path would drop them
+    return bad("names the database \"" + parsed.database + "\", which no server has");
+  }
   return parsed;
 }
 

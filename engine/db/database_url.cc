@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -79,8 +80,8 @@ std::string PercentEncoded(const std::string& text) {
 
 // Whether the host of the server URL `url` is written with a '%' outside an IPv6 literal.
 bool HostIsEncoded(const std::string& url) {
-  const size_t start = url.find("://") + 3;
-  const size_t end = url.find_first_of("/?#", start);
+  const size_t start = std::min(url.find_first_not_of('/', url.find("://") + 3), url.size());
+  const size_t end = url.find_first_of("/?#", start);  // curl skips a third slash, and more
   const std::string authority = url.substr(start, end == std::string::npos ? end : end - start);
   const size_t at = authority.rfind('@');
   const std::string host_port = at == std::string::npos ? authority : authority.substr(at + 1);

@@ -85,6 +85,7 @@ TEST(DatabaseUrl, MalformedUrlsAreRefusedNamingWhatIsWrong) {
                         Case{"mysql://u@[::%%20]:3/cloud", "IPv6 zone"},
                         Case{"mysql://127.0.0.%25306/cloud", "percent-encoded host"},
                         Case{"mysql://%36/cloud", "percent-encoded host"},
+                        Case{"mysql:///%36/cloud", "percent-encoded host"},
                         Case{"mysql://t/.%2e", "names the database \"..\""},
                         Case{"mysql://t/%2E", "names the database \".\""},
                         Case{"mysql://u%40x@db%2Eexample.org/cloud", "percent-encoded host"},

@@ -92,7 +92,7 @@ reap() {
     else
       failed+=("$name")
       echo "fuzz_$name: FAILED (exit $status)" >&2
-      grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$work/$name/log" | head -n 5 >&2 || true
+      grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz check failed|.*runtime error)' "$work/$name/log" | head -n 5 >&2 || true
       for artifact in "$work/$name/artifacts"/*; do
         [[ -e "$artifact" ]] && echo "  reproducer: $artifact" >&2
       done

@@ -3,7 +3,8 @@
 #
 # Installs what is needed (build packages and the test servers), builds, checks formatting, and
 # runs the whole test suite:
-#   1. unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/),
+#   1. unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), then each
+#      libFuzzer target of tests/fuzz for 30 s (tools/fuzz.sh, build-fuzz/),
 #   2. every test in build/: unit, e2e (the csmigrate binary on SQLite files), server (real
 #      MariaDB and PostgreSQL) and store (S3 and Swift clients against a Swift all-in-one with its
 #      S3 API); the servers are started here in a temporary directory and stopped on exit.
@@ -24,6 +25,9 @@ echo "== unit tests under ASan+UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCSM_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$(nproc)" --target unit_tests
 (cd build-asan && ctest -L unit --output-on-failure -j2)
+
+echo "== fuzzing: each libFuzzer target of tests/fuzz for 30 s (build-fuzz/)"
+bash tools/fuzz.sh 30
 
 echo "== servers"
 servers=$(mktemp -d /tmp/csm-servers.XXXXXX)

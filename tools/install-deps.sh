@@ -3,9 +3,9 @@
 #
 # Idempotently installs csmigrate's build dependencies with apt-get (Debian 12).
 # With --servers it also installs the throwaway test servers used by
-# tools/mariadb-server.sh, tools/postgres-server.sh and tools/swift-server.sh
-# (MariaDB, PostgreSQL, OpenStack Swift + memcached, curl), rclone (S3 peer)
-# and chromium (headless: the e2e test of `reconcile --format html`).
+# tools/mariadb-server.sh, tools/galera-server.sh, tools/postgres-server.sh and
+# tools/swift-server.sh (MariaDB, Galera, PostgreSQL, OpenStack Swift + memcached, curl),
+# rclone (S3 peer) and chromium (headless: the e2e test of `reconcile --format html`).
 #
 # Only missing packages are installed; `apt-get update` runs only when
 # something is missing, so a run with everything present takes well under 1 s.
@@ -22,6 +22,7 @@ build_pkgs=(
 )
 server_pkgs=(
   mariadb-server mariadb-client postgresql
+  galera-4  # tools/galera-server.sh (mariadb-server installs it too, as a dependency)
   swift swift-proxy swift-object swift-container swift-account memcached curl rclone
   python3-jsonschema
   chromium  # headless: tests/e2e/reconcile_html_test.cc opens the HTML report

@@ -3,9 +3,11 @@
 #
 # A throwaway MariaDB server for tests, with all state under DIR.
 #   start DIR  create DIR if missing, initialise DIR/data on first use, start
-#              mariadbd on 127.0.0.1 with a free port, wait until it answers,
-#              ensure database `cloud` and user cloud/cloud (ALL on *.*, from
-#              127.0.0.1 and localhost) exist, and print exactly one line:
+#              mariadbd on 127.0.0.1 (and on ::1 when this host has an IPv6
+#              loopback, for the IPv6 URL tests) with a free port, wait until
+#              it answers, ensure database `cloud` and user cloud/cloud (ALL on
+#              *.*, from 127.0.0.1, ::1 and localhost) exist, and print exactly
+#              one line:
 #                mysql://cloud@127.0.0.1:PORT/cloud
 #              If the server in DIR already runs, just print its URL.
 #     Both profiles add the [mysqld] lines of CloudStack's installation guide:
@@ -49,6 +51,15 @@ else
   (($# == 2)) || usage
 fi
 [[ -n "$2" ]] || usage
+
+# 127.0.0.1, and ::1 too when the loopback interface has it (MariaDB >= 10.11 takes a list).
+bind_addresses() {
+  if grep -qs '^00000000000000000000000000000001 ' /proc/net/if_inet6; then
+    echo "127.0.0.1,::1"
+  else
+    echo "127.0.0.1"
+  fi
+}
 
 url_for() {
   echo "mysql://cloud@127.0.0.1:$1/cloud"
@@ -105,7 +116,7 @@ do_start() {
   fi
   note "profile $profile: ${server_opts[*]}"
   mariadbd --no-defaults --user=root --datadir="$dir/data" \
-    --socket="$dir/sock" --port="$port" --bind-address=127.0.0.1 \
+    --socket="$dir/sock" --port="$port" --bind-address="$(bind_addresses)" \
     --pid-file="$dir/mariadbd.pid" --tmpdir="$dir/tmp" \
     --skip-name-resolve \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
@@ -122,7 +133,7 @@ do_start() {
     die "mariadbd did not become ready within 30 s"
   fi
   sql="CREATE DATABASE IF NOT EXISTS cloud;"
-  for host in 127.0.0.1 localhost; do
+  for host in 127.0.0.1 ::1 localhost; do
     sql+="CREATE USER IF NOT EXISTS 'cloud'@'$host' IDENTIFIED BY 'cloud';"
     sql+="GRANT ALL PRIVILEGES ON *.* TO 'cloud'@'$host' WITH GRANT OPTION;"
   done

@@ -64,9 +64,12 @@ std::string PostgresDialect::ImageIsIncomplete(const std::string& image_expr,
          ", ARRAY[" + names + "]::text[]))";
 }
 
+// Left out too: the triggers of csm_autoincrement_id (schema/postgresql/*.sql), which give the
+// identity ids MySQL's AUTO_INCREMENT semantics by moving the sequence and change no row.
 std::string PostgresDialect::TriggerNamesQuery() const {
   return "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN "
-         "pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND c.relname = ? AND "
+         "pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT "
+         "t.tgisinternal AND p.proname <> 'csm_autoincrement_id' AND c.relname = ? AND "
          "n.nspname = current_schema() ORDER BY t.tgname";
 }
 

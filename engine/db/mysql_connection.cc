@@ -70,6 +70,13 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const DatabaseUrl
   if (std::strstr(mysql_get_server_info(mysql), "MariaDB") != nullptr) {
     session += ", optimizer_switch = 'in_to_exists=off'";
   }
+  // On a Galera node, reads first wait until the node has applied every write set the cluster
+  // committed before them (causal reads): a run applied or a lock taken through another node is
+  // seen at once by status, rollback and the next apply.
+  CSM_ASSIGN_OR_RETURN(QueryResult wsrep, conn->Query("SHOW VARIABLES LIKE 'wsrep_on'", {}));
+  if (!wsrep.rows.empty() && ToDisplay(wsrep.rows[0][1]) == "ON") {
+    session += ", wsrep_sync_wait = 1";
+  }
   CSM_RETURN_IF_ERROR(conn->ExecuteScript(session));
   return conn;
 }

@@ -459,7 +459,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   CSM_RETURN_IF_ERROR(CheckNoTriggers(conn, run));
   if (options.before_lock) options.before_lock();
 
-  CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));  // DDL: outside the data transaction
+  // Creates the engine tables (DDL: outside the data transaction) under the advisory lock.
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
   CSM_RETURN_IF_ERROR(conn.Begin());
   // The same run may have been applied by another process since the look above (several started

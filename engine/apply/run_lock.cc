@@ -9,6 +9,7 @@
 
 #include "common/digest.h"
 #include "db/engine_tables.h"
+#include "db/schema_files.h"
 
 namespace csm::apply {
 namespace {
@@ -34,6 +35,16 @@ bool HolderIsGone(const std::string& holder) {
   }
 }
 
+// True when the lease transaction lost to another writer of the same row: on a Galera cluster
+// the advisory lock is node-local, so two nodes may both get here; certification then aborts one
+// of them (a deadlock error at commit, or at its next statement when the other node's write set
+// is applied first), or its insert meets the other's row (a duplicate key).
+bool LostRace(const Status& s) {
+  const std::string& m = s.message();
+  return m.find("Deadlock found") != std::string::npos ||
+         m.find("Duplicate entry") != std::string::npos;
+}
+
 }  // namespace
 
 std::string RunLock::HolderName() {
@@ -44,7 +55,6 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
   const std::string select = std::string("SELECT holder, acquired_at, expires_at FROM ") +
                              db::kLockTable + " WHERE name = ?";
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  // Read first, outside any transaction, so that a busy holder is named at once.
   auto Held = [&](const db::QueryResult& r) -> Status {
     if (r.rows.empty()) return Status::Ok();
     const std::string holder = db::ToDisplay(r.rows[0][0]);
@@ -60,10 +70,14 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
                       db::ToDisplay(r.rows[0][1]) + " UTC (lease expires in " +
                       std::to_string(expires - now) + " s); wait for it to finish");
   };
-  CSM_ASSIGN_OR_RETURN(db::QueryResult current, conn.Query(select, {kLockName}));
   // The server's advisory lock decides between two live processes; the lease row says who.
   CSM_ASSIGN_OR_RETURN(bool advisory, conn.TryAdvisoryLock(kAdvisoryName));
   if (!advisory) {
+    CSM_ASSIGN_OR_RETURN(bool tables, db::EngineTablesExist(conn));
+    db::QueryResult current;
+    if (tables) {
+      CSM_ASSIGN_OR_RETURN(current, conn.Query(select, {kLockName}));
+    }
     if (current.rows.empty()) {
       return Status(ErrorCode::kConflict,
                     "another csmigrate run holds the database's advisory lock; wait for it");
@@ -73,10 +87,16 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
                       " since " + db::ToDisplay(current.rows[0][1]) +
                       " UTC; wait for it to finish");
   }
-  if (Status s = Held(current); !s.ok()) {
+  auto Release = [&](Status s) {
     (void)conn.ReleaseAdvisoryLock(kAdvisoryName);
     return s;
-  }
+  };
+  // csmigrate's tables are created under the advisory lock: simultaneous first runs would race on
+  // the DDL (PostgreSQL: "tuple concurrently updated").
+  if (Status s = db::EnsureEngineTables(conn); !s.ok()) return Release(s);
+  auto current = conn.Query(select, {kLockName});
+  if (!current.ok()) return Release(current.status());
+  if (Status s = Held(*current); !s.ok()) return Release(s);
 
   Status begun = conn.Begin();
   if (!begun.ok()) {
@@ -87,7 +107,11 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
   auto Fail = [&](Status s) {
     (void)conn.Rollback();
     (void)conn.ReleaseAdvisoryLock(kAdvisoryName);
-    return s;
+    return LostRace(s) ? Status(ErrorCode::kConflict,
+                                "another csmigrate run took the lock at the same moment, through "
+                                "another node of the cluster (" +
+                                    s.message() + "); wait for it to finish")
+                       : s;
   };
   auto again = conn.Query(select, {kLockName});
   if (!again.ok()) return Fail(again.status());
@@ -99,7 +123,7 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
                                    " (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)",
                                {kLockName, HolderName(), UtcNow(), now + lease_seconds});
   if (!inserted.ok()) return Fail(inserted.status());
-  CSM_RETURN_IF_ERROR(conn.Commit());
+  if (Status committed = conn.Commit(); !committed.ok()) return Fail(committed);
   return RunLock(&conn);
 }
 

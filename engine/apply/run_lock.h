@@ -13,7 +13,8 @@ namespace csm::apply {
 class RunLock {
  public:
   // Takes the lease in its own short transaction, or fails at once (kConflict) naming the holder
-  // and since when. `lease_seconds` bounds how long a vanished holder can block others.
+  // and since when. First creates csmigrate's tables where missing, under the server's advisory
+  // lock. `lease_seconds` bounds how long a vanished holder can block others.
   static Result<RunLock> Acquire(db::Connection& conn, int lease_seconds = 600);
 
   RunLock(RunLock&& other) noexcept;

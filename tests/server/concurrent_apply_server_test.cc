@@ -1,0 +1,76 @@
+// Five identical applies started at once on MariaDB and PostgreSQL: one applies, each other one
+// finds the lock held (exit 5) or, once it has the lock, finds the run applied (exit 0); none
+// fails the precondition the first one's changes broke (exit 4). The applies are held just before
+// the lock (CSM_TEST_WAIT_BEFORE_LOCK) until all have passed their read-only checks.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "server_support.h"
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+std::vector<std::string> Apply(const std::string& url) {
+  return {"apply",       "--db",      url,           "--provider", "S3",
+          "--name",      "s3-region", "--detail",    "bucket=b",   "--detail",
+          "accesskey=a", "--detail",  "secretkey=s", "--detail",   "endpoint=e:9000"};
+}
+
+int ExitCodeOf(int pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int64_t Count(db::Connection& conn, const std::string& sql) {
+  auto r = conn.Query(sql, {});
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? db::AsInteger(r->rows[0][0]).value_or(-1) : -1;
+}
+
+class ConcurrentApplyServer : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ConcurrentApplyServer, ARunAppliedWhileAnotherWaitedForTheLockIsAlreadyApplied) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  ScratchDir dir;
+  const std::string go = dir.File("go"), log = dir.File("late.log");
+  const int late = StartCsmigrate(Apply(db.url()), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log);
+  ASSERT_TRUE(WaitForText(log, "test wait")) << "the apply never reached the lock";
+  const CommandResult first = RunCsmigrate(Apply(db.url()));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  std::ofstream(go).close();
+  EXPECT_EQ(ExitCodeOf(late), 0);
+  EXPECT_EQ(Count(db.conn(), "SELECT COUNT(*) FROM csm_run"), 1);
+}
+
+TEST_P(ConcurrentApplyServer, FiveIdenticalAppliesAtOnceApplyOnce) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  ScratchDir dir;
+  const std::string go = dir.File("go");
+  std::vector<int> pids;
+  for (int i = 0; i < 5; ++i) {
+    const std::string log = dir.File("apply" + std::to_string(i) + ".log");
+    pids.push_back(StartCsmigrate(Apply(db.url()), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log));
+    ASSERT_TRUE(WaitForText(log, "test wait")) << "apply " << i << " never reached the lock";
+  }
+  std::ofstream(go).close();
+  int succeeded = 0;
+  for (size_t i = 0; i < pids.size(); ++i) {
+    const int code = ExitCodeOf(pids[i]);
+    EXPECT_TRUE(code == 0 || code == 5) << "apply " << i << " exited " << code;
+    succeeded += code == 0 ? 1 : 0;
+  }
+  EXPECT_GE(succeeded, 1);
+  EXPECT_EQ(Count(db.conn(), "SELECT COUNT(*) FROM csm_run"), 1);
+  EXPECT_EQ(Count(db.conn(), "SELECT COUNT(*) FROM image_store WHERE name = 's3-region'"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, ConcurrentApplyServer, ::testing::Values("mysql", "postgresql"));
+
+}  // namespace
+}  // namespace csm::test

@@ -6,7 +6,7 @@
 #   1. unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), then each
 #      libFuzzer target of tests/fuzz for 30 s (tools/fuzz.sh, build-fuzz/),
 #   2. every test in build/: unit, e2e (the csmigrate binary on SQLite files), server (real
-#      MariaDB and PostgreSQL) and store (S3 and Swift clients against a Swift all-in-one with its
+#      MariaDB and PostgreSQL), galera (a 3-node MariaDB Galera cluster) and store (S3 and Swift clients against a Swift all-in-one with its
 #      S3 API); the servers are started here in a temporary directory and stopped on exit.
 # Prints ctest's summary; exits non-zero when anything fails.
 set -euo pipefail
@@ -35,6 +35,7 @@ stop_servers() {
   bash tools/mariadb-server.sh stop "$servers/mariadb" >/dev/null 2>&1 || true
   bash tools/postgres-server.sh stop "$servers/postgres" >/dev/null 2>&1 || true
   bash tools/swift-server.sh stop "$servers/swift" >/dev/null 2>&1 || true  # unmounts its tmpfs
+  bash tools/galera-server.sh stop "$servers/galera" >/dev/null 2>&1 || true
   rm -rf "$servers"
 }
 trap stop_servers EXIT
@@ -43,6 +44,9 @@ CSM_TEST_MYSQL_URL=$(bash tools/mariadb-server.sh start "$servers/mariadb")
 CSM_TEST_POSTGRESQL_URL=$(bash tools/postgres-server.sh start "$servers/postgres")
 CSM_TEST_SWIFT_URL=$(bash tools/swift-server.sh start "$servers/swift")
 export CSM_TEST_MYSQL_URL CSM_TEST_POSTGRESQL_URL CSM_TEST_SWIFT_URL
+# Three MariaDB Galera nodes (label "galera"): ~15 s to start, ~1 min of tests.
+CSM_TEST_GALERA_URLS=$(bash tools/galera-server.sh start "$servers/galera")
+export CSM_TEST_GALERA_URLS CSM_TEST_GALERA_DIR="$servers/galera"
 echo "MariaDB at $CSM_TEST_MYSQL_URL, PostgreSQL at $CSM_TEST_POSTGRESQL_URL, Swift at $CSM_TEST_SWIFT_URL"
 
 echo "== unit, e2e and server tests"

@@ -8,6 +8,7 @@
 
 #include "apply/applied_secrets.h"
 #include "apply/column_fit.h"
+#include "apply/galera_limits.h"
 #include "apply/ledger.h"
 #include "apply/row_message.h"
 #include "apply/run_lock.h"
@@ -399,6 +400,27 @@ Result<NewStore> ReadImageStore(db::Connection& conn, int64_t id) {
   return store;
 }
 
+// On a Galera node, the run's one transaction must fit the node's write-set limits: the steps run
+// once in a transaction that is rolled back (as in Plan), and their row counts are estimated as a
+// write set (apply/galera_limits.h). Elsewhere, and when nothing limits the write set, does
+// nothing.
+Status CheckGaleraWriteSet(db::Connection& conn, PreparedRun& run) {
+  CSM_ASSIGN_OR_RETURN(GaleraLimits limits, ReadGaleraLimits(conn));
+  // Streaming replication lifts the size limit; with no row limit either, nothing can refuse it.
+  if (!limits.galera || (limits.max_ws_rows == 0 && limits.fragment_size > 0)) return Status::Ok();
+  CSM_RETURN_IF_ERROR(conn.Begin());
+  if (Status s = db::EnsurePickTableForPlan(conn); !s.ok()) return Abort(conn, s);
+  const ApplyOptions quiet;  // no progress: this is not the run yet
+  StepRunner runner(conn, run, 0, nullptr, quiet);
+  auto steps = runner.RunAll();
+  if (!steps.ok()) {
+    return Abort(
+        conn, IsWriteSetLimitError(steps.status()) ? PlanReachedRowLimit(limits) : steps.status());
+  }
+  CSM_RETURN_IF_ERROR(conn.Rollback());
+  return CheckWriteSetFits(limits, EstimateWriteSet(*steps));
+}
+
 Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
                         const rules::RunParameters& params, const ApplyOptions& options) {
   CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params, options));
@@ -457,6 +479,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   // Read-only checks first: a refused run writes nothing at all, not even the engine tables.
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
   CSM_RETURN_IF_ERROR(CheckNoTriggers(conn, run));
+  CSM_RETURN_IF_ERROR(CheckGaleraWriteSet(conn, run));
   if (options.before_lock) options.before_lock();
 
   // Creates the engine tables (DDL: outside the data transaction) under the advisory lock.

@@ -107,18 +107,24 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
   auto Fail = [&](Status s) {
     (void)conn.Rollback();
     (void)conn.ReleaseAdvisoryLock(kAdvisoryName);
-    return LostRace(s) ? Status(ErrorCode::kConflict,
-                                "another csmigrate run took the lock at the same moment, through "
-                                "another node of the cluster (" +
-                                    s.message() + "); wait for it to finish")
-                       : s;
+    if (!LostRace(s)) return s;
+    spdlog::debug("lock transaction lost: {}", s.message());
+    return Status(ErrorCode::kConflict,
+                  "another csmigrate run took the lock at the same moment, through another node "
+                  "of the cluster; wait for it to finish");
   };
   auto again = conn.Query(select, {kLockName});
   if (!again.ok()) return Fail(again.status());
   if (Status s = Held(*again); !s.ok()) return Fail(s);
-  auto removed =
-      conn.Execute(std::string("DELETE FROM ") + db::kLockTable + " WHERE name = ?", {kLockName});
-  if (!removed.ok()) return Fail(removed.status());
+  // Only the lease read above is removed (one its holder left behind): a lease taken since through
+  // another node of a Galera cluster, whose advisory lock this node does not see, stays, and the
+  // insert below meets it (a duplicate key, or certification aborts one of the two: kConflict).
+  if (!again->rows.empty()) {
+    auto removed = conn.Execute(std::string("DELETE FROM ") + db::kLockTable +
+                                    " WHERE name = ? AND holder = ? AND expires_at = ?",
+                                {kLockName, again->rows[0][0], again->rows[0][2]});
+    if (!removed.ok()) return Fail(removed.status());
+  }
   auto inserted = conn.Execute(std::string("INSERT INTO ") + db::kLockTable +
                                    " (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)",
                                {kLockName, HolderName(), UtcNow(), now + lease_seconds});

@@ -1,0 +1,209 @@
+// csmigrate on a 3-node MariaDB Galera cluster (tools/galera-server.sh; label "galera"): plan and
+// apply through node 1, status through node 2, rollback through node 3 restore every row; two
+// applies through two nodes at once apply once; a node killed while another node's apply runs
+// leaves a cluster that agrees; a run past wsrep_max_ws_rows is refused before anything is
+// written. The nodes' URLs come from $CSM_TEST_GALERA_URLS (three, separated by white space), the
+// cluster's directory (for kill-node and start-node) from $CSM_TEST_GALERA_DIR.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "fixture/fixture.h"
+#include "server_support.h"
+#include "test_support.h"
+
+namespace csm::test {
+namespace {
+
+std::vector<std::string> GaleraUrls() {
+  std::vector<std::string> urls;
+  const char* text = std::getenv("CSM_TEST_GALERA_URLS");
+  if (text == nullptr) return urls;
+  std::istringstream in(text);
+  for (std::string url; in >> url;) urls.push_back(url);
+  return urls;
+}
+
+#define CSM_REQUIRE_GALERA(var)                                                   \
+  const std::vector<std::string> var = GaleraUrls();                              \
+  if (var.empty())                                                                \
+    GTEST_SKIP() << "no Galera cluster: set CSM_TEST_GALERA_URLS (tools/test.sh " \
+                    "starts one with tools/galera-server.sh)";                    \
+  ASSERT_EQ(var.size(), 3u) << "CSM_TEST_GALERA_URLS must name three nodes"
+
+// `url` (mysql://user@host:port/db) with another database.
+std::string OnDatabase(const std::string& url, const std::string& database) {
+  return url.substr(0, url.rfind('/') + 1) + database;
+}
+
+// A scratch database created through node 1 with basic-s3's rows, and its URL on each node.
+class ClusterDatabase {
+ public:
+  explicit ClusterDatabase(const std::vector<std::string>& urls)
+      : db_(ServerBackend{"mysql", urls[0]}) {
+    const std::string name = db_.url().substr(db_.url().rfind('/') + 1);
+    for (const auto& url : urls) urls_.push_back(OnDatabase(url, name));
+    auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/basic-s3");
+    EXPECT_TRUE(fixture.ok()) << fixture.status().message();
+    if (fixture.ok()) {
+      Status loaded = fixture::LoadBeforeRows(db_.conn(), *fixture);
+      EXPECT_TRUE(loaded.ok()) << loaded.message();
+    }
+  }
+  const std::string& url(int node) const { return urls_[node - 1]; }
+
+  // DumpCloudTables through node `node`, and csmigrate's ledger there.
+  std::string Dump(int node) const {
+    auto conn = Connect(url(node));
+    if (!conn) return "cannot connect to node " + std::to_string(node);
+    std::string dump = DumpCloudTables(*conn);
+    auto runs = conn->Query("SELECT COUNT(*) FROM csm_run");
+    dump += "runs=" + (runs.ok() ? db::ToDisplay(runs->rows[0][0]) : std::string("none"));
+    return dump;
+  }
+
+ private:
+  ScratchDatabase db_;
+  std::vector<std::string> urls_;
+};
+
+std::vector<std::string> Apply(const std::string& url) {
+  return {"apply",       "--db",      url,           "--provider", "S3",
+          "--name",      "s3-region", "--detail",    "bucket=b",   "--detail",
+          "accesskey=a", "--detail",  "secretkey=s", "--detail",   "endpoint=e:9000"};
+}
+
+std::vector<std::string> Plan(const std::string& url) {
+  std::vector<std::string> args = Apply(url);
+  args[0] = "plan";
+  return args;
+}
+
+int ExitCodeOf(int pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Runs tools/galera-server.sh COMMAND $CSM_TEST_GALERA_DIR NODE; true when it succeeded.
+bool ClusterCommand(const std::string& command, int node) {
+  const std::string cmd = "bash " + SourceDir() + "/tools/galera-server.sh " + command + " " +
+                          std::getenv("CSM_TEST_GALERA_DIR") + " " + std::to_string(node);
+  return std::system(cmd.c_str()) == 0;
+}
+
+TEST(Galera, ApplyStatusAndRollbackThroughThreeNodes) {
+  CSM_REQUIRE_GALERA(urls);
+  ClusterDatabase db(urls);
+  const std::string before = DumpCloudTables(*Connect(db.url(1)));
+
+  CommandResult plan = RunCsmigrate(Plan(db.url(1)));
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  CommandResult applied = RunCsmigrate(Apply(db.url(1)));
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(DumpCloudTables(*Connect(db.url(2))), before) << "the apply did not reach node 2";
+
+  CommandResult status = RunCsmigrate({"status", "--db", db.url(2), "--json"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("\"applied\""), std::string::npos) << status.out;
+
+  CommandResult rolled = RunCsmigrate({"rollback", "--db", db.url(3), "1"});
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  for (int node = 1; node <= 3; ++node) {
+    EXPECT_EQ(DumpCloudTables(*Connect(db.url(node))), before) << "node " << node;
+  }
+}
+
+TEST(Galera, TwoAppliesThroughTwoNodesAtOnceApplyOnce) {
+  CSM_REQUIRE_GALERA(urls);
+  ClusterDatabase db(urls);
+  ScratchDir dir;
+  const std::string go = dir.File("go");
+  std::vector<int> pids;
+  for (int node = 1; node <= 2; ++node) {
+    const std::string log = dir.File("apply" + std::to_string(node) + ".log");
+    pids.push_back(StartCsmigrate(Apply(db.url(node)), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log));
+    ASSERT_TRUE(WaitForText(log, "test wait"))
+        << "the apply through node " << node << " never reached the lock";
+  }
+  std::ofstream(go).close();
+  int applied = 0;
+  for (int node = 1; node <= 2; ++node) {
+    const int code = ExitCodeOf(pids[node - 1]);
+    std::ifstream log(dir.File("apply" + std::to_string(node) + ".log"));
+    const std::string text((std::istreambuf_iterator<char>(log)), {});
+    // Exit 5 (the lock is held, or was taken through the other node at the same moment) or 0
+    // (applied, or found applied): never a database error.
+    EXPECT_TRUE(code == 0 || code == 5) << "node " << node << " exited " << code << ": " << text;
+    EXPECT_EQ(text.find("Deadlock"), std::string::npos) << text;
+    if (code == 0 && text.find("already applied") == std::string::npos) ++applied;
+  }
+  EXPECT_EQ(applied, 1);
+  for (int node = 1; node <= 3; ++node) {
+    auto conn = Connect(db.url(node));
+    auto runs = conn->Query("SELECT COUNT(*) FROM csm_run");
+    ASSERT_TRUE(runs.ok()) << runs.status().message();
+    EXPECT_EQ(db::ToDisplay(runs->rows[0][0]), "1") << "node " << node;
+    auto stores = conn->Query("SELECT COUNT(*) FROM image_store WHERE name = 's3-region'");
+    ASSERT_TRUE(stores.ok()) << stores.status().message();
+    EXPECT_EQ(db::ToDisplay(stores->rows[0][0]), "1") << "node " << node;
+  }
+}
+
+TEST(Galera, ANodeKilledDuringAnotherNodesApplyLeavesAClusterThatAgrees) {
+  CSM_REQUIRE_GALERA(urls);
+  if (std::getenv("CSM_TEST_GALERA_DIR") == nullptr) {
+    GTEST_SKIP() << "CSM_TEST_GALERA_DIR not set: cannot kill a node";
+  }
+  ClusterDatabase db(urls);
+  const std::string before = DumpCloudTables(*Connect(db.url(1)));
+  ScratchDir dir;
+  const std::string log = dir.File("apply.log");
+  // The apply holds its transaction open after step 10 while node 3 dies.
+  const int pid = StartCsmigrate(Apply(db.url(1)), {"CSM_TEST_PAUSE=10:5"}, log);
+  ASSERT_TRUE(WaitForText(log, "test pause")) << "the apply never reached its pause";
+  ASSERT_TRUE(ClusterCommand("kill-node", 3));
+  const int code = ExitCodeOf(pid);
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  // Completed, or failed as a database error with nothing written.
+  EXPECT_TRUE(code == 0 || code == 7) << code << ": " << text;
+  ASSERT_TRUE(ClusterCommand("start-node", 3));
+  if (code == 0) {
+    EXPECT_NE(DumpCloudTables(*Connect(db.url(1))), before);
+  } else {
+    EXPECT_EQ(DumpCloudTables(*Connect(db.url(1))), before);
+  }
+  const std::string after = db.Dump(1);
+  EXPECT_EQ(db.Dump(2), after);
+  EXPECT_EQ(db.Dump(3), after);
+}
+
+TEST(Galera, ARunPastWsrepMaxWsRowsIsRefusedBeforeWriting) {
+  CSM_REQUIRE_GALERA(urls);
+  ClusterDatabase db(urls);
+  const std::string before = DumpCloudTables(*Connect(db.url(1)));
+  auto admin = Connect(urls[0]);
+  // A limit only the plan's estimate can exceed: basic-s3 changes a few dozen rows.
+  ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 20").ok());
+  CommandResult refused = RunCsmigrate(Apply(db.url(1)));
+  ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 0").ok());
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_NE(refused.err.find("wsrep_max_ws_rows = 20"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("nothing was written"), std::string::npos) << refused.err;
+  EXPECT_EQ(DumpCloudTables(*Connect(db.url(1))), before);
+
+  // The limit at exactly the estimate is enough: the estimate is an upper bound.
+  const std::string estimate = refused.err.substr(refused.err.find("at least ") + 9);
+  const std::string rows = estimate.substr(0, estimate.find(' '));
+  ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = " + rows).ok()) << rows;
+  CommandResult applied = RunCsmigrate(Apply(db.url(1)));
+  ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 0").ok());
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+}
+
+}  // namespace
+}  // namespace csm::test

@@ -440,15 +440,22 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
                              false,
                              {}});
   }
+  CSM_ASSIGN_OR_RETURN(GaleraLimits limits, ReadGaleraLimits(conn));
   // The steps run for real, in a transaction that is always rolled back: nothing in it may commit
   // implicitly (MySQL's CREATE/ALTER TABLE would, and the steps after it would then autocommit).
   CSM_RETURN_IF_ERROR(conn.Begin());
   if (Status s = db::EnsurePickTableForPlan(conn); !s.ok()) return Abort(conn, s);
   StepRunner runner(conn, run, 0, nullptr, {});
   auto steps = runner.RunAll();
-  if (!steps.ok()) return Abort(conn, steps.status());
+  if (!steps.ok()) {
+    return Abort(conn, limits.galera && IsWriteSetLimitError(steps.status())
+                           ? PlanReachedRowLimit(limits)
+                           : steps.status());
+  }
   outcome.steps.insert(outcome.steps.end(), steps->begin(), steps->end());
   CSM_RETURN_IF_ERROR(conn.Rollback());
+  // As apply would: a run past this Galera node's write-set limits is refused (exit 4).
+  CSM_RETURN_IF_ERROR(CheckWriteSetFits(limits, EstimateWriteSet(outcome.steps)));
   return outcome;
 }
 

@@ -189,8 +189,11 @@ TEST(Galera, ARunPastWsrepMaxWsRowsIsRefusedBeforeWriting) {
   auto admin = Connect(urls[0]);
   // A limit only the plan's estimate can exceed: basic-s3 changes a few dozen rows.
   ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 20").ok());
+  CommandResult planned = RunCsmigrate(Plan(db.url(1)));
   CommandResult refused = RunCsmigrate(Apply(db.url(1)));
   ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 0").ok());
+  EXPECT_EQ(planned.exit_code, 4) << planned.err;  // plan says what apply will say
+  EXPECT_NE(planned.err.find("wsrep_max_ws_rows = 20"), std::string::npos) << planned.err;
   EXPECT_EQ(refused.exit_code, 4) << refused.err;
   EXPECT_NE(refused.err.find("wsrep_max_ws_rows = 20"), std::string::npos) << refused.err;
   EXPECT_NE(refused.err.find("nothing was written"), std::string::npos) << refused.err;

@@ -273,7 +273,7 @@ class StepRunner {
   PreparedRun& run_;
   int64_t run_id_;
   Journal* journal_;
-  const ApplyOptions& options_;
+  const ApplyOptions options_;  // a copy: callers pass temporaries ({})
   Reports reports_;
 };
 

@@ -1,0 +1,20 @@
+// Checks of the whole command line before a command runs: its text, and the files it names.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/options.h"
+#include "common/output_guard.h"
+#include "common/result.h"
+
+namespace csm::cli {
+
+// Every argument given (options and positionals of the commands used), as UTF-8: text in another
+// encoding is refused before it can reach the database, a report or a log.
+Status CheckArgumentsAreUtf8(const CLI::App& app);
+
+// The files this invocation writes (--output, --repair-sql, --log-file) and every file or tree
+// it may read, for the output guard.
+FileRoles FileRolesOf(const Options& o);
+
+}  // namespace csm::cli

@@ -1,0 +1,96 @@
+#include "cli/drain_command.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catalog/image_stores.h"
+#include "catalog/retire_verdict.h"
+#include "cli/command_result.h"
+#include "cli/common_flags.h"
+#include "cli/connect.h"
+#include "cli/exit_codes.h"
+#include "cli/push_output.h"
+#include "cli/transfer_flags.h"
+#include "push/preflight.h"
+#include "push/unit_query.h"
+
+namespace csm::cli {
+
+CLI::App* AddDrainCommand(CLI::App& app, Options& o) {
+  auto* drain = app.add_subcommand(
+      "drain",
+      "Push everything that still has a placeholder, N transfers at a time, so that the NFS "
+      "staging stores can be retired. Resumable: killed at any moment, a re-run continues "
+      "without re-uploading what is verified and without unpinning anything twice.");
+  AddDb(drain, o);
+  AddTransferOptions(drain, o);
+  drain
+      ->add_option("--store", o.staging_store,
+                   "Only objects whose staging copy is on this staging store id")
+      ->check(WholeNumber(1));
+  drain->add_option("--jobs", o.jobs, "Transfers at a time")
+      ->capture_default_str()
+      ->check(WholeNumber(1, 64));
+  drain->add_option("--limit", o.limit, "At most this many units (an object, or a snapshot chain)")
+      ->check(WholeNumber(0));
+  drain->add_option("--order", o.order, "largest (first) or oldest (first)")->capture_default_str();
+  drain->add_flag("--dry-run", o.dry_run,
+                  "Check every store the units need, then list what would be pushed; upload and "
+                  "change nothing");
+  drain->footer(
+      "First, also with --dry-run, every store the units need is checked once: each object\n"
+      "store answers one authenticated request, each staging store they read from has an\n"
+      "--nfs-root that is a directory; a problem is exit 2, naming the store, before any upload.\n"
+      "At the end it says, per staging store, whether it can be retired now (no live row with\n"
+      "ref_cnt <> 0) and what still holds it. Exit 0 when every unit was pushed, 1 when some\n"
+      "failed (each is named; the others went on), other codes as below.\n\n" +
+      std::string(kExitCodeHelp));
+  return drain;
+}
+
+int RunDrain(const Options& o) {
+  const RunStamp stamp = StartRun();
+  if (o.order != "largest" && o.order != "oldest") {
+    return Fail(o, Status(ErrorCode::kInvalidArgument,
+                          "--order " + o.order + ": expected largest or oldest"));
+  }
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(o, target.status());
+  auto& conn = *target->conn;
+  auto options = RunnerOptionsFor(o, *target);
+  if (!options.ok()) return Fail(o, options.status());
+  auto tables = catalog::DescribeRefTables(conn);
+  if (!tables.ok()) return Fail(o, tables.status());
+  push::UnitFilter filter;
+  filter.staging_store_id = o.staging_store;
+  auto units = push::FindUnits(
+      conn, *tables, filter,
+      o.order == "largest" ? push::UnitOrder::kLargestFirst : push::UnitOrder::kOldestFirst);
+  if (!units.ok()) return Fail(o, units.status());
+  if (o.limit && static_cast<int64_t>(units->size()) > *o.limit) units->resize(*o.limit);
+  push::RunnerOutcome outcome = push::NothingDoneYet(*units);
+  if (o.dry_run) {
+    const Status ready = push::Preflight(conn, *units, options->access, options->encrypt_secret);
+    if (!ready.ok()) return Fail(o, ready);
+  } else {
+    auto ran = push::RunUnits(conn, *tables, *units, *options);
+    if (!ran.ok()) return Fail(o, ran.status());
+    outcome = std::move(*ran);
+  }
+
+  // Whether each staging store can now be retired, and what still holds it.
+  auto stores = catalog::ReadImageStores(conn, {}, options->encrypt_secret);
+  if (!stores.ok()) return Fail(o, stores.status());
+  std::vector<int64_t> staging;
+  for (const auto& s : *stores) {
+    if (s.is_staging() && (!o.staging_store || *o.staging_store == s.id)) staging.push_back(s.id);
+  }
+  auto verdicts = catalog::RetireVerdicts(conn, *tables, staging);
+  if (!verdicts.ok()) return Fail(o, verdicts.status());
+  Print(o, DrainJson(stamp, o.dry_run, outcome, *units, *verdicts),
+        (o.dry_run ? DryRunText(*units) : RunnerText(outcome)) + RetireText(*verdicts));
+  return outcome.failures.empty() ? kExitOk : kExitFindings;
+}
+
+}  // namespace csm::cli

@@ -1,0 +1,107 @@
+#include "cli/push_command.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "catalog/image_stores.h"
+#include "cli/command_result.h"
+#include "cli/common_flags.h"
+#include "cli/connect.h"
+#include "cli/exit_codes.h"
+#include "cli/push_output.h"
+#include "cli/transfer_flags.h"
+#include "push/swift_repair.h"
+#include "push/unit_query.h"
+
+namespace csm::cli {
+
+CLI::App* AddPushCommand(CLI::App& app, Options& o) {
+  auto* push = app.add_subcommand(
+      "push",
+      "Copy one object from its NFS staging store to the object store, as CloudStack does when "
+      "it is used: verify size and checksum, then fill its placeholder and unpin the staging "
+      "copy in one transaction");
+  AddDb(push, o);
+  push->add_option("KIND", o.object_kind, "template, snapshot or volume")
+      ->required()
+      ->check(CLI::IsMember({"template", "snapshot", "volume"}));
+  push->add_option("ID", o.object_id,
+                   "The template, snapshot or volume id (a snapshot moves with every "
+                   "still-placeholder snapshot of its volume: a delta chain moves as a whole)")
+      ->required()
+      ->check(WholeNumber(1));
+  AddTransferOptions(push, o);
+  push->footer(
+      "Keys: S3 template/tmpl/<account>/<template>/<unique_name>/<file>, snapshots/<account>/"
+      "<volume>/<file>,\nvolumes/<account>/<volume>/<file>; Swift containers T-<template>, "
+      "S-<volume>, V-<volume>.\nAn object an interrupted earlier run uploaded is verified and "
+      "adopted, not sent again.\n\n" +
+      std::string(kExitCodeHelp));
+  return push;
+}
+
+int RunPush(const Options& o) {
+  const RunStamp stamp = StartRun();
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(o, target.status());
+  auto& conn = *target->conn;
+  auto options = RunnerOptionsFor(o, *target);
+  if (!options.ok()) return Fail(o, options.status());
+  options->jobs = 1;
+  push::UnitFilter filter;
+  if (o.object_kind == "template" || o.object_kind == "volume") {
+    const bool is_template = o.object_kind == "template";
+    filter.kind = is_template ? push::ObjectKind::kTemplate : push::ObjectKind::kVolume;
+    filter.object_id = o.object_id;
+    auto exists = conn.Query(
+        std::string("SELECT 1 FROM ") + (is_template ? "vm_template" : "volumes") + " WHERE id = ?",
+        {o.object_id});
+    if (!exists.ok()) return Fail(o, exists.status());
+    if (exists->rows.empty()) {
+      return Fail(o, Status(ErrorCode::kNotFound,
+                            "no " + o.object_kind + " with id " + std::to_string(o.object_id)));
+    }
+  } else {
+    filter.kind = push::ObjectKind::kSnapshot;
+    auto volume = conn.Query("SELECT volume_id FROM snapshots WHERE id = ?", {o.object_id});
+    if (!volume.ok()) return Fail(o, volume.status());
+    if (volume->rows.empty()) {
+      return Fail(
+          o, Status(ErrorCode::kNotFound, "no snapshot with id " + std::to_string(o.object_id)));
+    }
+    filter.snapshot_volume_id = db::AsInteger(volume->rows[0][0]);
+  }
+  auto tables = catalog::DescribeRefTables(conn);
+  if (!tables.ok()) return Fail(o, tables.status());
+  auto units = push::FindUnits(conn, *tables, filter, push::UnitOrder::kOldestFirst);
+  if (!units.ok()) return Fail(o, units.status());
+  if (units->empty()) {
+    std::vector<push::PropertiesRepair> repairs;
+    if (o.object_kind == "template") {
+      // Already on the object store: on Swift, CloudStack's sync still needs template.properties.
+      auto repaired = push::RepairSwiftTemplateProperties(conn, o.object_id, options->access,
+                                                          options->encrypt_secret);
+      if (!repaired.ok()) return Fail(o, repaired.status());
+      repairs = std::move(*repaired);
+    }
+    std::ostringstream text;
+    for (const auto& r : repairs) {
+      if (!r.written) continue;
+      text << "repaired: wrote " << r.key << " on image store " << r.store_id
+           << " (without it CloudStack's template sync deletes the template's row)\n";
+    }
+    text << "nothing to push: " << o.object_kind << " " << o.object_id
+         << " has no placeholder left on an object store\n";
+    Print(o, PushJson(stamp, o.object_kind, o.object_id, push::NothingDoneYet({}), repairs),
+          text.str());
+    return kExitOk;
+  }
+  auto outcome = push::RunUnits(conn, *tables, *units, *options);
+  if (!outcome.ok()) return Fail(o, outcome.status());
+  if (!outcome->failures.empty()) return Fail(o, outcome->failures.front().status);
+  Print(o, PushJson(stamp, o.object_kind, o.object_id, *outcome, {}), RunnerText(*outcome));
+  return kExitOk;
+}
+
+}  // namespace csm::cli

@@ -1,0 +1,54 @@
+#include "cli/rollback_command.h"
+
+#include <string>
+
+#include "apply/rollback.h"
+#include "cli/command_result.h"
+#include "cli/common_flags.h"
+#include "cli/connect.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "cli/rules_flag.h"
+#include "cli/stdout_check.h"
+
+namespace csm::cli {
+
+CLI::App* AddRollbackCommand(CLI::App& app, Options& o) {
+  auto* rollback = app.add_subcommand(
+      "rollback",
+      "Restore every row a run touched to its earlier state, in one transaction; refuses when "
+      "CloudStack changed those rows since, unless --force");
+  AddDb(rollback, o);
+  AddRules(rollback, o);
+  AddJson(rollback, o);
+  rollback->add_option("RUN", o.run_id, "The run id (see `csmigrate status`)")
+      ->required()
+      ->check(WholeNumber(1));
+  rollback->add_flag("--force", o.force, "Roll back even over rows changed since the run");
+  rollback->footer(
+      "Refuses (exit 5), naming tables and ids, when rows the run wrote have changed since\n"
+      "(a push filled a placeholder) or rows written since point at rows it inserted (a new\n"
+      "snapshot on the object store). Review them first: --force restores the journal's rows\n"
+      "anyway, and rows CloudStack wrote on the new store are left dangling; never over a row\n"
+      "that took the id of a row the run deleted (exit 5 even so). A damaged record of the run\n"
+      "(csm_run.result_json, the journal) is exit 7. A refusal changes nothing.\n\n" +
+      std::string(kExitCodeHelp));
+  return rollback;
+}
+
+int RunRollback(const Options& o) {
+  auto rules = Rules(o);
+  if (!rules.ok()) return Fail(o, rules.status());
+  auto target = Connect(o, false);
+  if (!target.ok()) return Fail(o, target.status());
+  auto outcome = apply::Rollback(*target->conn, *rules, o.run_id, o.force);
+  if (!outcome.ok()) return Fail(o, outcome.status());
+  if (!outcome->already_rolled_back) {
+    NoteCommitted("run " + std::to_string(o.run_id) +
+                  " was rolled back and committed all the same (csmigrate status shows it)");
+  }
+  Print(o, RollbackJson(*outcome), RollbackText(*outcome));
+  return kExitOk;
+}
+
+}  // namespace csm::cli

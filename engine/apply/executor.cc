@@ -16,6 +16,7 @@
 #include "common/digest.h"
 #include "db/engine_tables.h"
 #include "db/schema_files.h"
+#include "db/transaction.h"
 #include "rules/rule_checksum.h"
 #include "rules/rule_compiler.h"
 #include "rules/rule_validator.h"
@@ -277,13 +278,6 @@ class StepRunner {
   Reports reports_;
 };
 
-// Rolls back the open transaction and returns `error` (a rollback failure is only logged: the
-// backend discards the transaction anyway when the connection closes).
-Status Abort(db::Connection& conn, Status error) {
-  if (Status s = conn.Rollback(); !s.ok()) spdlog::warn("rollback failed: {}", s.message());
-  return error;
-}
-
 // The masks that keep secrets stored in clear out of the journal's digests (apply/journal.h): per
 // detail table, its secret rows' values. None when the installation encrypts its secrets (the
 // digests then see only ciphertext under a random salt).
@@ -408,16 +402,15 @@ Status CheckGaleraWriteSet(db::Connection& conn, PreparedRun& run) {
   CSM_ASSIGN_OR_RETURN(GaleraLimits limits, ReadGaleraLimits(conn));
   // Streaming replication lifts the size limit; with no row limit either, nothing can refuse it.
   if (!limits.galera || (limits.max_ws_rows == 0 && limits.fragment_size > 0)) return Status::Ok();
-  CSM_RETURN_IF_ERROR(conn.Begin());
-  if (Status s = db::EnsurePickTableForPlan(conn); !s.ok()) return Abort(conn, s);
+  CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
+  CSM_RETURN_IF_ERROR(db::EnsurePickTableForPlan(conn));
   const ApplyOptions quiet;  // no progress: this is not the run yet
   StepRunner runner(conn, run, 0, nullptr, quiet);
   auto steps = runner.RunAll();
   if (!steps.ok()) {
-    return Abort(
-        conn, IsWriteSetLimitError(steps.status()) ? PlanReachedRowLimit(limits) : steps.status());
+    return IsWriteSetLimitError(steps.status()) ? PlanReachedRowLimit(limits) : steps.status();
   }
-  CSM_RETURN_IF_ERROR(conn.Rollback());
+  CSM_RETURN_IF_ERROR(transaction.Rollback());
   return CheckWriteSetFits(limits, EstimateWriteSet(*steps));
 }
 
@@ -443,17 +436,16 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
   CSM_ASSIGN_OR_RETURN(GaleraLimits limits, ReadGaleraLimits(conn));
   // The steps run for real, in a transaction that is always rolled back: nothing in it may commit
   // implicitly (MySQL's CREATE/ALTER TABLE would, and the steps after it would then autocommit).
-  CSM_RETURN_IF_ERROR(conn.Begin());
-  if (Status s = db::EnsurePickTableForPlan(conn); !s.ok()) return Abort(conn, s);
+  CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
+  CSM_RETURN_IF_ERROR(db::EnsurePickTableForPlan(conn));
   StepRunner runner(conn, run, 0, nullptr, {});
   auto steps = runner.RunAll();
   if (!steps.ok()) {
-    return Abort(conn, limits.galera && IsWriteSetLimitError(steps.status())
-                           ? PlanReachedRowLimit(limits)
-                           : steps.status());
+    return limits.galera && IsWriteSetLimitError(steps.status()) ? PlanReachedRowLimit(limits)
+                                                                 : steps.status();
   }
   outcome.steps.insert(outcome.steps.end(), steps->begin(), steps->end());
-  CSM_RETURN_IF_ERROR(conn.Rollback());
+  CSM_RETURN_IF_ERROR(transaction.Rollback());
   // As apply would: a run past this Galera node's write-set limits is refused (exit 4).
   CSM_RETURN_IF_ERROR(CheckWriteSetFits(limits, EstimateWriteSet(outcome.steps)));
   return outcome;
@@ -464,14 +456,12 @@ Result<RunOutcome> ApplyBare(db::Connection& conn, const rules::RuleSet& rules,
   CSM_ASSIGN_OR_RETURN(PreparedRun run, Prepare(conn, rules, params, {}));
   RunOutcome outcome;
   CSM_RETURN_IF_ERROR(db::EnsureEngineTables(conn));
-  CSM_RETURN_IF_ERROR(conn.Begin());
+  CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
   StepRunner runner(conn, run, 0, nullptr, {}, Reports::kSkip);
-  auto steps = runner.RunAll();
-  if (!steps.ok()) return Abort(conn, steps.status());
-  outcome.steps = std::move(*steps);
-  auto cleared = conn.Execute(std::string("DELETE FROM ") + db::kPickTable + " WHERE run_id = 0");
-  if (!cleared.ok()) return Abort(conn, cleared.status());
-  CSM_RETURN_IF_ERROR(conn.Commit());
+  CSM_ASSIGN_OR_RETURN(outcome.steps, runner.RunAll());
+  CSM_RETURN_IF_ERROR(
+      conn.Execute(std::string("DELETE FROM ") + db::kPickTable + " WHERE run_id = 0").status());
+  CSM_RETURN_IF_ERROR(transaction.Commit());
   return outcome;
 }
 
@@ -491,14 +481,12 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
 
   // Creates the engine tables (DDL: outside the data transaction) under the advisory lock.
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
-  CSM_RETURN_IF_ERROR(conn.Begin());
+  CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
   // The same run may have been applied by another process since the look above (several started
   // at once): under the lock, that is "already applied", not a failed precondition.
-  if (Status s = RecognizeAppliedRun(conn, rules, params, run, options, outcome); !s.ok()) {
-    return Abort(conn, s);
-  }
+  CSM_RETURN_IF_ERROR(RecognizeAppliedRun(conn, rules, params, run, options, outcome));
   if (outcome.already_applied) {
-    CSM_RETURN_IF_ERROR(conn.Rollback());
+    CSM_RETURN_IF_ERROR(transaction.Rollback());
     CSM_RETURN_IF_ERROR(lock.Release());
     return outcome;
   }
@@ -510,37 +498,30 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   record.params_json = rules::MaskedParametersJson(rules, params);
   record.operator_name = RunLock::HolderName();
   record.started_at = db::ToDisplay(run.bindings.scalars.at("now"));
-  auto run_id = InsertRun(conn, record);
-  if (!run_id.ok()) return Abort(conn, run_id.status());
-  outcome.run_id = *run_id;
+  CSM_ASSIGN_OR_RETURN(outcome.run_id, InsertRun(conn, record));
 
   // Authoritative re-check inside the transaction: the database may have moved since.
-  if (Status s = CheckPreconditions(conn, run, outcome.run_id); !s.ok()) return Abort(conn, s);
+  CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, outcome.run_id));
 
   Journal journal(conn, run.catalog, run.bindings, outcome.run_id,
                   UpdateColumns(run.plan, run.catalog), SecretDigestMasks(rules, options));
   StepRunner runner(conn, run, outcome.run_id, &journal, options);
-  auto steps = runner.RunAll();
-  if (!steps.ok()) return Abort(conn, steps.status());
-  outcome.steps = std::move(*steps);
+  CSM_ASSIGN_OR_RETURN(outcome.steps, runner.RunAll());
 
-  if (Status s = journal.CaptureAfterImages(); !s.ok()) return Abort(conn, s);
+  CSM_RETURN_IF_ERROR(journal.CaptureAfterImages());
   outcome.tables = journal.Changes();
   // The run's picks stay with its journal: they say which staging row each placeholder pinned,
   // the pin that push and drain release (push/unit_query.h).
   for (const auto& step : run.plan.steps) {
     if (step.bind_id.empty() || step.written_table != "image_store") continue;
-    auto store = ReadImageStore(conn, std::get<int64_t>(run.bindings.scalars.at(step.bind_id)));
-    if (!store.ok()) return Abort(conn, store.status());
-    outcome.image_store = *store;
+    CSM_ASSIGN_OR_RETURN(
+        outcome.image_store,
+        ReadImageStore(conn, std::get<int64_t>(run.bindings.scalars.at(step.bind_id))));
   }
-  if (Status s = FinishRun(conn, outcome.run_id,
-                           ResultJson(outcome, journal)
-                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      !s.ok()) {
-    return Abort(conn, s);
-  }
-  CSM_RETURN_IF_ERROR(conn.Commit());
+  CSM_RETURN_IF_ERROR(FinishRun(
+      conn, outcome.run_id,
+      ResultJson(outcome, journal).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  CSM_RETURN_IF_ERROR(transaction.Commit());
   CSM_RETURN_IF_ERROR(lock.Release());
   return outcome;
 }

@@ -1,7 +1,5 @@
 #include "apply/rollback.h"
 
-#include <spdlog/spdlog.h>
-
 #include <nlohmann/json.hpp>
 
 #include "apply/ledger.h"
@@ -9,6 +7,7 @@
 #include "apply/run_result.h"
 #include "db/engine_tables.h"
 #include "db/schema_files.h"
+#include "db/transaction.h"
 #include "rules/rule_compiler.h"
 #include "rules/rule_validator.h"
 
@@ -330,15 +329,9 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   CSM_RETURN_IF_ERROR(Refusal(first, run_id, force));
 
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
-  CSM_RETURN_IF_ERROR(conn.Begin());
-  auto abort = [&](Status s) -> Status {
-    if (Status r = conn.Rollback(); !r.ok()) spdlog::warn("rollback failed: {}", r.message());
-    return s;
-  };
-  auto assessed = Assess(conn, record, plan);
-  if (!assessed.ok()) return abort(assessed.status());
-  const Assessment& a = *assessed;
-  if (Status s = Refusal(a, run_id, force); !s.ok()) return abort(s);
+  CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
+  CSM_ASSIGN_OR_RETURN(const Assessment a, Assess(conn, record, plan));
+  CSM_RETURN_IF_ERROR(Refusal(a, run_id, force));
 
   RollbackOutcome outcome;
   outcome.run_id = run_id;
@@ -347,20 +340,17 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
   // Inserted rows go first, newest table first (children before the store they point at); then
   // updated rows are restored and deleted rows re-inserted.
   for (auto it = a.tables.rbegin(); it != a.tables.rend(); ++it) {
-    auto n = restorer.Undo(*it, a.columns.at(*it), 'I');
-    if (!n.ok()) return abort(n.status());
-    outcome.restored[*it].inserted = *n;
+    CSM_ASSIGN_OR_RETURN(outcome.restored[*it].inserted,
+                         restorer.Undo(*it, a.columns.at(*it), 'I'));
   }
   for (const auto& table : a.tables) {
-    auto updated = restorer.Undo(table, a.update_columns.at(table), 'U');
-    if (!updated.ok()) return abort(updated.status());
-    outcome.restored[table].updated = *updated;
-    auto deleted = restorer.Undo(table, a.columns.at(table), 'D');
-    if (!deleted.ok()) return abort(deleted.status());
-    outcome.restored[table].deleted = *deleted;
+    CSM_ASSIGN_OR_RETURN(outcome.restored[table].updated,
+                         restorer.Undo(table, a.update_columns.at(table), 'U'));
+    CSM_ASSIGN_OR_RETURN(outcome.restored[table].deleted,
+                         restorer.Undo(table, a.columns.at(table), 'D'));
   }
-  if (Status s = MarkRolledBack(conn, run_id); !s.ok()) return abort(s);
-  CSM_RETURN_IF_ERROR(conn.Commit());
+  CSM_RETURN_IF_ERROR(MarkRolledBack(conn, run_id));
+  CSM_RETURN_IF_ERROR(transaction.Commit());
   CSM_RETURN_IF_ERROR(lock.Release());
   return outcome;
 }

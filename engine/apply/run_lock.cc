@@ -10,6 +10,7 @@
 #include "common/digest.h"
 #include "db/engine_tables.h"
 #include "db/schema_files.h"
+#include "db/transaction.h"
 
 namespace csm::apply {
 namespace {
@@ -98,14 +99,14 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
   if (!current.ok()) return Release(current.status());
   if (Status s = Held(*current); !s.ok()) return Release(s);
 
-  Status begun = conn.Begin();
-  if (!begun.ok()) {
+  auto transaction = db::Transaction::Begin(conn);
+  if (!transaction.ok()) {
     (void)conn.ReleaseAdvisoryLock(kAdvisoryName);
-    return Status(ErrorCode::kConflict,
-                  "the database is busy with another writer (" + begun.message() + "); try again");
+    return Status(ErrorCode::kConflict, "the database is busy with another writer (" +
+                                            transaction.status().message() + "); try again");
   }
   auto Fail = [&](Status s) {
-    (void)conn.Rollback();
+    (void)transaction->Rollback();
     (void)conn.ReleaseAdvisoryLock(kAdvisoryName);
     if (!LostRace(s)) return s;
     spdlog::debug("lock transaction lost: {}", s.message());
@@ -129,7 +130,7 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
                                    " (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)",
                                {kLockName, HolderName(), UtcNow(), now + lease_seconds});
   if (!inserted.ok()) return Fail(inserted.status());
-  if (Status committed = conn.Commit(); !committed.ok()) return Fail(committed);
+  if (Status committed = transaction->Commit(); !committed.ok()) return Fail(committed);
   return RunLock(&conn);
 }
 

@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "db/transaction.h"
+
 namespace csm::push {
 namespace {
 
@@ -110,37 +112,28 @@ Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<catalog::Re
                              const std::string& now) {
   assert(pushed.size() == unit.items.size());
   SettleOutcome outcome;
-  CSM_RETURN_IF_ERROR(conn.Begin());
-  auto work = [&]() -> Status {
-    for (size_t i = 0; i < unit.items.size(); ++i) {
-      const PushItem& item = unit.items[i];
-      const auto& table = TableOf(tables, item.kind);
-      int64_t written = 0;
-      if (item.placeholder_id) {
-        CSM_ASSIGN_OR_RETURN(written, FillPlaceholder(conn, table, item, pushed[i]));
-      } else {
-        assert(item.kind == ObjectKind::kTemplate && "only SYSTEM templates come without a row");
-        CSM_ASSIGN_OR_RETURN(written, CreateTemplateRow(conn, table, item, pushed[i], now));
-      }
-      if (written == 0) {
-        ++outcome.already_filled;
-        continue;
-      }
-      ++outcome.filled;
-      if (item.kind == ObjectKind::kTemplate) {
-        CSM_RETURN_IF_ERROR(UpdateTemplate(conn, item, pushed[i]));
-      }
-      if (item.pinned_id) CSM_RETURN_IF_ERROR(Unpin(conn, table, *item.pinned_id, now));
+  CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
+  for (size_t i = 0; i < unit.items.size(); ++i) {
+    const PushItem& item = unit.items[i];
+    const auto& table = TableOf(tables, item.kind);
+    int64_t written = 0;
+    if (item.placeholder_id) {
+      CSM_ASSIGN_OR_RETURN(written, FillPlaceholder(conn, table, item, pushed[i]));
+    } else {
+      assert(item.kind == ObjectKind::kTemplate && "only SYSTEM templates come without a row");
+      CSM_ASSIGN_OR_RETURN(written, CreateTemplateRow(conn, table, item, pushed[i], now));
     }
-    return Status::Ok();
-  };
-  const Status status = work();
-  if (!status.ok()) {
-    const Status rolled_back = conn.Rollback();
-    (void)rolled_back;  // the first error is the one to report
-    return status;
+    if (written == 0) {
+      ++outcome.already_filled;
+      continue;
+    }
+    ++outcome.filled;
+    if (item.kind == ObjectKind::kTemplate) {
+      CSM_RETURN_IF_ERROR(UpdateTemplate(conn, item, pushed[i]));
+    }
+    if (item.pinned_id) CSM_RETURN_IF_ERROR(Unpin(conn, table, *item.pinned_id, now));
   }
-  CSM_RETURN_IF_ERROR(conn.Commit());
+  CSM_RETURN_IF_ERROR(transaction.Commit());
   return outcome;
 }
 

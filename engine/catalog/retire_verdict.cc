@@ -1,5 +1,7 @@
 #include "catalog/retire_verdict.h"
 
+#include "catalog/image_stores.h"
+
 namespace csm::catalog {
 
 namespace {
@@ -83,6 +85,18 @@ Result<std::vector<RetireVerdict>> RetireVerdicts(db::Connection& conn,
     }
   }
   return verdicts;
+}
+
+Result<std::vector<RetireVerdict>> StagingStoreVerdicts(
+    db::Connection& conn, const std::vector<RefTable>& tables, std::optional<int64_t> only,
+    const std::optional<std::string>& encrypt_secret) {
+  CSM_ASSIGN_OR_RETURN(const std::vector<ImageStoreRow> stores,
+                       ReadImageStores(conn, {}, encrypt_secret));
+  std::vector<int64_t> staging;
+  for (const auto& s : stores) {
+    if (s.is_staging() && (!only || *only == s.id)) staging.push_back(s.id);
+  }
+  return RetireVerdicts(conn, tables, staging);
 }
 
 }  // namespace csm::catalog

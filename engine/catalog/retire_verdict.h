@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,12 @@ struct RetireVerdict {
 Result<std::vector<RetireVerdict>> RetireVerdicts(db::Connection& conn,
                                                   const std::vector<RefTable>& tables,
                                                   const std::vector<int64_t>& staging_stores);
+
+// The verdict for every live staging (ImageCache) store, in id order, or only for `only` when set
+// (none when it is no live staging store); `encrypt_secret` as for ReadImageStores (the stores'
+// details are read with them).
+Result<std::vector<RetireVerdict>> StagingStoreVerdicts(
+    db::Connection& conn, const std::vector<RefTable>& tables, std::optional<int64_t> only,
+    const std::optional<std::string>& encrypt_secret);
 
 }  // namespace csm::catalog

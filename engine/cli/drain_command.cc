@@ -4,7 +4,6 @@
 #include <utility>
 #include <vector>
 
-#include "catalog/image_stores.h"
 #include "catalog/retire_verdict.h"
 #include "cli/command_result.h"
 #include "cli/common_flags.h"
@@ -80,13 +79,8 @@ int RunDrain(const Options& o) {
   }
 
   // Whether each staging store can now be retired, and what still holds it.
-  auto stores = catalog::ReadImageStores(conn, {}, options->encrypt_secret);
-  if (!stores.ok()) return Fail(o, stores.status());
-  std::vector<int64_t> staging;
-  for (const auto& s : *stores) {
-    if (s.is_staging() && (!o.staging_store || *o.staging_store == s.id)) staging.push_back(s.id);
-  }
-  auto verdicts = catalog::RetireVerdicts(conn, *tables, staging);
+  auto verdicts =
+      catalog::StagingStoreVerdicts(conn, *tables, o.staging_store, options->encrypt_secret);
   if (!verdicts.ok()) return Fail(o, verdicts.status());
   Print(o, DrainJson(stamp, o.dry_run, outcome, *units, *verdicts),
         (o.dry_run ? DryRunText(*units) : RunnerText(outcome)) + RetireText(*verdicts));

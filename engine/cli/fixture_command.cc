@@ -2,16 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <iostream>
-
 #include "cli/command_result.h"
 #include "cli/common_flags.h"
 #include "cli/connect.h"
 #include "cli/create_tables.h"
 #include "cli/exit_codes.h"
-#include "cli/json_document.h"
+#include "cli/output.h"
 #include "cli/rules_flag.h"
-#include "common/printable_text.h"
 #include "fixture/fixture.h"
 #include "fixture/replay.h"
 
@@ -63,23 +60,7 @@ int RunFixtureReplay(const Options& o) {
   if (!target.ok()) return Fail(o, target.status());
   auto report = fixture::Replay(*target->conn, *rules, *fixture);
   if (!report.ok()) return Fail(o, report.status());
-  if (o.json) {
-    nlohmann::ordered_json out = {{"fixture", report->fixture},
-                                  {"ok", report->ok()},
-                                  {"outcome", report->outcome},
-                                  {"differences", nlohmann::ordered_json::array()}};
-    for (const auto& d : report->differences) {
-      out["differences"].push_back({{"table", d.table}, {"row", d.row}, {"what", d.what}});
-    }
-    std::cout << JsonText(JsonDocument(out)) << "\n";
-  } else {
-    std::cout << (report->ok() ? "PASS " : "FAIL ") << PrintableText(report->fixture) << ": "
-              << PrintableText(report->outcome) << "\n";
-    for (const auto& d : report->differences) {
-      std::cout << "  " << d.table << " " << PrintableText(d.row) << ": " << PrintableText(d.what)
-                << "\n";
-    }
-  }
+  Print(o, ReplayJson(*report), ReplayText(*report));
   return report->ok() ? kExitOk : kExitFindings;
 }
 

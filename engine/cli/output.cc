@@ -228,4 +228,24 @@ std::string RollbackText(const apply::RollbackOutcome& o) {
   return out.str();
 }
 
+nlohmann::ordered_json ReplayJson(const fixture::ReplayReport& report) {
+  nlohmann::ordered_json out = {{"fixture", report.fixture},
+                                {"ok", report.ok()},
+                                {"outcome", report.outcome},
+                                {"differences", nlohmann::ordered_json::array()}};
+  for (const auto& d : report.differences) {
+    out["differences"].push_back({{"table", d.table}, {"row", d.row}, {"what", d.what}});
+  }
+  return out;
+}
+
+std::string ReplayText(const fixture::ReplayReport& report) {
+  std::string text = std::string(report.ok() ? "PASS " : "FAIL ") + PrintableText(report.fixture) +
+                     ": " + PrintableText(report.outcome) + "\n";
+  for (const auto& d : report.differences) {
+    text += "  " + d.table + " " + PrintableText(d.row) + ": " + PrintableText(d.what) + "\n";
+  }
+  return text;
+}
+
 }  // namespace csm::cli

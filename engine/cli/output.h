@@ -8,6 +8,7 @@
 #include "apply/executor.h"
 #include "apply/ledger.h"
 #include "apply/rollback.h"
+#include "fixture/replay.h"
 
 namespace csm::cli {
 
@@ -37,5 +38,10 @@ std::string RunsText(const std::vector<apply::RunRecord>& runs);
 
 nlohmann::ordered_json RollbackJson(const apply::RollbackOutcome& outcome);
 std::string RollbackText(const apply::RollbackOutcome& outcome);
+
+// A fixture replay's report: {"fixture", "ok", "outcome", "differences": [{"table", "row",
+// "what"}]}; for people "PASS|FAIL <fixture>: <outcome>" and one indented line per difference.
+nlohmann::ordered_json ReplayJson(const fixture::ReplayReport& report);
+std::string ReplayText(const fixture::ReplayReport& report);
 
 }  // namespace csm::cli

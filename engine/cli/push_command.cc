@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/push_output.h"
 #include "cli/transfer_flags.h"
+#include "push/object_filter.h"
 #include "push/swift_repair.h"
 #include "push/unit_query.h"
 
@@ -49,32 +50,14 @@ int RunPush(const Options& o) {
   auto options = RunnerOptionsFor(o, *target);
   if (!options.ok()) return Fail(o, options.status());
   options->jobs = 1;
-  push::UnitFilter filter;
-  if (o.object_kind == "template" || o.object_kind == "volume") {
-    const bool is_template = o.object_kind == "template";
-    filter.kind = is_template ? push::ObjectKind::kTemplate : push::ObjectKind::kVolume;
-    filter.object_id = o.object_id;
-    auto exists = conn.Query(
-        std::string("SELECT 1 FROM ") + (is_template ? "vm_template" : "volumes") + " WHERE id = ?",
-        {o.object_id});
-    if (!exists.ok()) return Fail(o, exists.status());
-    if (exists->rows.empty()) {
-      return Fail(o, Status(ErrorCode::kNotFound,
-                            "no " + o.object_kind + " with id " + std::to_string(o.object_id)));
-    }
-  } else {
-    filter.kind = push::ObjectKind::kSnapshot;
-    auto volume = conn.Query("SELECT volume_id FROM snapshots WHERE id = ?", {o.object_id});
-    if (!volume.ok()) return Fail(o, volume.status());
-    if (volume->rows.empty()) {
-      return Fail(
-          o, Status(ErrorCode::kNotFound, "no snapshot with id " + std::to_string(o.object_id)));
-    }
-    filter.snapshot_volume_id = db::AsInteger(volume->rows[0][0]);
-  }
+  const push::ObjectKind kind = o.object_kind == "template" ? push::ObjectKind::kTemplate
+                                : o.object_kind == "volume" ? push::ObjectKind::kVolume
+                                                            : push::ObjectKind::kSnapshot;
+  auto filter = push::FilterForObject(conn, kind, o.object_id);
+  if (!filter.ok()) return Fail(o, filter.status());
   auto tables = catalog::DescribeRefTables(conn);
   if (!tables.ok()) return Fail(o, tables.status());
-  auto units = push::FindUnits(conn, *tables, filter, push::UnitOrder::kOldestFirst);
+  auto units = push::FindUnits(conn, *tables, *filter, push::UnitOrder::kOldestFirst);
   if (!units.ok()) return Fail(o, units.status());
   if (units->empty()) {
     std::vector<push::PropertiesRepair> repairs;

@@ -4,15 +4,13 @@
 #include <utility>
 #include <vector>
 
-#include "catalog/retire_verdict.h"
 #include "cli/command_result.h"
 #include "cli/common_flags.h"
 #include "cli/connect.h"
 #include "cli/exit_codes.h"
 #include "cli/push_output.h"
 #include "cli/transfer_flags.h"
-#include "push/preflight.h"
-#include "push/unit_query.h"
+#include "push/drain.h"
 
 namespace csm::cli {
 
@@ -56,34 +54,19 @@ int RunDrain(const Options& o) {
   }
   auto target = Connect(o, false);
   if (!target.ok()) return Fail(o, target.status());
-  auto& conn = *target->conn;
   auto options = RunnerOptionsFor(o, *target);
   if (!options.ok()) return Fail(o, options.status());
-  auto tables = catalog::DescribeRefTables(conn);
-  if (!tables.ok()) return Fail(o, tables.status());
-  push::UnitFilter filter;
-  filter.staging_store_id = o.staging_store;
-  auto units = push::FindUnits(
-      conn, *tables, filter,
-      o.order == "largest" ? push::UnitOrder::kLargestFirst : push::UnitOrder::kOldestFirst);
-  if (!units.ok()) return Fail(o, units.status());
-  if (o.limit && static_cast<int64_t>(units->size()) > *o.limit) units->resize(*o.limit);
-  push::RunnerOutcome outcome = push::NothingDoneYet(*units);
-  if (o.dry_run) {
-    const Status ready = push::Preflight(conn, *units, options->access, options->encrypt_secret);
-    if (!ready.ok()) return Fail(o, ready);
-  } else {
-    auto ran = push::RunUnits(conn, *tables, *units, *options);
-    if (!ran.ok()) return Fail(o, ran.status());
-    outcome = std::move(*ran);
-  }
-
-  // Whether each staging store can now be retired, and what still holds it.
-  auto verdicts =
-      catalog::StagingStoreVerdicts(conn, *tables, o.staging_store, options->encrypt_secret);
-  if (!verdicts.ok()) return Fail(o, verdicts.status());
-  Print(o, DrainJson(stamp, o.dry_run, outcome, *units, *verdicts),
-        (o.dry_run ? DryRunText(*units) : RunnerText(outcome)) + RetireText(*verdicts));
+  push::DrainRequest request;
+  request.staging_store = o.staging_store;
+  request.limit = o.limit;
+  request.order =
+      o.order == "largest" ? push::UnitOrder::kLargestFirst : push::UnitOrder::kOldestFirst;
+  request.dry_run = o.dry_run;
+  auto drained = push::Drain(*target->conn, request, *options);
+  if (!drained.ok()) return Fail(o, drained.status());
+  const auto& [units, outcome, verdicts] = *drained;
+  Print(o, DrainJson(stamp, o.dry_run, outcome, units, verdicts),
+        (o.dry_run ? DryRunText(units) : RunnerText(outcome)) + RetireText(verdicts));
   return outcome.failures.empty() ? kExitOk : kExitFindings;
 }
 

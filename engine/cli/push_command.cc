@@ -4,16 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "catalog/image_stores.h"
 #include "cli/command_result.h"
 #include "cli/common_flags.h"
 #include "cli/connect.h"
 #include "cli/exit_codes.h"
 #include "cli/push_output.h"
 #include "cli/transfer_flags.h"
-#include "push/object_filter.h"
-#include "push/swift_repair.h"
-#include "push/unit_query.h"
+#include "push/push_object.h"
 
 namespace csm::cli {
 
@@ -46,44 +43,30 @@ int RunPush(const Options& o) {
   const RunStamp stamp = StartRun();
   auto target = Connect(o, false);
   if (!target.ok()) return Fail(o, target.status());
-  auto& conn = *target->conn;
   auto options = RunnerOptionsFor(o, *target);
   if (!options.ok()) return Fail(o, options.status());
   options->jobs = 1;
   const push::ObjectKind kind = o.object_kind == "template" ? push::ObjectKind::kTemplate
                                 : o.object_kind == "volume" ? push::ObjectKind::kVolume
                                                             : push::ObjectKind::kSnapshot;
-  auto filter = push::FilterForObject(conn, kind, o.object_id);
-  if (!filter.ok()) return Fail(o, filter.status());
-  auto tables = catalog::DescribeRefTables(conn);
-  if (!tables.ok()) return Fail(o, tables.status());
-  auto units = push::FindUnits(conn, *tables, *filter, push::UnitOrder::kOldestFirst);
-  if (!units.ok()) return Fail(o, units.status());
-  if (units->empty()) {
-    std::vector<push::PropertiesRepair> repairs;
-    if (o.object_kind == "template") {
-      // Already on the object store: on Swift, CloudStack's sync still needs template.properties.
-      auto repaired = push::RepairSwiftTemplateProperties(conn, o.object_id, options->access,
-                                                          options->encrypt_secret);
-      if (!repaired.ok()) return Fail(o, repaired.status());
-      repairs = std::move(*repaired);
-    }
+  auto pushed = push::PushObject(*target->conn, kind, o.object_id, *options);
+  if (!pushed.ok()) return Fail(o, pushed.status());
+  if (pushed->nothing_to_push) {
     std::ostringstream text;
-    for (const auto& r : repairs) {
+    for (const auto& r : pushed->repairs) {
       if (!r.written) continue;
       text << "repaired: wrote " << r.key << " on image store " << r.store_id
            << " (without it CloudStack's template sync deletes the template's row)\n";
     }
     text << "nothing to push: " << o.object_kind << " " << o.object_id
          << " has no placeholder left on an object store\n";
-    Print(o, PushJson(stamp, o.object_kind, o.object_id, push::NothingDoneYet({}), repairs),
+    Print(o, PushJson(stamp, o.object_kind, o.object_id, pushed->outcome, pushed->repairs),
           text.str());
     return kExitOk;
   }
-  auto outcome = push::RunUnits(conn, *tables, *units, *options);
-  if (!outcome.ok()) return Fail(o, outcome.status());
-  if (!outcome->failures.empty()) return Fail(o, outcome->failures.front().status);
-  Print(o, PushJson(stamp, o.object_kind, o.object_id, *outcome, {}), RunnerText(*outcome));
+  const push::RunnerOutcome& outcome = pushed->outcome;
+  if (!outcome.failures.empty()) return Fail(o, outcome.failures.front().status);
+  Print(o, PushJson(stamp, o.object_kind, o.object_id, outcome, {}), RunnerText(outcome));
   return kExitOk;
 }
 

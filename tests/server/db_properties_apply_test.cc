@@ -104,14 +104,7 @@ TEST(DbPropertiesApplyErrors, SecretTooLongForTheColumnIsRefusedBeforeAnyWrite) 
   ASSERT_TRUE(fixture::LoadBeforeRows(db.conn(), *fixture).ok());
   const std::string before = DumpCloudTables(db.conn());
   ScratchDir dir;
-  const std::string url = db.url();
-  const std::string port = url.substr(url.rfind(':') + 1, url.rfind('/') - url.rfind(':') - 1);
-  std::ofstream(dir.File("db.properties"))
-      << "db.cloud.host=127.0.0.1\ndb.cloud.port=" << port
-      << "\ndb.cloud.username=cloud\ndb.cloud.password=cloud\ndb.cloud.name="
-      << url.substr(url.rfind('/') + 1)
-      << "\ndb.cloud.encryption.type=env\ndb.cloud.encrypt.secret=plain-secret\n"
-      << "db.cloud.encryptor.version=V2\n";
+  WriteEncryptingDbProperties(dir.File("db.properties"), db.url());
   CommandResult r =
       RunCsmigrate({"apply", "--db-properties", dir.File("db.properties"), "--provider", "S3",
                     "--detail", "bucket=b", "--detail", "accesskey=AK", "--detail",

@@ -108,14 +108,7 @@ TEST(ServerSecretsEncrypted, AReapplyIsRecognisedByTheDecryptedSecret) {
   ScratchDatabase db(backend);
   LoadBasicS3(db.conn());
   ScratchDir dir;
-  const std::string url = db.url();
-  const std::string port = url.substr(url.rfind(':') + 1, url.rfind('/') - url.rfind(':') - 1);
-  std::ofstream(dir.File("db.properties"))
-      << "db.cloud.host=127.0.0.1\ndb.cloud.port=" << port
-      << "\ndb.cloud.username=cloud\ndb.cloud.password=cloud\ndb.cloud.name="
-      << url.substr(url.rfind('/') + 1)
-      << "\ndb.cloud.encryption.type=env\ndb.cloud.encrypt.secret=plain-secret\n"
-      << "db.cloud.encryptor.version=V2\n";
+  WriteEncryptingDbProperties(dir.File("db.properties"), db.url());
   auto apply = [&](const std::string& secret) {
     return RunCsmigrate({"apply", "--db-properties", dir.File("db.properties"), "--provider", "S3",
                          "--name", "s3-region", "--detail", "bucket=b", "--detail", "accesskey=a",

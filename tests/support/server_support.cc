@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <random>
 
 #include "db/schema_files.h"
@@ -76,6 +77,15 @@ std::string DumpCloudTables(db::Connection& conn) {
     }
   }
   return dump;
+}
+
+void WriteEncryptingDbProperties(const std::string& path, const std::string& url) {
+  const std::string port = url.substr(url.rfind(':') + 1, url.rfind('/') - url.rfind(':') - 1);
+  std::ofstream(path) << "db.cloud.host=127.0.0.1\ndb.cloud.port=" << port
+                      << "\ndb.cloud.username=cloud\ndb.cloud.password=cloud\ndb.cloud.name="
+                      << url.substr(url.rfind('/') + 1)
+                      << "\ndb.cloud.encryption.type=env\ndb.cloud.encrypt.secret=plain-secret\n"
+                      << "db.cloud.encryptor.version=V2\n";
 }
 
 }  // namespace csm::test

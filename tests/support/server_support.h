@@ -59,6 +59,10 @@ class ScratchDatabase {
 // Every row of each CloudStack table of §1 in `conn`, as text ordered by id.
 std::string DumpCloudTables(db::Connection& conn);
 
+// Writes `path`: a db.properties as CloudStack's installer writes it for the MySQL scratch database
+// at `url` (user cloud, password cloud), with encryption type env, secret plain-secret, V2.
+void WriteEncryptingDbProperties(const std::string& path, const std::string& url);
+
 // Opens `url` with the password from the environment; fails the test on error.
 std::unique_ptr<db::Connection> Connect(const std::string& url);
 

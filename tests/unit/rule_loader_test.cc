@@ -10,6 +10,22 @@
 namespace csm::rules {
 namespace {
 
+// A whole rule file `text` (loaded as r.yaml) and a part of the message its refusal must hold.
+struct RuleErrorCase {
+  std::string text, expected;
+};
+
+// Each case's text is refused as invalid rules, with its expected text in the message.
+void ExpectRuleErrors(const std::vector<RuleErrorCase>& cases) {
+  for (const auto& c : cases) {
+    auto rules = LoadRuleText(c.text, "r.yaml");
+    ASSERT_FALSE(rules.ok()) << c.text;
+    EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
+    EXPECT_NE(rules.status().message().find(c.expected), std::string::npos)
+        << rules.status().message();
+  }
+}
+
 std::string Minimal(const std::string& step) {
   return "name: t\nsteps:\n" + step;
 }
@@ -168,10 +184,7 @@ TEST(RuleLoader, TellsColumnReferencesFromLiterals) {
 // A repeated key is refused in any mapping, naming both lines: YAML readers disagree on which
 // one counts (yaml-cpp keeps the first, many others the last).
 TEST(RuleLoader, RefusesARepeatedKeyInAnyMappingNamingBothLines) {
-  struct Case {
-    std::string text, expected;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<RuleErrorCase> cases = {
       {"name: t\nsteps:\n  - {name: s, delete: a, where: {id: 1}}\nname: u\n",
        "r.yaml:4: the key 'name' is given twice in one mapping (r.yaml:1 and r.yaml:4)"},
       {"name: t\nsteps:\n  - name: s\n    delete: a\n    where:\n      id: 1\n      id: 2\n",
@@ -183,23 +196,14 @@ TEST(RuleLoader, RefusesARepeatedKeyInAnyMappingNamingBothLines) {
        "1}}\n",
        "(r.yaml:4 and r.yaml:6)"},
   };
-  for (const auto& c : cases) {
-    auto rules = LoadRuleText(c.text, "r.yaml");
-    ASSERT_FALSE(rules.ok()) << c.text;
-    EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
-    EXPECT_NE(rules.status().message().find(c.expected), std::string::npos)
-        << rules.status().message();
-  }
+  ExpectRuleErrors(cases);
 }
 
 // An empty list would make its check vacuous (one_of: [] accepts anything) or its copy do
 // nothing; a file with no steps would be applied and recorded doing nothing.
 TEST(RuleLoader, RefusesEmptyListsAndAFileWithoutSteps) {
-  struct Case {
-    std::string text, expected;
-  };
   const std::string step = "steps:\n  - {name: s, delete: a, where: {id: 1}}\n";
-  const std::vector<Case> cases = {
+  const std::vector<RuleErrorCase> cases = {
       {"name: t\nparameters:\n  provider: {one_of: []}\n" + step,
        "r.yaml:3: one_of is empty, which would check or do nothing"},
       {"name: t\nsteps:\n  - {name: s, delete: a, where: {id: {in: []}}}\n",
@@ -216,13 +220,7 @@ TEST(RuleLoader, RefusesEmptyListsAndAFileWithoutSteps) {
       {"name: t\nproviders: {}\n" + step, "r.yaml:2: providers is empty"},
       {"name: t\n" + step + "rollback_guards: []\n", "r.yaml:4: rollback_guards is empty"},
   };
-  for (const auto& c : cases) {
-    auto rules = LoadRuleText(c.text, "r.yaml");
-    ASSERT_FALSE(rules.ok()) << c.text;
-    EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidRules);
-    EXPECT_NE(rules.status().message().find(c.expected), std::string::npos)
-        << rules.status().message();
-  }
+  ExpectRuleErrors(cases);
 }
 
 // A misspelt secret_details entry would leave the real secret unmasked: refused at its line,

@@ -3,6 +3,7 @@
 #include <mysql.h>
 
 #include <cstring>
+#include <memory>
 
 namespace csm::db {
 namespace {
@@ -35,6 +36,13 @@ Value ParseDefault(const char* text) {
 }
 
 constexpr size_t kMaxCachedStatements = 256;  // the engine uses a few dozen
+
+// A result set (or a statement's result metadata) owned: mysql_free_result runs when it goes out of
+// scope, on every path out, including an exception from the row callback.
+struct FreeResult {
+  void operator()(MYSQL_RES* result) const { mysql_free_result(result); }
+};
+using OwnedResult = std::unique_ptr<MYSQL_RES, FreeResult>;
 
 }  // namespace
 
@@ -174,13 +182,13 @@ Result<int64_t> MysqlConnection::Run(
   if (mysql_stmt_execute(stmt) != 0) return fail();
   last_insert_id_ = static_cast<int64_t>(mysql_stmt_insert_id(stmt));
 
-  MYSQL_RES* meta = mysql_stmt_result_metadata(stmt);
+  const OwnedResult meta(mysql_stmt_result_metadata(stmt));
   if (meta == nullptr) {
     finish.failed = false;
     return static_cast<int64_t>(mysql_stmt_affected_rows(stmt));
   }
-  const unsigned columns = mysql_num_fields(meta);
-  MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+  const unsigned columns = mysql_num_fields(meta.get());
+  MYSQL_FIELD* fields = mysql_fetch_fields(meta.get());
   std::vector<std::string> names;
   for (unsigned i = 0; i < columns; ++i) names.emplace_back(fields[i].name);
   // Every column is fetched as text, then typed from the field's type.
@@ -196,19 +204,13 @@ Result<int64_t> MysqlConnection::Run(
     out[i].length = &out_lengths[i];
     out[i].is_null = &nulls[i];
   }
-  if (mysql_stmt_bind_result(stmt, out.data()) != 0) {
-    mysql_free_result(meta);
-    return fail();
-  }
+  if (mysql_stmt_bind_result(stmt, out.data()) != 0) return fail();
   Row row(columns);
   bool keep_going = true;
   while (keep_going) {
     const int rc = mysql_stmt_fetch(stmt);
     if (rc == MYSQL_NO_DATA) break;
-    if (rc == 1) {
-      mysql_free_result(meta);
-      return fail();
-    }
+    if (rc == 1) return fail();
     for (unsigned i = 0; i < columns; ++i) {
       if (nulls[i]) {
         row[i] = std::monostate{};
@@ -222,10 +224,7 @@ Result<int64_t> MysqlConnection::Run(
         whole.buffer_type = MYSQL_TYPE_STRING;
         whole.buffer = text.data();
         whole.buffer_length = text.size();
-        if (mysql_stmt_fetch_column(stmt, &whole, i, 0) != 0) {
-          mysql_free_result(meta);
-          return fail();
-        }
+        if (mysql_stmt_fetch_column(stmt, &whole, i, 0) != 0) return fail();
       } else {
         text.assign(buffers[i].data(), out_lengths[i]);
       }
@@ -240,7 +239,6 @@ Result<int64_t> MysqlConnection::Run(
     }
     keep_going = (*on_row)(row, names);
   }
-  mysql_free_result(meta);
   finish.failed = false;
   finish.partial = !keep_going;
   return int64_t{0};
@@ -282,7 +280,7 @@ Status MysqlConnection::ExecuteScript(const std::string& sql) {
   }
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error(sql);
   do {
-    if (MYSQL_RES* result = mysql_store_result(mysql_)) mysql_free_result(result);
+    const OwnedResult result(mysql_store_result(mysql_));  // a script's results are not read
     if (mysql_errno(mysql_) != 0) return Error(sql);
   } while (mysql_next_result(mysql_) == 0);
   if (mysql_errno(mysql_) != 0) return Error(sql);

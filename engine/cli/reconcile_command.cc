@@ -1,11 +1,6 @@
 #include "cli/reconcile_command.h"
 
-#include <unistd.h>
-
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -15,38 +10,12 @@
 #include "cli/exit_codes.h"
 #include "cli/json_document.h"
 #include "cli/nfs_roots.h"
+#include "common/atomic_file.h"
 #include "common/printable_text.h"
 #include "reconcile/reconciler.h"
 
 namespace csm::cli {
 namespace {
-
-// Writes `path` through a temporary file renamed into place, so that a failure never leaves half
-// a file; `write` produces the content. A path that exists and is not a regular file (/dev/null,
-// /dev/stdout, a fifo) is written directly: renaming over it would replace the device.
-Status WriteFileAtomically(const std::string& path,
-                           const std::function<Status(std::ostream&)>& write) {
-  std::error_code ec;
-  const auto type = std::filesystem::status(path, ec).type();
-  const bool special = type != std::filesystem::file_type::not_found &&
-                       type != std::filesystem::file_type::regular && !ec;
-  const std::string target = special ? path : path + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream out(target, std::ios::binary | std::ios::trunc);
-    if (!out) return Status(ErrorCode::kIo, "cannot write " + path);
-    Status status = write(out);
-    out.close();
-    if (status.ok() && !out) status = Status(ErrorCode::kIo, "cannot write " + path);
-    if (!status.ok()) {
-      if (!special) std::filesystem::remove(target, ec);
-      return status;
-    }
-  }
-  if (special) return Status::Ok();
-  std::filesystem::rename(target, path, ec);
-  if (ec) return Status(ErrorCode::kIo, "cannot write " + path + ": " + ec.message());
-  return Status::Ok();
-}
 
 // reconcile exits 0 (clean), 1 (findings) or 2 (could not complete), whatever the cause.
 int FailReconcile(const Options& o, const Status& s) {

@@ -6,14 +6,10 @@
 #include <map>
 #include <set>
 
+#include "common/text.h"
+
 namespace csm::apply {
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // The number in the first "(N)" of `type`, or 0.
 size_t Parenthesised(const std::string& type) {
@@ -81,7 +77,7 @@ std::string Misfit(const db::Value& value, const ColumnLimit& limit, const std::
 }  // namespace
 
 ColumnLimit LimitOf(const std::string& declared_type, const std::string& dialect) {
-  const std::string type = Lower(declared_type);
+  const std::string type = ToLower(declared_type);
   const std::string base = type.substr(0, type.find_first_of("( "));
   ColumnLimit limit;
   if (type.find("char") != std::string::npos) {

@@ -1,6 +1,6 @@
 #include "catalog/cloudstack_layout.h"
 
-#include <cctype>
+#include "common/text.h"
 
 namespace csm::catalog {
 
@@ -25,13 +25,9 @@ bool IsAuxiliaryKey(const std::string& provider, const std::string& key) {
 std::string ImageFormatOf(std::string_view file_name) {
   const auto dot = file_name.rfind('.');
   if (dot == std::string_view::npos) return "";
-  std::string extension(file_name.substr(dot + 1));
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string extension = ToLower(file_name.substr(dot + 1));
   for (const char* known : {"qcow2", "vhd", "vhdx", "ova", "raw", "iso", "vmdk", "vdi", "tar"}) {
-    if (extension == known) {
-      for (char& c : extension) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      return extension;
-    }
+    if (extension == known) return ToUpper(extension);
   }
   return "";
 }

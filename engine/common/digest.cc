@@ -6,18 +6,9 @@
 #include <cassert>
 #include <ctime>
 
-namespace csm {
+#include "common/text.h"
 
-std::string HexEncode(const unsigned char* bytes, size_t n) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 0xf];
-  }
-  return out;
-}
+namespace csm {
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -7,9 +7,6 @@
 
 namespace csm {
 
-// `n` bytes as lower-case hex, two digits a byte.
-std::string HexEncode(const unsigned char* bytes, size_t n);
-
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 

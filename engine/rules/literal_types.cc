@@ -3,20 +3,17 @@
 #include <algorithm>
 #include <regex>
 
+#include "common/text.h"
+
 namespace csm::rules {
 namespace {
 
 enum class ColumnClass { kInteger, kDecimal, kBoolean, kText, kDateTime, kOther };
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 // The class of a declared type as SQLite, MariaDB and PostgreSQL report them ("VARCHAR(255)",
 // "bigint(20) unsigned", "character varying(255)", "timestamp without time zone", "boolean").
 ColumnClass Classify(const std::string& declared_type) {
-  const std::string t = Lower(declared_type);
+  const std::string t = ToLower(declared_type);
   auto has = [&](const char* word) { return t.find(word) != std::string::npos; };
   if (has("bool")) return ColumnClass::kBoolean;
   if (has("int")) return ColumnClass::kInteger;  // tinyint, smallint, bigint, integer
@@ -87,7 +84,7 @@ Status CheckLiteral(const Operand& op, const std::string& table, const db::Colum
                                  std::to_string(*number) + "') if the text is meant");
     }
     if (cls == ColumnClass::kDateTime) return refuse(literal, "the column holds a date and time");
-    if (*number < 0 && Lower(column.declared_type).find("unsigned") != std::string::npos) {
+    if (*number < 0 && ToLower(column.declared_type).find("unsigned") != std::string::npos) {
       return refuse(literal, "the column is unsigned");
     }
     return Status::Ok();
@@ -99,13 +96,13 @@ Status CheckLiteral(const Operand& op, const std::string& table, const db::Colum
     case ColumnClass::kInteger:
     case ColumnClass::kDecimal:
       if (!IsNumber(*text)) {
-        const bool boolean = Lower(*text) == "true" || Lower(*text) == "false";
+        const bool boolean = ToLower(*text) == "true" || ToLower(*text) == "false";
         return refuse(literal, std::string("the column holds numbers") +
                                    (boolean ? " (write 1 or 0 for true or false)" : ""));
       }
       break;
     case ColumnClass::kBoolean:
-      if (!IsNumber(*text) && Lower(*text) != "true" && Lower(*text) != "false") {
+      if (!IsNumber(*text) && ToLower(*text) != "true" && ToLower(*text) != "false") {
         return refuse(literal, "the column holds true or false");
       }
       break;

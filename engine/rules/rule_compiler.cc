@@ -3,6 +3,7 @@
 #include <cassert>
 #include <set>
 
+#include "common/text.h"
 #include "db/engine_tables.h"
 #include "rules/rule_validator.h"
 
@@ -72,8 +73,7 @@ class Compiler {
 
   // True when `column` of `table` holds text (compared case-sensitively).
   bool IsText(const std::string& table, const std::string& column) const {
-    std::string type = DeclaredType(table, column);
-    for (auto& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const std::string type = ToUpper(DeclaredType(table, column));
     return type.find("CHAR") != std::string::npos || type.find("TEXT") != std::string::npos;
   }
 

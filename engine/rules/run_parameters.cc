@@ -4,14 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "common/digest.h"
+#include "common/text.h"
 
 namespace csm::rules {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 // Reads $name or $map.key from the user's parameters; nullopt when absent or NULL.
 std::optional<std::string> Lookup(const RunParameters& params, const std::string& path) {
@@ -66,7 +62,7 @@ Status ValidateParameters(const RuleSet& rules, const RunParameters& params) {
         // CloudStack reads its secret details by their exact names; a variant in case would be
         // stored as an ordinary detail, its secret unmasked and unencrypted.
         for (const auto& secret : secrets) {
-          if (key != secret && Lower(key) == Lower(secret)) {
+          if (key != secret && ToLower(key) == ToLower(secret)) {
             return Status(ErrorCode::kInvalidArgument,
                           "--detail " + key + ": CloudStack only reads the secret detail '" +
                               secret + "' (case-sensitive); give it as " + secret + "=VALUE");
@@ -150,8 +146,8 @@ Bindings DeriveBindings(const RuleSet& rules, const RunParameters& params, const
         const std::optional<std::string> value = Lookup(params, path);
         const std::string wanted = db::ToDisplay(expected);
         // Booleans compare as Java's Boolean.parseBoolean does: case-insensitively.
-        const bool boolean = Lower(wanted) == "true" || Lower(wanted) == "false";
-        all = all && value && (boolean ? Lower(*value) == Lower(wanted) : *value == wanted);
+        const bool boolean = ToLower(wanted) == "true" || ToLower(wanted) == "false";
+        all = all && value && (boolean ? ToLower(*value) == ToLower(wanted) : *value == wanted);
       }
       result = all ? d.then_value : d.else_value;
     }

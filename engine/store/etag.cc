@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "common/digest.h"
+#include "common/text.h"
 
 namespace csm::store {
 namespace {

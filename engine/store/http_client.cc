@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include "common/text.h"
+
 namespace csm::store {
 namespace {
 
@@ -63,9 +65,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   if (line.starts_with("HTTP/")) {
     t->response.headers.clear();  // a new response (after 100 Continue)
   } else if (const size_t colon = line.find(':'); colon != std::string_view::npos) {
-    std::string name(Trim(line.substr(0, colon)));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    t->response.headers.emplace_back(std::move(name), std::string(Trim(line.substr(colon + 1))));
+    t->response.headers.emplace_back(ToLower(Trim(line.substr(0, colon))),
+                                     std::string(Trim(line.substr(colon + 1))));
   }
   return size * count;
 }

@@ -1,11 +1,11 @@
 #include "store/s3_store.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <chrono>
 
 #include "common/digest.h"
+#include "common/text.h"
 #include "store/etag.h"
 #include "store/local_file.h"
 #include "store/s3_xml.h"
@@ -29,8 +29,7 @@ Status Invalid(const std::string& message) {
 Result<std::pair<std::string, std::string>> ParseEndpoint(std::string endpoint, bool use_https) {
   std::string scheme = use_https ? "https" : "http";
   if (const size_t colon = endpoint.find("://"); colon != std::string::npos) {
-    scheme = endpoint.substr(0, colon);
-    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    scheme = ToLower(endpoint.substr(0, colon));
     if (scheme != "http" && scheme != "https") {
       return Invalid("S3 endpoint \"" + endpoint + "\" must use http or https");
     }

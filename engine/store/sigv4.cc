@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cctype>
 #include <ctime>
 
 #include "common/digest.h"
+#include "common/text.h"
 #include "store/uri.h"
 
 namespace csm::store {
@@ -23,24 +23,6 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   assert(ok != nullptr);
   (void)ok;
   return std::string(reinterpret_cast<const char*>(mac), length);
-}
-
-std::string ToHex(std::string_view bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    out += kDigits[c >> 4];
-    out += kDigits[c & 0xf];
-  }
-  return out;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Trims the value and collapses each run of spaces and tabs into one space.
@@ -91,7 +73,7 @@ NameValues SignV4(const SigV4Request& request, const SigV4Key& key, const std::s
                                {"x-amz-content-sha256", request.payload_hash},
                                {"x-amz-date", amz_date}};
   for (const auto& [name, value] : request.headers) {
-    signed_headers.emplace_back(Lower(name), CanonicalHeaderValue(value));
+    signed_headers.emplace_back(ToLower(name), CanonicalHeaderValue(value));
   }
   std::sort(signed_headers.begin(), signed_headers.end());
 
@@ -113,7 +95,7 @@ NameValues SignV4(const SigV4Request& request, const SigV4Key& key, const std::s
   signing_key = HmacSha256(signing_key, key.region);
   signing_key = HmacSha256(signing_key, "s3");
   signing_key = HmacSha256(signing_key, "aws4_request");
-  const std::string signature = ToHex(HmacSha256(signing_key, string_to_sign));
+  const std::string signature = HexEncode(HmacSha256(signing_key, string_to_sign));
 
   return {{"x-amz-date", amz_date},
           {"x-amz-content-sha256", request.payload_hash},

@@ -7,10 +7,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <stdexcept>
 
+#include "common/text.h"
 #include "http_head.h"
 
 namespace csm::test {
@@ -24,11 +24,6 @@ bool SendAll(int fd, const std::string& data) {
     sent += static_cast<size_t>(n);
   }
   return true;
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 }  // namespace
@@ -104,7 +99,7 @@ void FakeHttpServer::ServeConnection(int fd) {
   request.headers = std::move(head.headers);
   request.body = data.substr(head_end + 4);
   const size_t length = std::strtoull(request.Header("content-length").c_str(), nullptr, 10);
-  if (request.body.size() < length && Lower(request.Header("expect")) == "100-continue") {
+  if (request.body.size() < length && ToLower(request.Header("expect")) == "100-continue") {
     SendAll(fd, "HTTP/1.1 100 Continue\r\n\r\n");
   }
   while (request.body.size() < length) {

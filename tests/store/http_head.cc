@@ -1,16 +1,11 @@
 #include "http_head.h"
 
-#include <cctype>
 #include <cstdlib>
+
+#include "common/text.h"
 
 namespace csm::test {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -70,7 +65,7 @@ HttpHead ParseHttpHead(std::string_view head) {
     const std::string_view line = head.substr(start, end - start);
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    parsed.headers.emplace_back(Lower(Trim(line.substr(0, colon))),
+    parsed.headers.emplace_back(ToLower(Trim(line.substr(0, colon))),
                                 std::string(Trim(line.substr(colon + 1))));
   }
   return parsed;

@@ -6,8 +6,9 @@
 #   1. unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), then each
 #      libFuzzer target of tests/fuzz for 30 s (tools/fuzz.sh, build-fuzz/),
 #   2. every test in build/: unit, e2e (the csmigrate binary on SQLite files), server (real
-#      MariaDB and PostgreSQL), galera (a 3-node MariaDB Galera cluster) and store (S3 and Swift clients against a Swift all-in-one with its
-#      S3 API); the servers are started here in a temporary directory and stopped on exit.
+#      MariaDB and PostgreSQL), galera (a 3-node MariaDB Galera cluster) and store (S3 and Swift
+#      clients against a Swift all-in-one with its S3 API); the servers are started here in a
+#      temporary directory and stopped on exit.
 # Prints ctest's summary; exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."

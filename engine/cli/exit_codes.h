@@ -21,29 +21,6 @@ inline constexpr const char* kExitCodeHelp =
     "3 invalid rule file, 4 precondition refused, 5 locked or conflicting changes,\n"
     "6 not found, 7 database error, 8 file/network/crypto error.";
 
-// The code as JSON error documents name it: "invalid_argument", "invalid_rules", ...
-inline const char* ErrorCodeName(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return "invalid_argument";
-    case ErrorCode::kInvalidRules:
-      return "invalid_rules";
-    case ErrorCode::kPrecondition:
-      return "precondition";
-    case ErrorCode::kConflict:
-      return "conflict";
-    case ErrorCode::kNotFound:
-      return "not_found";
-    case ErrorCode::kDatabase:
-      return "database";
-    case ErrorCode::kIo:
-      return "io";
-    case ErrorCode::kCrypto:
-      return "crypto";
-  }
-  return "io";
-}
-
 inline int ExitCodeFor(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:

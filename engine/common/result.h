@@ -24,6 +24,30 @@ enum class ErrorCode {
   kCrypto,           // encryption or decryption of a secret failed
 };
 
+// The code as JSON error documents and fixtures name it: "invalid_argument", "invalid_rules", ...
+inline std::string ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kInvalidRules:
+      return "invalid_rules";
+    case ErrorCode::kPrecondition:
+      return "precondition";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kDatabase:
+      return "database";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kCrypto:
+      return "crypto";
+  }
+  assert(false && "an ErrorCode without a name");
+  return "io";
+}
+
 // A success or a failure with a code and a user-facing message. Cheap to copy.
 class [[nodiscard]] Status {
  public:

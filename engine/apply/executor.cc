@@ -1,7 +1,6 @@
 #include "apply/executor.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -14,6 +13,7 @@
 #include "apply/run_lock.h"
 #include "apply/update_columns.h"
 #include "common/digest.h"
+#include "common/test_seam.h"
 #include "db/engine_tables.h"
 #include "db/schema_files.h"
 #include "db/transaction.h"
@@ -139,11 +139,8 @@ class StepRunner {
                                                     : RunReport(step));
       if (options_.on_step) options_.on_step(outcome);
       outcomes.push_back(std::move(outcome));
-      if (options_.pause_after_step == step.number && options_.pause_seconds > 0) {
-        spdlog::warn("test pause: sleeping {} s after step {}", options_.pause_seconds,
-                     step.number);
-        sleep(static_cast<unsigned>(options_.pause_seconds));
-      }
+      // Apply's run (the journaled one): a test may stop it here, inside its transaction.
+      if (journal_ != nullptr) TestSeam("apply.after_step", step.number);
     }
     return outcomes;
   }
@@ -477,7 +474,8 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, 0));
   CSM_RETURN_IF_ERROR(CheckNoTriggers(conn, run));
   CSM_RETURN_IF_ERROR(CheckGaleraWriteSet(conn, run));
-  if (options.before_lock) options.before_lock();
+  // The window in which another process may apply the same run (tests line processes up here).
+  TestSeam("apply.before_lock");
 
   // Creates the engine tables (DDL: outside the data transaction) under the advisory lock.
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));

@@ -62,12 +62,6 @@ struct ApplyOptions {
   std::function<void(const StepOutcome&)> on_step;
   // When set, secret details are stored encrypted as the installation does (cloudstack.md §6).
   std::optional<SecretEncryption> encryption;
-  // Test hook: called after the read-only checks, just before the engine tables and the lock (the
-  // window in which another process may apply the same run). May be empty.
-  std::function<void()> before_lock;
-  // Test hook: after this step number, sleep `pause_seconds` inside the transaction.
-  int pause_after_step = 0;
-  int pause_seconds = 0;
 };
 
 // Runs every step inside a transaction that is always rolled back, and reports what each would

@@ -1,10 +1,7 @@
 #include "cli/plan_apply_command.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
 #include "apply/executor.h"
@@ -17,30 +14,6 @@
 #include "cli/stdout_check.h"
 
 namespace csm::cli {
-namespace {
-
-// CSM_TEST_PAUSE=STEP:SECONDS makes apply sleep inside its transaction after STEP, and
-// CSM_TEST_WAIT_BEFORE_LOCK=FILE makes it wait for FILE to exist before it takes the lock (tests
-// only).
-apply::ApplyOptions TestPause(apply::ApplyOptions options) {
-  if (const char* file = std::getenv("CSM_TEST_WAIT_BEFORE_LOCK")) {
-    options.before_lock = [path = std::string(file)] {
-      spdlog::warn("test wait: waiting for {} before the lock", path);
-      while (!std::filesystem::exists(path)) usleep(20000);
-    };
-  }
-  if (const char* pause = std::getenv("CSM_TEST_PAUSE")) {
-    const std::string text = pause;
-    const auto colon = text.find(':');
-    if (colon != std::string::npos) {
-      options.pause_after_step = std::atoi(text.substr(0, colon).c_str());
-      options.pause_seconds = std::atoi(text.substr(colon + 1).c_str());
-    }
-  }
-  return options;
-}
-
-}  // namespace
 
 CLI::App* AddPlanCommand(CLI::App& app, Options& o) {
   auto* plan = app.add_subcommand(
@@ -79,7 +52,7 @@ int RunPlanOrApply(const Options& o, bool is_plan) {
   options.on_step = [](const apply::StepOutcome& s) { spdlog::info("{}", StepLine(s)); };
   options.encryption = target->encryption;
   auto outcome = is_plan ? apply::Plan(*target->conn, *rules, *params, options)
-                         : apply::Apply(*target->conn, *rules, *params, TestPause(options));
+                         : apply::Apply(*target->conn, *rules, *params, options);
   if (!outcome.ok()) return Fail(o, outcome.status());
   if (!is_plan && !outcome->already_applied) {
     NoteCommitted("run " + std::to_string(outcome->run_id) +

@@ -142,11 +142,12 @@ std::vector<std::string> Environment(const std::vector<std::string>& extra) {
   return env;
 }
 
-// Starts csmigrate with stdout to `out_path` and stderr to `err_path`, or, when `err_fd` is not
-// -1, to that descriptor.
+// Starts `binary` (CSM_BINARY, or CSM_SEAM_BINARY) with stdout to `out_path` and stderr to
+// `err_path`, or, when `err_fd` is not -1, to that descriptor.
 int Spawn(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
-          const std::string& out_path, const std::string& err_path, int err_fd = -1) {
-  std::vector<std::string> argv = {CSM_BINARY};
+          const std::string& out_path, const std::string& err_path, int err_fd = -1,
+          const char* binary = CSM_BINARY) {
+  std::vector<std::string> argv = {binary};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> env = Environment(extra_env);
   posix_spawn_file_actions_t actions;
@@ -231,7 +232,7 @@ CommandResult RunCsmigrateWithTerminalStderr(const std::vector<std::string>& arg
 
 int StartCsmigrate(const std::vector<std::string>& args, const std::vector<std::string>& env,
                    const std::string& log_path) {
-  return Spawn(args, env, log_path + ".out", log_path);
+  return Spawn(args, env, log_path + ".out", log_path, -1, CSM_SEAM_BINARY);
 }
 
 void MakeSizedFile(const std::string& path, int64_t size) {

@@ -75,7 +75,9 @@ CommandResult RunCsmigrateWithStdout(const std::string& stdout_path,
 CommandResult RunCsmigrateWithTerminalStderr(const std::vector<std::string>& args,
                                              const std::vector<std::string>& env = {});
 
-// Starts csmigrate in the background; returns its pid. Output goes to `log_path`.
+// Starts the test build of csmigrate (csmigrate-seams: `env` may pause it at a test seam,
+// engine/test_seams/test_seam_on.cc) in the background; returns its pid. Output goes to
+// `log_path`.
 int StartCsmigrate(const std::vector<std::string>& args, const std::vector<std::string>& env,
                    const std::string& log_path);
 

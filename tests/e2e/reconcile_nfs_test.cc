@@ -114,7 +114,9 @@ TEST_F(ReconcileNfs, ShowsAProgressLineOnATerminalOnlyAndClearsIt) {
   EXPECT_EQ(quiet.err.find("objects listed"), std::string::npos) << quiet.err;
 }
 
-TEST_F(ReconcileNfs, ReportsEachDifferenceOnce) {
+// Which finding each difference gives is the case tests/cases/reconcile/each-difference-once;
+// here, what the store's summary and retire verdict make of them.
+TEST_F(ReconcileNfs, SummarisesEachKindOfDifferenceWithItsBytes) {
   fs::remove(fs::path(nfs_) / kVolume);               // missing
   MakeFile(nfs_, "volumes/2/41/stray.qcow2", 7);      // orphan
   fs::resize_file(fs::path(nfs_) / kTemplate, 1000);  // size mismatch
@@ -125,15 +127,6 @@ TEST_F(ReconcileNfs, ReportsEachDifferenceOnce) {
 
   const CommandResult r = Reconcile({"--format", "jsonl", "--show-ok"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(ReportFindings(r.out),
-            (std::multiset<std::string>{
-                "ok snapshot_store_ref#2 " + std::string(kSnapshot) + ".vhd",
-                "size_mismatch template_store_ref#1 " + std::string(kTemplate),
-                "orphan  template/tmpl/2/777/x.qcow2",
-                "incomplete  template/tmpl/2/777/template.properties",
-                "missing volume_store_ref#1 " + std::string(kVolume),
-                "orphan  volumes/2/41/stray.qcow2",
-            }));
   bool summary = false, verdict = false;
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);) {
@@ -218,6 +211,8 @@ TEST_F(ReconcileNfs, OutputToAFifoWritesIntoItAndLeavesItAFifo) {
   EXPECT_NE(received.find("\"record\":\"retire_verdict\""), std::string::npos) << received;
 }
 
+// The findings of these rows are the case tests/cases/reconcile/pins-and-state-pair; here, the
+// repair script that comes with them.
 TEST_F(ReconcileNfs, PinsAndStatePairsComeWithARepairScriptThatFixesThePins) {
   // The volume's placeholder is gone (as if pushed and then deleted): its pin is stale. The
   // template's count went below zero on a signed column. The snapshot's row is fine.
@@ -227,11 +222,6 @@ TEST_F(ReconcileNfs, PinsAndStatePairsComeWithARepairScriptThatFixesThePins) {
   const std::string repair = dir_.File("repair.sql");
   const CommandResult r = Reconcile({"--format", "jsonl", "--repair-sql", repair});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(ReportFindings(r.out), (std::multiset<std::string>{
-                                       "pin_anomaly template_store_ref#1 " + std::string(kTemplate),
-                                       "pin_anomaly volume_store_ref#1 " + std::string(kVolume),
-                                       "state_mismatch volume_store_ref#1 " + std::string(kVolume),
-                                   }));
   std::ifstream in(repair);
   const std::string script((std::istreambuf_iterator<char>(in)), {});
   EXPECT_NE(script.find("UPDATE template_store_ref SET ref_cnt = 1, last_updated = '"),

@@ -11,6 +11,7 @@
 #include "apply/ledger.h"
 #include "apply/row_message.h"
 #include "apply/run_lock.h"
+#include "apply/run_result.h"
 #include "apply/update_columns.h"
 #include "common/digest.h"
 #include "common/test_seam.h"
@@ -290,27 +291,19 @@ std::map<std::string, db::DigestMask> SecretDigestMasks(const rules::RuleSet& ru
   return masks;
 }
 
-nlohmann::json ResultJson(const RunOutcome& outcome, const Journal& journal) {
-  nlohmann::json result;
-  result["image_columns"] = journal.ImageColumns();
-  result["update_columns"] = journal.UpdateImageColumns();
-  // The journal holds digests of the after-images (Dialect::RowDigest), not the images: their form
-  // and the masks they were made with.
-  result["after_images"] = journal.DigestForm();
-  for (const auto& [table, mask] : journal.DigestMasks()) {
-    result["digest_masks"][table] = {
-        {"key_column", mask.key_column}, {"value_column", mask.value_column}, {"keys", mask.keys}};
-  }
-  for (const auto& s : outcome.steps) {
-    result["steps"].push_back(
-        {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});
-  }
-  result["tables"] = nlohmann::json::object();
-  for (const auto& [table, c] : outcome.tables) {
-    result["tables"][table] = {
-        {"inserted", c.inserted}, {"updated", c.updated}, {"deleted", c.deleted}};
-  }
-  if (outcome.image_store) result["new_store_id"] = outcome.image_store->id;
+// The record of run `outcome`, with what its rollback needs: the journal's image columns, digest
+// form and masks, and `guards` (apply/run_result.h).
+RunResult RecordOf(const RunOutcome& outcome, const Journal& journal,
+                   std::vector<RecordedGuard> guards) {
+  RunResult result;
+  for (const auto& s : outcome.steps) result.steps.push_back({s.number, s.name, s.rows, s.pinned});
+  result.tables = outcome.tables;
+  if (outcome.image_store) result.new_store_id = outcome.image_store->id;
+  result.image_columns = journal.ImageColumns();
+  result.update_columns = journal.UpdateImageColumns();
+  result.after_images = journal.DigestForm();
+  result.digest_masks = journal.DigestMasks();
+  result.rollback_guards = std::move(guards);
   return result;
 }
 
@@ -516,9 +509,11 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
         outcome.image_store,
         ReadImageStore(conn, std::get<int64_t>(run.bindings.scalars.at(step.bind_id))));
   }
+  // The guards are bound after the steps: a guard may compare with a value a step bound.
+  CSM_ASSIGN_OR_RETURN(auto guards, RecordGuards(run.plan, run.bindings, outcome.run_id));
+  const nlohmann::json result = RecordOf(outcome, journal, std::move(guards));
   CSM_RETURN_IF_ERROR(FinishRun(
-      conn, outcome.run_id,
-      ResultJson(outcome, journal).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+      conn, outcome.run_id, result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
   CSM_RETURN_IF_ERROR(transaction.Commit());
   CSM_RETURN_IF_ERROR(lock.Release());
   return outcome;

@@ -194,12 +194,10 @@ struct Assessment {
   std::vector<std::string> reused;     // ids a deleted row had, taken since: always refused
 };
 
-// Reads the run's record and journal and compares them with the live tables. Read-only. Fails
-// (kDatabase) when csmigrate's own record of the run is damaged.
-Result<Assessment> Assess(db::Connection& conn, const RunRecord& record,
-                          const rules::CompiledPlan& plan) {
-  const int64_t run_id = record.id;
-  CSM_ASSIGN_OR_RETURN(RunResult result, ParseRunResult(run_id, record.result_json));
+// Compares run `run_id`'s record `result` (its rollback guards given) and journal with the live
+// tables. Read-only. Fails (kDatabase) when csmigrate's own record of the run is damaged.
+Result<Assessment> Assess(db::Connection& conn, int64_t run_id, const RunResult& result,
+                          const std::vector<RecordedGuard>& guards) {
   Restorer restorer(conn, run_id);
   Assessment a;
   CSM_ASSIGN_OR_RETURN(a.tables, restorer.Tables());
@@ -259,16 +257,38 @@ Result<Assessment> Assess(db::Connection& conn, const RunRecord& record,
           Describe(table, changed, "changed since run " + std::to_string(run_id)));
     }
   }
-  for (const auto& [guard, sql] : plan.guard_checks) {
-    CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(sql, {}, run_id));
-    CSM_ASSIGN_OR_RETURN(auto ids, Ids(conn, sql.text, params));
+  for (const auto& guard : guards) {
+    if (guard.optional) {
+      CSM_ASSIGN_OR_RETURN(db::TableSchema schema, conn.DescribeTable(guard.table));
+      if (!schema.exists()) continue;  // a table dropped since holds no row pointing anywhere
+    }
+    CSM_ASSIGN_OR_RETURN(auto ids, Ids(conn, guard.sql, guard.params));
     if (!ids.empty()) {
       a.conflicts.push_back(
-          Describe(guard->table, ids,
-                   "written since, pointing at " + guard->references + " rows this run inserted"));
+          Describe(guard.table, ids,
+                   "written since, pointing at " + guard.references + " rows this run inserted"));
     }
   }
   return a;
+}
+
+// The rollback guards of run `run_id`: those its record holds, or for a run recorded without them,
+// those of the rule file `rules_for_older_run` gives, compiled for the database as it is now.
+Result<std::vector<RecordedGuard>> GuardsOf(db::Connection& conn, int64_t run_id,
+                                            const RunResult& result,
+                                            const RulesForOlderRun& rules_for_older_run) {
+  if (result.rollback_guards) return *result.rollback_guards;
+  const std::string older = "run " + std::to_string(run_id) +
+                            " was applied by an earlier csmigrate, whose record of it lacks its "
+                            "rollback guards, so they are read from the rule file (--rules: give "
+                            "the one the run applied)";
+  auto rules = rules_for_older_run();
+  if (!rules.ok()) return rules.status().WithContext(older);
+  CSM_ASSIGN_OR_RETURN(rules::Catalog catalog, rules::LoadCatalog(*rules, conn));
+  const Status valid = rules::ValidateRules(*rules, catalog);
+  if (!valid.ok()) return valid.WithContext(older);
+  const rules::CompiledPlan plan = rules::Compile(*rules, catalog, conn.dialect(), {});
+  return RecordGuards(plan, {}, run_id);
 }
 
 // The refusal `a` calls for: rows that took a deleted row's id always, other conflicts unless
@@ -298,8 +318,8 @@ Status Refusal(const Assessment& a, int64_t run_id, bool force) {
 
 }  // namespace
 
-Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rules, int64_t run_id,
-                                 bool force) {
+Result<RollbackOutcome> Rollback(db::Connection& conn, int64_t run_id, bool force,
+                                 const RulesForOlderRun& rules_for_older_run) {
   CSM_ASSIGN_OR_RETURN(bool engine_tables, db::EngineTablesExist(conn));
   if (!engine_tables) {
     return Status(ErrorCode::kNotFound, "csmigrate has never applied anything to this database");
@@ -318,19 +338,19 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, const rules::RuleSet& rul
     return Status(ErrorCode::kConflict, "run " + std::to_string(run_id) + " is " + record.state +
                                             "; there is nothing to undo");
   }
-  CSM_ASSIGN_OR_RETURN(rules::Catalog catalog, rules::LoadCatalog(rules, conn));
-  CSM_RETURN_IF_ERROR(rules::ValidateRules(rules, catalog));
-  const rules::CompiledPlan plan = rules::Compile(rules, catalog, conn.dialect(), {});
+  CSM_ASSIGN_OR_RETURN(const RunResult result, ParseRunResult(run_id, record.result_json));
+  CSM_ASSIGN_OR_RETURN(const std::vector<RecordedGuard> guards,
+                       GuardsOf(conn, run_id, result, rules_for_older_run));
 
   // Every refusal is decided here, before the lock and the first write, so that a refused
   // rollback leaves the database as it was, byte for byte; the same checks are repeated under the
   // lock, for what another client may have written in between.
-  CSM_ASSIGN_OR_RETURN(Assessment first, Assess(conn, record, plan));
+  CSM_ASSIGN_OR_RETURN(Assessment first, Assess(conn, run_id, result, guards));
   CSM_RETURN_IF_ERROR(Refusal(first, run_id, force));
 
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
   CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
-  CSM_ASSIGN_OR_RETURN(const Assessment a, Assess(conn, record, plan));
+  CSM_ASSIGN_OR_RETURN(const Assessment a, Assess(conn, run_id, result, guards));
   CSM_RETURN_IF_ERROR(Refusal(a, run_id, force));
 
   RollbackOutcome outcome;

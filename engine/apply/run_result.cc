@@ -29,6 +29,32 @@ std::optional<int64_t> Count(const nlohmann::json& node, const char* key) {
 
 }  // namespace
 
+void to_json(nlohmann::json& json, const RunResult& result) {
+  json = nlohmann::json::object();
+  if (result.image_columns) json["image_columns"] = *result.image_columns;
+  json["update_columns"] = result.update_columns;
+  // The journal holds digests of the after-images (Dialect::RowDigest), not the images: their form
+  // and the masks they were made with.
+  json["after_images"] = result.after_images;
+  json["digest_masks"] = nlohmann::json::object();
+  for (const auto& [table, mask] : result.digest_masks) {
+    json["digest_masks"][table] = {
+        {"key_column", mask.key_column}, {"value_column", mask.value_column}, {"keys", mask.keys}};
+  }
+  json["steps"] = nlohmann::json::array();
+  for (const auto& s : result.steps) {
+    json["steps"].push_back(
+        {{"number", s.number}, {"name", s.name}, {"rows", s.rows}, {"pinned", s.pinned}});
+  }
+  json["tables"] = nlohmann::json::object();
+  for (const auto& [table, c] : result.tables) {
+    json["tables"][table] = {
+        {"inserted", c.inserted}, {"updated", c.updated}, {"deleted", c.deleted}};
+  }
+  if (result.new_store_id) json["new_store_id"] = *result.new_store_id;
+  if (result.rollback_guards) json["rollback_guards"] = *result.rollback_guards;
+}
+
 Status DamagedRecord(int64_t run_id, const std::string& column, const std::string& what) {
   return Status(ErrorCode::kDatabase,
                 "csmigrate's own record of run " + std::to_string(run_id) +
@@ -96,6 +122,42 @@ Result<RunResult> ParseRunResult(int64_t run_id, const std::string& result_json)
         mask.keys.push_back(key.get<std::string>());
       }
       result.digest_masks[table] = std::move(mask);
+    }
+  }
+  if (json.contains("steps")) {
+    const auto& steps = json["steps"];
+    if (!steps.is_array()) return DamagedRecord(run_id, column, "\"steps\" is not an array");
+    for (const auto& step : steps) {
+      const auto rows = step.is_object() ? Count(step, "rows") : std::nullopt;
+      const auto pinned = step.is_object() ? Count(step, "pinned") : std::nullopt;
+      if (!rows || !pinned || !step.contains("number") || !step["number"].is_number_integer() ||
+          !step.contains("name") || !step["name"].is_string()) {
+        return DamagedRecord(run_id, column, "\"steps\" holds a malformed step");
+      }
+      result.steps.push_back(
+          {step["number"].get<int>(), step["name"].get<std::string>(), *rows, *pinned});
+    }
+  }
+  if (json.contains("new_store_id")) {
+    if (!json["new_store_id"].is_number_integer()) {
+      return DamagedRecord(run_id, column, "\"new_store_id\" is not a whole number");
+    }
+    result.new_store_id = json["new_store_id"].get<int64_t>();
+  }
+  if (json.contains("rollback_guards")) {
+    const auto& guards = json["rollback_guards"];
+    if (!guards.is_array()) {
+      return DamagedRecord(run_id, column, "\"rollback_guards\" is not an array");
+    }
+    result.rollback_guards.emplace();
+    for (size_t i = 0; i < guards.size(); ++i) {
+      try {
+        result.rollback_guards->push_back(guards[i].get<RecordedGuard>());
+      } catch (const std::exception& e) {
+        return DamagedRecord(run_id, column,
+                             "\"rollback_guards\" entry " + std::to_string(i + 1) +
+                                 " is malformed (" + e.what() + ")");
+      }
     }
   }
   return result;

@@ -19,7 +19,10 @@ CLI::App* AddRollbackCommand(CLI::App& app, Options& o) {
       "Restore every row a run touched to its earlier state, in one transaction; refuses when "
       "CloudStack changed those rows since, unless --force");
   AddDb(rollback, o);
-  AddRules(rollback, o);
+  rollback->add_option("--rules", o.rules_path,
+                       "Only for a run an earlier csmigrate recorded without its rollback guards: "
+                       "the rule file it applied (default: the shipped one). Any other run rolls "
+                       "back from its own record alone, and this is not read");
   AddJson(rollback, o);
   rollback->add_option("RUN", o.run_id, "The run id (see `csmigrate status`)")
       ->required()
@@ -31,17 +34,16 @@ CLI::App* AddRollbackCommand(CLI::App& app, Options& o) {
       "snapshot on the object store). Review them first: --force restores the journal's rows\n"
       "anyway, and rows CloudStack wrote on the new store are left dangling; never over a row\n"
       "that took the id of a row the run deleted (exit 5 even so). A damaged record of the run\n"
-      "(csm_run.result_json, the journal) is exit 7. A refusal changes nothing.\n\n" +
+      "(csm_run.result_json, the journal) is exit 7. A refusal changes nothing. The run's\n"
+      "record holds its rollback guards: no rule file is read, whatever it has become since.\n\n" +
       std::string(kExitCodeHelp));
   return rollback;
 }
 
 int RunRollback(const Options& o) {
-  auto rules = Rules(o);
-  if (!rules.ok()) return Fail(o, rules.status());
   auto target = Connect(o, false);
   if (!target.ok()) return Fail(o, target.status());
-  auto outcome = apply::Rollback(*target->conn, *rules, o.run_id, o.force);
+  auto outcome = apply::Rollback(*target->conn, o.run_id, o.force, [&o] { return Rules(o); });
   if (!outcome.ok()) return Fail(o, outcome.status());
   if (!outcome->already_rolled_back) {
     NoteCommitted("run " + std::to_string(o.run_id) +

@@ -87,6 +87,38 @@ TEST_F(RollbackHardening, AResultJsonWithoutATablesImageColumnsIsCsmigratesOwnDa
   ExpectRollbackRefused(7, {"run 1 is damaged", "lists no image columns for snapshot_store_ref"});
 }
 
+// The rollback guards the run recorded are csmigrate's own record too: damaged, they are exit 7,
+// never skipped (that would roll back over rows pointing at the new store) nor read from the rule
+// file instead.
+TEST_F(RollbackHardening, DamagedRollbackGuardsAreCsmigratesOwnDamagedRecord) {
+  ApplyRun();
+  std::string record = Cell(db_, "SELECT result_json FROM csm_run WHERE id = 1");
+  ASSERT_NE(record.find("\"rollback_guards\""), std::string::npos) << record;
+  for (size_t quote = record.find('\''); quote != std::string::npos;
+       quote = record.find('\'', quote + 2)) {
+    record.insert(quote, 1, '\'');  // as a SQL literal
+  }
+  const std::vector<std::pair<std::string, std::string>> damages = {
+      {"json_set(result_json, '$.rollback_guards', 'none')",
+       "csm_run.result_json \"rollback_guards\" is not an array"},
+      {"json_remove(result_json, '$.rollback_guards[0].sql')",
+       "\"rollback_guards\" entry 1 is malformed"},
+      {"json_set(result_json, '$.rollback_guards[1].params', json('[]'))",
+       "\"rollback_guards\" entry 2 is malformed (its query has 3 placeholders for 0 parameters)"},
+      {"json_set(result_json, '$.rollback_guards[2].params[0]', json('[1]'))",
+       "\"rollback_guards\" entry 3 is malformed (a parameter is array"},
+  };
+  for (const auto& [damage, says] : damages) {
+    ExecSql(db_, "UPDATE csm_run SET result_json = " + damage + " WHERE id = 1");
+    for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--force"}}) {
+      ExpectRollbackRefused(7, {"csmigrate's own record of run 1 is damaged", says}, extra);
+    }
+    ExecSql(db_, "UPDATE csm_run SET result_json = '" + record + "' WHERE id = 1");
+  }
+  const CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(RollbackHardening, AJournalThatLostRowsDisagreesWithItsRecord) {
   ApplyRun();
   ExecSql(db_,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -105,6 +106,40 @@ TEST_P(ServerReliability, RollbackRefusesWhileAnUploadCascadesFromTheNewStore) {
 
   Exec(db.conn(), "DELETE FROM upload WHERE id = 31");
   CommandResult rolled = RunCsmigrate({"rollback", "--db", db.url(), "1"});
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  EXPECT_EQ(DumpCloudTables(db.conn()), before);
+}
+
+// The run's record holds its rollback guards, compiled for this server: with the rule file it was
+// applied with deleted, a new snapshot on the new store is still refused, and once it is gone the
+// rollback is exact.
+TEST_P(ServerReliability, RollbackFromTheRunsOwnRecordWithTheRuleFileDeleted) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "ref-cnt-copied");
+  const std::string rules = dir_.File("conversion.yaml");
+  {
+    std::ifstream shipped(SourceDir() + "/rules/nfs-to-object-store.yaml");
+    std::ofstream(rules) << shipped.rdbuf();
+  }
+  const std::string before = DumpCloudTables(db.conn());
+  auto apply = Apply(db.url());
+  apply.insert(apply.end(), {"--rules", rules});
+  ASSERT_EQ(RunCsmigrate(apply).exit_code, 0);
+  ASSERT_EQ(std::remove(rules.c_str()), 0);
+
+  Exec(db.conn(),
+       "INSERT INTO snapshot_store_ref (id, store_id, snapshot_id, created, store_role, size, "
+       "install_path, state, ref_cnt, volume_id) SELECT 9001, s.id, n.id, '2026-11-25 10:00:00', "
+       "'Image', 1, 'snapshots/2/7/x', 'Ready', 0, n.volume_id FROM image_store s, snapshots n "
+       "WHERE s.name = 's3-region' AND n.id = (SELECT MIN(id) FROM snapshots)");
+  const std::vector<std::string> rollback = {"rollback", "--db", db.url(), "1", "--rules", rules};
+  CommandResult refused = RunCsmigrate(rollback);
+  EXPECT_EQ(refused.exit_code, 5) << refused.err;
+  EXPECT_NE(refused.err.find("snapshot_store_ref id 9001"), std::string::npos) << refused.err;
+  Exec(db.conn(), "DELETE FROM snapshot_store_ref WHERE id = 9001");
+
+  CommandResult rolled = RunCsmigrate(rollback);
   ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
   EXPECT_EQ(DumpCloudTables(db.conn()), before);
 }

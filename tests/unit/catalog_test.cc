@@ -1,9 +1,8 @@
 // The CloudStack model (catalog/) read from an SQLite database built in the test with
 // CloudStack's schema: image stores with their details (secrets decrypted), retire verdicts of
-// staging stores; and the key layout of each kind of store.
+// staging stores.
 #include <gtest/gtest.h>
 
-#include "catalog/cloudstack_layout.h"
 #include "catalog/image_stores.h"
 #include "catalog/ref_tables.h"
 #include "catalog/retire_verdict.h"
@@ -175,28 +174,6 @@ TEST_F(CatalogOnSqlite, VerdictsComeInTheOrderAskedAndNoneForNoStore) {
   EXPECT_TRUE((*two)[0].retirable());
   EXPECT_EQ((*two)[1].store_id, 1);
   EXPECT_EQ((*two)[1].held_by.at("template_store_ref"), 1);
-}
-
-TEST(CloudStackLayout, PrefixesAreInAscendingByteOrderPerProvider) {
-  for (const char* provider : {"NFS", "S3", "Swift"}) {
-    const std::vector<std::string> prefixes = CloudStackPrefixes(provider);
-    EXPECT_TRUE(std::is_sorted(prefixes.begin(), prefixes.end())) << provider;
-  }
-  EXPECT_EQ(CloudStackPrefixes("NFS"),
-            (std::vector<std::string>{"snapshots/", "template/", "volumes/"}));
-  EXPECT_EQ(CloudStackPrefixes("S3"), CloudStackPrefixes("NFS"));
-  EXPECT_EQ(CloudStackPrefixes("Swift"), (std::vector<std::string>{"S-", "T-", "V-"}));
-}
-
-TEST(CloudStackLayout, MetadataFilesAndSwiftSegmentContainersAreAuxiliary) {
-  EXPECT_TRUE(IsAuxiliaryKey("NFS", "template/tmpl/2/201/template.properties"));
-  EXPECT_TRUE(IsAuxiliaryKey("S3", "volumes/2/41/volume.properties"));
-  EXPECT_TRUE(IsAuxiliaryKey("Swift", "T-201/template.properties"));
-  EXPECT_TRUE(IsAuxiliaryKey("Swift", "T-201_segments/part-0001"));
-  EXPECT_FALSE(IsAuxiliaryKey("S3", "T-201_segments/part-0001")) << "segments are Swift's";
-  EXPECT_FALSE(IsAuxiliaryKey("Swift", "_segments/x")) << "a container named only the suffix";
-  EXPECT_FALSE(IsAuxiliaryKey("NFS", "template/tmpl/2/201/201-2.qcow2"));
-  EXPECT_FALSE(IsAuxiliaryKey("NFS", "template/tmpl/2/201/template.properties.bak"));
 }
 
 }  // namespace

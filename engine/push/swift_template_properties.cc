@@ -5,8 +5,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <vector>
 
+#include "store/etag.h"
 #include "store/template_properties.h"
 
 namespace csm::push {
@@ -76,11 +78,14 @@ Result<bool> EnsureSwiftTemplateProperties(store::ObjectStore& swift,
                                            const SwiftTemplateEntry& entry) {
   const std::string container = "T-" + std::to_string(entry.template_id);
   const std::string key = container + "/" + kFileName;
+  const std::string text = store::FormatSwiftTemplateProperties(entry.unique_name, entry.file_name,
+                                                                entry.size, entry.virtual_size);
+  const std::string text_etag = store::Md5Hex(text);
   std::vector<std::string> others;
-  bool present = false;
+  std::optional<store::ObjectInfo> present;
   CSM_RETURN_IF_ERROR(swift.List(key, [&](const store::ObjectInfo& object) {
     if (object.key == key) {
-      present = true;
+      present = object;
     } else {
       others.push_back(object.key);
     }
@@ -96,17 +101,20 @@ Result<bool> EnsureSwiftTemplateProperties(store::ObjectStore& swift,
                       "exactly one; remove them, then push again");
   }
   if (present) {
-    CSM_ASSIGN_OR_RETURN(std::string text, ReadSmall(swift, key));
-    if (Says(store::ParseTemplateProperties(text), entry)) return false;
+    // The listing's ETag shows a file with exactly these bytes; one written otherwise (by
+    // CloudStack, in another order) is read and may still say the same.
+    if (present->etag == text_etag && present->size == static_cast<int64_t>(text.size())) {
+      return false;
+    }
+    CSM_ASSIGN_OR_RETURN(std::string existing, ReadSmall(swift, key));
+    if (Says(store::ParseTemplateProperties(existing), entry)) return false;
   }
-  const std::string text = store::FormatSwiftTemplateProperties(entry.unique_name, entry.file_name,
-                                                                entry.size, entry.virtual_size);
   CSM_ASSIGN_OR_RETURN(TemporaryFile file, TemporaryFile::Write(text));
-  CSM_RETURN_IF_ERROR(swift.Put(key, file.path()).status());
-  CSM_ASSIGN_OR_RETURN(std::string back, ReadSmall(swift, key));
-  if (back != text) {
+  CSM_ASSIGN_OR_RETURN(const store::ObjectInfo stored, swift.Put(key, file.path()));
+  if (stored.etag != text_etag || stored.size != static_cast<int64_t>(text.size())) {
     return Status(ErrorCode::kIo, "the " + key + " written to " + swift.Describe() +
-                                      " does not read back as written");
+                                      " is not what was sent (ETag " + stored.etag + ", expected " +
+                                      text_etag + ")");
   }
   return true;
 }

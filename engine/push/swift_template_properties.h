@@ -22,10 +22,14 @@ struct SwiftTemplateEntry {
 };
 
 // Makes "T-<id>/template.properties" on `swift` say exactly `entry`: adopted (nothing written,
-// returns false) when it already does, else written (returns true) and read back. kPrecondition,
-// naming them, when other objects of the container start with "template.properties" (CloudStack
-// would not see the template; csmigrate never deletes what it did not write); kIo when the store
-// fails or the file read back differs.
+// returns false) when it already does, else written (returns true) and verified by the ETag of
+// the PUT's answer. kPrecondition, naming them, when other objects of the container start with
+// "template.properties" (CloudStack would not see the template; csmigrate never deletes what it
+// did not write); kIo when the store fails or what it stored is not what was sent.
+// Requests: one prefix listing of the container (it shows every such object, and the ETag of
+// template.properties), then the PUT when there is none (2 in all); 1 when there is one with
+// exactly the bytes csmigrate writes; a GET more when it has other bytes (adopted when it says
+// the same, else the PUT: 3).
 Result<bool> EnsureSwiftTemplateProperties(store::ObjectStore& swift,
                                            const SwiftTemplateEntry& entry);
 

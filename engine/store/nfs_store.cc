@@ -332,6 +332,10 @@ Result<std::string> NfsStore::UploadEtag(const std::string& path) {
                     ": csmigrate never writes to a staging NFS export");
 }
 
+bool NfsStore::UploadsInParts(int64_t) const {
+  return false;
+}
+
 Status NfsStore::DiscardInterruptedUploads(const std::string& /*key*/) {
   return Status::Ok();
 }

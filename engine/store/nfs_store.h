@@ -68,6 +68,9 @@ class NfsStore : public ObjectStore {
   // Refused, as Put (nothing is ever uploaded to NFS): always kInvalidArgument; reads nothing.
   Result<std::string> UploadEtag(const std::string& path) override;
 
+  // Never (nothing is uploaded to NFS in parts, or at all): false.
+  bool UploadsInParts(int64_t size) const override;
+
   // Nothing to do (Put never writes, so no upload is ever interrupted): always ok.
   Status DiscardInterruptedUploads(const std::string& key) override;
 

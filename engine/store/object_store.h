@@ -43,8 +43,14 @@ class ObjectStore {
                      const std::function<Status(std::string_view chunk)>& sink) = 0;
 
   // Uploads the local file at `path` to `key`, streaming it (never read whole into memory).
-  // Returns what the store reports for the new object.
+  // Returns what the store reports for the new object: for a single-part upload from the answer
+  // to the PUT itself (the ETag of what the store stored, size = the bytes sent, last_modified
+  // empty), for one in parts from a HEAD after it.
   virtual Result<ObjectInfo> Put(const std::string& key, const std::string& path) = 0;
+
+  // Whether Put uploads a file of `size` bytes in parts (S3 multipart, Swift SLO), which is when
+  // an interrupted Put can leave something behind for DiscardInterruptedUploads.
+  virtual bool UploadsInParts(int64_t size) const = 0;
 
   // Deletes `key`; deleting a missing object is not an error.
   virtual Status Delete(const std::string& key) = 0;

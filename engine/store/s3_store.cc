@@ -224,15 +224,27 @@ Result<ObjectInfo> S3Store::Put(const std::string& key, const std::string& path)
     call.body_file = FileRange{path, 0, size};
     CSM_ASSIGN_OR_RETURN(HttpResponse response, Send(call));
     if (response.status != 200) return Failure(response, "PUT of key " + Quoted(key));
-  } else {
-    CSM_RETURN_IF_ERROR(PutMultipart(key, path, size, part_size));
+    ObjectInfo info;
+    info.key = key;
+    info.size = size;
+    info.etag = UnquoteEtag(response.Header("etag"));
+    if (info.etag.empty()) {
+      return Status(ErrorCode::kIo, "S3 " + where_ + " answered the PUT of key " + Quoted(key) +
+                                        " without an ETag");
+    }
+    return info;
   }
+  CSM_RETURN_IF_ERROR(PutMultipart(key, path, size, UploadPartSize(size)));
   CSM_ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, Head(key));
   if (!info || info->size != size) {
     return Status(ErrorCode::kIo, "S3 " + where_ + " does not show the " + std::to_string(size) +
                                       " bytes of key " + Quoted(key) + " just uploaded");
   }
   return *std::move(info);
+}
+
+bool S3Store::UploadsInParts(int64_t size) const {
+  return UploadPartSize(size) != 0;
 }
 
 int64_t S3Store::UploadPartSize(int64_t size) const {

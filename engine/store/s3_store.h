@@ -53,9 +53,14 @@ class S3Store : public ObjectStore {
   Status Get(const std::string& key,
              const std::function<Status(std::string_view chunk)>& sink) override;
 
-  // One PUT up to multipart_threshold, else a multipart upload (aborted when it fails), both
-  // streamed from the file with an unsigned payload; then a HEAD for what the store reports.
+  // One PUT up to multipart_threshold, its answer's ETag reported (no other request); else a
+  // multipart upload (aborted when it fails), then a HEAD for what the store reports (the
+  // completion's ETag is not relied on: S3 servers differ in what they put there). Both are
+  // streamed from the file with an unsigned payload.
   Result<ObjectInfo> Put(const std::string& key, const std::string& path) override;
+
+  // Whether `size` is above multipart_threshold.
+  bool UploadsInParts(int64_t size) const override;
 
   // DELETE; a missing key is not an error.
   Status Delete(const std::string& key) override;

@@ -285,19 +285,27 @@ Result<HttpResponse> SwiftStore::PutCreatingContainer(const std::string& contain
 Result<ObjectInfo> SwiftStore::Put(const std::string& key, const std::string& path) {
   CSM_ASSIGN_OR_RETURN(const auto parts, SplitKey(key));
   CSM_ASSIGN_OR_RETURN(const int64_t size, LocalFileSize(path));
-  std::set<std::string> segments;  // this upload's
-  if (const int64_t segment_size = UploadSegmentSize(size); segment_size == 0) {
+  const int64_t segment_size = UploadSegmentSize(size);
+  if (segment_size == 0) {
     HttpRequest request;
     request.method = "PUT";
     request.url = ObjectPath(parts.first, parts.second);
     request.body_file = FileRange{path, 0, size};
     CSM_ASSIGN_OR_RETURN(HttpResponse response, PutCreatingContainer(parts.first, request));
     if (response.status != 201) return Failure(response, "PUT of " + Quoted(key));
-  } else {
-    CSM_ASSIGN_OR_RETURN(const std::vector<std::string> names,
-                         PutLarge(parts.first, parts.second, path, size, segment_size));
-    segments.insert(names.begin(), names.end());
+    ObjectInfo info;
+    info.key = key;
+    info.size = size;
+    info.etag = UnquoteEtag(response.Header("etag"));
+    if (info.etag.empty()) {
+      return Status(ErrorCode::kIo,
+                    "Swift " + where_ + " answered the PUT of " + Quoted(key) + " without an ETag");
+    }
+    return info;
   }
+  CSM_ASSIGN_OR_RETURN(const std::vector<std::string> names,
+                       PutLarge(parts.first, parts.second, path, size, segment_size));
+  const std::set<std::string> segments(names.begin(), names.end());  // this upload's
   CSM_ASSIGN_OR_RETURN(std::optional<ObjectInfo> info, Head(key));
   if (!info || info->size != size) {
     return Status(ErrorCode::kIo, "Swift " + where_ + " does not show the " + std::to_string(size) +
@@ -310,6 +318,10 @@ Result<ObjectInfo> SwiftStore::Put(const std::string& key, const std::string& pa
                  Quoted(key), removed.message());
   }
   return *std::move(info);
+}
+
+bool SwiftStore::UploadsInParts(int64_t size) const {
+  return UploadSegmentSize(size) != 0;
 }
 
 int64_t SwiftStore::UploadSegmentSize(int64_t size) const {

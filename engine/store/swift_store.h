@@ -56,14 +56,20 @@ class SwiftStore : public ObjectStore {
   Status Get(const std::string& key,
              const std::function<Status(std::string_view chunk)>& sink) override;
 
-  // One PUT up to slo_threshold, else an SLO: segments in "<container>_segments", then the
-  // manifest (segments removed again when that fails). The container is created when missing.
-  // Segments are named like the swift CLI's, "<object>/slo/<time>/<size>/<segment size>/<index
-  // %08d>", but <time> is when this upload started ("1764067698.947690"), not the file's mtime,
-  // so that every upload attempt has its own segments. Then a HEAD for what Swift reports. Then
-  // the segments of earlier uploads of `key` (an overwritten SLO's, an interrupted upload's) are
-  // deleted; when that fails, a warning is logged and Put still succeeds.
+  // One PUT up to slo_threshold, its answer's ETag reported: one request when the container
+  // exists (else the PUT's 404, the container's creation and the PUT again); it does not look
+  // for segments an overwritten SLO leaves (a listing per object): whoever may overwrite one
+  // calls DiscardInterruptedUploads after. Else an SLO: segments in "<container>_segments", then
+  // the manifest (segments removed again when that fails). Segments are named like the swift
+  // CLI's, "<object>/slo/<time>/<size>/<segment size>/<index %08d>", but <time> is when this
+  // upload started ("1764067698.947690"), not the file's mtime, so that every upload attempt has
+  // its own segments. Then a HEAD for what Swift reports, and the segments of earlier uploads of
+  // `key` (an overwritten SLO's, an interrupted upload's) are deleted; when that fails, a warning
+  // is logged and Put still succeeds.
   Result<ObjectInfo> Put(const std::string& key, const std::string& path) override;
+
+  // Whether `size` is above slo_threshold.
+  bool UploadsInParts(int64_t size) const override;
 
   // DELETE; an SLO with its segments (?multipart-manifest=delete). A missing object is not an
   // error.

@@ -192,6 +192,7 @@ class CountingStore : public store::ObjectStore {
   Result<std::string> UploadEtag(const std::string&) override {
     return Status(ErrorCode::kIo, "not used");
   }
+  bool UploadsInParts(int64_t) const override { return false; }
   Status DiscardInterruptedUploads(const std::string&) override {
     return Status(ErrorCode::kIo, "not used");
   }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <stdexcept>
 
 namespace csm::apply {
@@ -57,17 +56,8 @@ void from_json(const nlohmann::json& json, RecordedGuard& guard) {
 
 Result<std::vector<RecordedGuard>> RecordGuards(const rules::CompiledPlan& plan,
                                                 const rules::Bindings& bindings, int64_t run_id) {
-  const std::set<std::string> secrets = rules::SecretNames(*plan.rules);
   std::vector<RecordedGuard> recorded;
   for (const auto& [guard, sql] : plan.guard_checks) {
-    for (const auto& param : sql.params) {
-      if (param.kind == rules::SqlParam::Kind::kBinding && secrets.count(param.binding) > 0) {
-        return Status(ErrorCode::kInvalidRules,
-                      "the rollback guard on " + guard->table + " compares with $" + param.binding +
-                          ", a secret: the run's record would keep it in clear. Nothing was "
-                          "changed; compare with something else");
-      }
-    }
     CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(sql, bindings, run_id));
     recorded.push_back({guard->table, guard->references, guard->optional, sql.text, params});
   }

@@ -30,8 +30,9 @@ void to_json(nlohmann::json& json, const RecordedGuard& guard);
 // std::invalid_argument, saying what is wrong) when `json` is not one.
 void from_json(const nlohmann::json& json, RecordedGuard& guard);
 
-// The rollback guards of `plan` for run `run_id`, their values bound from `bindings`. kInvalidRules
-// when a guard's condition names a secret parameter: its value would be stored in clear.
+// The rollback guards of `plan` for run `run_id`, their values bound from `bindings` (guard
+// conditions compare with literals and run parameters, which the run's record keeps in clear
+// already); kInvalidRules when a condition names a value `bindings` lacks.
 Result<std::vector<RecordedGuard>> RecordGuards(const rules::CompiledPlan& plan,
                                                 const rules::Bindings& bindings, int64_t run_id);
 

@@ -1,9 +1,11 @@
-// apply::LimitOf: what a column's declared type admits, in each backend's spelling.
+// apply::LimitOf: what a column's declared type admits, in each backend's spelling; and
+// apply::CheckValuesFitColumns: every bound value checked against the column it is written to.
 #include <gtest/gtest.h>
 
 #include <limits>
 
 #include "apply/column_fit.h"
+#include "rules/rule_loader.h"
 
 namespace csm::apply {
 namespace {
@@ -75,6 +77,83 @@ TEST(ColumnFit, OtherTypesAreNotChecked) {
     EXPECT_EQ(limit.max_chars, 0u) << type;
     EXPECT_EQ(limit.max_bytes, 0u) << type;
   }
+}
+
+rules::Catalog StoreCatalog() {
+  auto column = [](const std::string& name, const std::string& type) {
+    db::ColumnInfo info;
+    info.name = name;
+    info.declared_type = type;
+    info.primary_key = name == "id";
+    return info;
+  };
+  rules::Catalog catalog;
+  catalog["image_store"] = {"image_store",
+                            {column("id", "bigint(20) unsigned"), column("name", "varchar(8)"),
+                             column("data_center_id", "bigint(20) unsigned")}};
+  catalog["image_store_details"] = {
+      "image_store_details",
+      {column("id", "bigint(20) unsigned"), column("store_id", "bigint(20) unsigned"),
+       column("name", "varchar(6)"), column("value", "varchar(10)")}};
+  return catalog;
+}
+
+// CheckValuesFitColumns of a store insert and its details (on MySQL) with these bindings.
+Status CheckStoreInsert(const rules::Bindings& bindings) {
+  auto rules = rules::LoadRuleText(
+      "name: t\nparameters: {name: {}, zone: {}, details: {map: true}}\n"
+      "providers: {Swift: {required_details: [key], secret_details: [key]}}\nsteps:\n"
+      "  - {name: store, insert: image_store, values: {name: $name, data_center_id: $zone}}\n"
+      "  - {name: details, insert_each: image_store_details, for_each: $details,\n"
+      "     values: {store_id: 1, name: $key, value: $value}}\n",
+      "t.yaml");
+  EXPECT_TRUE(rules.ok()) << rules.status().message();
+  if (!rules.ok()) return rules.status();
+  return CheckValuesFitColumns(*rules, StoreCatalog(), bindings, "mysql");
+}
+
+rules::Bindings StoreBindings(const std::string& name, int64_t zone,
+                              const rules::KeyValues& details) {
+  rules::Bindings bindings;
+  bindings.scalars["name"] = name;
+  bindings.scalars["zone"] = zone;
+  bindings.maps["details"] = details;
+  return bindings;
+}
+
+TEST(ColumnFit, ValuesThatFitTheirColumnsPass) {
+  const Status s = CheckStoreInsert(StoreBindings("s3", 1, {{"bucket", "cs"}}));
+  EXPECT_TRUE(s.ok()) << s.message();
+}
+
+TEST(ColumnFit, ATooLongParameterIsRefusedByItsNameAndTheColumnsWidth) {
+  const Status s = CheckStoreInsert(StoreBindings("much-too-long", 1, {}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "--name is 13 characters long; image_store.name (varchar(8)) holds at most 8; nothing "
+            "was changed");
+}
+
+TEST(ColumnFit, ANumberOutOfTheColumnsRangeIsRefused) {
+  const Status s = CheckStoreInsert(StoreBindings("s3", -1, {}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "--zone is not a whole number from 0 to 9223372036854775807, as "
+            "image_store.data_center_id (bigint(20) unsigned) needs; nothing was changed");
+}
+
+TEST(ColumnFit, ADetailIsNamedByItsKeyAndASecretsValueIsNeverShown) {
+  const Status key = CheckStoreInsert(StoreBindings("s3", 1, {{"endpoint", "x"}}));
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.message(),
+            "the key of --detail endpoint is 8 characters long; image_store_details.name "
+            "(varchar(6)) holds at most 6; nothing was changed");
+  const Status secret = CheckStoreInsert(StoreBindings("s3", 1, {{"key", "0123456789ab"}}));
+  ASSERT_FALSE(secret.ok());
+  EXPECT_EQ(secret.message(),
+            "--detail key (as stored) is 12 characters long; image_store_details.value "
+            "(varchar(10)) holds at most 10; nothing was changed");
 }
 
 }  // namespace

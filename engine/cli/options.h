@@ -43,6 +43,7 @@ struct Options {
   std::string order = "largest";
   bool dry_run = false;
   std::optional<int64_t> multipart_threshold;
+  std::string bwlimit;  // --bwlimit as typed; "" = none
   // push / drain / reconcile
   std::optional<int64_t> stall_timeout;
   // help

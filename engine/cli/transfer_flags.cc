@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "cli/common_flags.h"
 #include "cli/nfs_roots.h"
+#include "common/byte_rate.h"
+#include "common/rate_limiter.h"
 
 namespace csm::cli {
 
@@ -17,6 +20,17 @@ void AddTransferOptions(CLI::App* cmd, Options& o) {
                   "Upload files larger than this many bytes in parts (S3 multipart, Swift "
                   "static large objects); default 67108864 (64 MiB)")
       ->check(WholeNumber(1));
+  cmd->add_option("--bwlimit", o.bwlimit,
+                  "RATE: bytes per second all transfers of this process send and receive "
+                  "together, as rclone writes it: a number with a suffix B, K, M, G or T "
+                  "(1024-based; no suffix = K), e.g. 10M, 512K, 1.5G; off or 0 = no limit "
+                  "(the default)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const auto rate = ParseByteRate(text, "");
+            return rate.ok() ? std::string() : rate.status().message();
+          },
+          "RATE"));
   AddStallTimeout(cmd, o);
   cmd->add_flag("--json", o.json,
                 "Print one JSON document on stdout at the end (counts, failures; drain: retire "
@@ -33,18 +47,13 @@ Result<push::RunnerOptions> RunnerOptionsFor(const Options& o, const Target& tar
     options.access.multipart_threshold = o.multipart_threshold;
   }
   if (o.stall_timeout) options.access.stall_timeout = std::chrono::seconds(*o.stall_timeout);
+  if (!o.bwlimit.empty()) {
+    CSM_ASSIGN_OR_RETURN(const std::optional<int64_t> rate, ParseByteRate(o.bwlimit, "--bwlimit"));
+    if (rate) options.access.rate_limiter = std::make_shared<RateLimiter>(*rate);
+  }
   if (target.encryption) options.encrypt_secret = target.encryption->password;
   options.jobs = o.jobs;
   options.progress = !o.log.quiet;
-  if (const char* pause = std::getenv("CSM_TEST_DRAIN_PAUSE")) {
-    // UNITS:SECONDS, for the kill-and-resume tests only.
-    const std::string text = pause;
-    const auto colon = text.find(':');
-    if (colon != std::string::npos) {
-      options.pause_after_units = std::atoi(text.substr(0, colon).c_str());
-      options.pause_seconds = std::atoi(text.substr(colon + 1).c_str());
-    }
-  }
   return options;
 }
 

@@ -40,8 +40,38 @@ struct Transfer {
   curl_off_t moved = 0;
   std::chrono::steady_clock::time_point last_moved = std::chrono::steady_clock::now();
   std::chrono::seconds stall_timeout{0};
-  bool stalled = false;  // aborted because nothing moved for stall_timeout
+  bool stalled = false;                  // aborted because nothing moved for stall_timeout
+  RateLimiter* rate_limiter = nullptr;   // throttles the bodies, when set
+  const TransferAbort* abort = nullptr;  // stops the transfer, when set
+  bool stopped = false;                  // ended because `abort` was aborted
 };
+
+// Whether the transfer must end now because its abort was aborted (and marks it stopped).
+bool Stopped(Transfer& t) {
+  if (t.abort == nullptr || !t.abort->aborted()) return false;
+  t.stopped = true;
+  return true;
+}
+
+// The most bytes one callback passes on before it takes them from the rate limiter: a
+// sixteenth of a second's worth, so that a slow limit still lets the abort be seen often.
+size_t ThrottleSlice(const Transfer& t) {
+  return static_cast<size_t>(std::max<int64_t>(1, t.rate_limiter->bytes_per_second() / 16));
+}
+
+// Takes `bytes` from the rate limiter (when there is one) a slice at a time; false when the
+// transfer was stopped meanwhile.
+bool Throttle(Transfer& t, size_t bytes) {
+  if (t.rate_limiter == nullptr) return !Stopped(t);
+  const size_t slice = ThrottleSlice(t);
+  while (bytes > 0) {
+    if (Stopped(t)) return false;
+    const size_t now = std::min(bytes, slice);
+    t.rate_limiter->Take(static_cast<int64_t>(now));
+    bytes -= now;
+  }
+  return !Stopped(t);
+}
 
 // What one attempt gave: a response or an error, and whether the error is worth retrying.
 struct Outcome {
@@ -76,6 +106,7 @@ size_t OnWrite(char* data, size_t size, size_t count, void* user) {
   const size_t n = size * count;
   long status = 0;
   curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (!Throttle(*t, n)) return 0;  // anything but n aborts the transfer
   if (*t->sink && status >= 200 && status < 300) {
     t->delivered = true;
     Status accepted = (*t->sink)(std::string_view(data, n));
@@ -91,16 +122,20 @@ size_t OnWrite(char* data, size_t size, size_t count, void* user) {
 
 size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
-  const size_t room = size * count;
+  size_t room = size * count;
+  if (Stopped(*t)) return CURL_READFUNC_ABORT;
+  if (t->rate_limiter != nullptr) room = std::min(room, ThrottleSlice(*t));
   if (t->file == nullptr) {
     const std::string& body = t->request->body;
     const size_t n = std::min(room, body.size() - t->body_pos);
+    if (!Throttle(*t, n)) return CURL_READFUNC_ABORT;
     std::memcpy(buffer, body.data() + t->body_pos, n);
     t->body_pos += n;
     return n;
   }
   const size_t want = static_cast<size_t>(std::min<int64_t>(room, t->file_remaining));
   if (want == 0) return 0;
+  if (!Throttle(*t, want)) return CURL_READFUNC_ABORT;
   const size_t got = std::fread(buffer, 1, want, t->file);
   if (got == 0) {
     const std::string& path = t->request->body_file->path;
@@ -129,12 +164,13 @@ int OnSeek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-// libcurl calls this at least once a second while a transfer runs: it ends a transfer that has
-// moved no byte (sent or received) for stall_timeout. (CURLOPT_LOW_SPEED_TIME would not do: it
-// averages over the last few seconds, so an upload whose body was taken at once and whose answer
-// never comes ran on for about five seconds more than the limit.)
+// libcurl calls this at least once a second while a transfer runs: it ends a transfer that was
+// aborted, or that has moved no byte (sent or received) for stall_timeout. (CURLOPT_LOW_SPEED_TIME
+// would not do: it averages over the last few seconds, so an upload whose body was taken at once
+// and whose answer never comes ran on for about five seconds more than the limit.)
 int OnProgress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) {
   auto* t = static_cast<Transfer*>(user);
+  if (Stopped(*t)) return 1;  // aborts the transfer
   const auto now = std::chrono::steady_clock::now();
   if (received + sent != t->moved) {
     t->moved = received + sent;
@@ -165,6 +201,29 @@ bool IsTransient(CURLcode code) {
 
 bool IsRetryableStatus(long status) {
   return status >= 500 || status == 429;
+}
+
+// The error of a request stopped by options.abort (never retried).
+Status StoppedError(const HttpClientOptions& options, const HttpRequest& request) {
+  const std::string reason = options.abort->reason();
+  return Status(ErrorCode::kIo, kTransferStopped + (reason.empty() ? "aborted" : reason) + " (" +
+                                    request.method + " " + request.url + ")");
+}
+
+// Whether options.abort is aborted.
+bool AbortedNow(const HttpClientOptions& options) {
+  return options.abort != nullptr && options.abort->aborted();
+}
+
+// Sleeps for `wait`, waking every tenth of a second to end early when options.abort is aborted.
+void BackOff(const HttpClientOptions& options, std::chrono::milliseconds wait) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (!AbortedNow(options)) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) return;
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(100)));
+  }
 }
 
 void SetMethodAndBody(CURL* curl, const HttpRequest& request, Transfer& t) {
@@ -198,6 +257,8 @@ Outcome Perform(CURL* curl, const HttpClientOptions& options, const HttpRequest&
   t.curl = curl;
   t.request = &request;
   t.sink = &sink;
+  t.rate_limiter = options.rate_limiter.get();
+  t.abort = options.abort.get();
   std::unique_ptr<std::FILE, FileCloser> file;
   if (request.body_file) {
     const FileRange& range = *request.body_file;
@@ -240,6 +301,7 @@ Outcome Perform(CURL* curl, const HttpClientOptions& options, const HttpRequest&
   SetMethodAndBody(curl, request, t);
 
   const CURLcode code = curl_easy_perform(curl);
+  if (t.stopped) return {StoppedError(options, request)};
   if (!t.sink_error.ok()) return {t.sink_error};
   if (!t.body_error.ok()) return {t.body_error};
   if (code != CURLE_OK) {
@@ -286,6 +348,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, const HttpSink
   if (curl_ == nullptr) return Status(ErrorCode::kIo, "libcurl could not be initialised");
   std::chrono::milliseconds backoff = options_.first_backoff;
   for (int attempt = 1;; ++attempt) {
+    if (AbortedNow(options_)) return StoppedError(options_, request);
     Outcome outcome = Perform(curl_, options_, request, sink);
     const bool may_retry = request.idempotent && attempt < options_.max_attempts;
     std::string reason;
@@ -305,7 +368,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, const HttpSink
     }
     spdlog::warn("{}; retrying in {} ms (attempt {} of {})", reason, backoff.count(), attempt + 1,
                  options_.max_attempts);
-    std::this_thread::sleep_for(backoff);
+    BackOff(options_, backoff);
     backoff *= 2;
   }
 }

@@ -1,19 +1,23 @@
 // A small HTTP(S) client over libcurl for the object stores: one easy handle per client, reused
 // so that connections are kept alive; certificate verification always on; request bodies from a
 // string or streamed from a byte range of a file; response bodies into a string or streamed to a
-// sink; idempotent requests retried with exponential backoff on transient failures.
-// Not thread-safe: use one client per thread.
+// sink; idempotent requests retried with exponential backoff on transient failures; bodies both
+// ways throttled by a rate limiter the clients of a process share, and transfers stopped at once
+// by a shared TransferAbort. Not thread-safe: use one client per thread.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/rate_limiter.h"
 #include "common/result.h"
 #include "store/sigv4.h"
+#include "store/transfer_abort.h"
 
 namespace csm::store {
 
@@ -25,7 +29,17 @@ struct HttpClientOptions {
   std::string ca_file;  // PEM bundle that verifies HTTPS servers; empty = the system's store
   int max_attempts = 5;
   std::chrono::milliseconds first_backoff{200};  // wait before the 2nd attempt, doubled after
+  // Every byte of a request body sent and of a response body received is taken from it first
+  // (one limiter for all the clients of a process: --bwlimit); nullptr = no limit.
+  std::shared_ptr<RateLimiter> rate_limiter;
+  // Once it is aborted, a request in flight ends at once (within about a second when no byte
+  // moves), none is started and nothing is retried: Send is kIo "transfer stopped: <reason>
+  // (METHOD URL)". nullptr = never.
+  std::shared_ptr<const TransferAbort> abort;
 };
+
+// The start of the message of a transfer stopped by HttpClientOptions::abort.
+inline constexpr const char* kTransferStopped = "transfer stopped: ";
 
 // Bytes [offset, offset + length) of a local file, read as they are sent.
 struct FileRange {
@@ -71,7 +85,8 @@ class HttpClient {
   // 5xx, 429 and transient transport failures (connect, timeout, reset, truncated transfer),
   // up to max_attempts with doubling waits, unless the sink already received bytes; the last
   // 5xx/429 response is returned as is. Errors: kIo for a transport failure (message names the
-  // method and URL, never header values), the sink's error, or kIo for an unreadable body file.
+  // method and URL, never header values), the sink's error, kIo for an unreadable body file, or
+  // kIo starting with kTransferStopped once options.abort is aborted (never retried).
   Result<HttpResponse> Send(const HttpRequest& request, const HttpSink& sink = nullptr);
 
  private:

@@ -51,6 +51,13 @@ Result<HttpClientOptions> HttpOptions(const catalog::ImageStoreRow& row) {
   return http;
 }
 
+// What StoreAccess sets for every HTTP client: the stall timeout, the rate limiter, the abort.
+void ShareTransferControls(const StoreAccess& access, HttpClientOptions& http) {
+  if (access.stall_timeout) http.stall_timeout = *access.stall_timeout;
+  http.rate_limiter = access.rate_limiter;
+  http.abort = access.abort;
+}
+
 Result<std::unique_ptr<ObjectStore>> OpenS3(const catalog::ImageStoreRow& row,
                                             const StoreAccess& access) {
   S3Config config;
@@ -63,7 +70,7 @@ Result<std::unique_ptr<ObjectStore>> OpenS3(const catalog::ImageStoreRow& row,
   }
   CSM_ASSIGN_OR_RETURN(config.http, HttpOptions(row));
   if (access.http) config.http = *access.http;
-  if (access.stall_timeout) config.http.stall_timeout = *access.stall_timeout;
+  ShareTransferControls(access, config.http);
   if (access.multipart_threshold) {
     config.multipart_threshold = *access.multipart_threshold;
     config.part_size =
@@ -86,7 +93,7 @@ Result<std::unique_ptr<ObjectStore>> OpenSwift(const catalog::ImageStoreRow& row
   CSM_ASSIGN_OR_RETURN(config.credentials.username, RequiredDetail(row, "username"));
   CSM_ASSIGN_OR_RETURN(config.credentials.key, RequiredDetail(row, "key"));
   if (access.http) config.http = *access.http;
-  if (access.stall_timeout) config.http.stall_timeout = *access.stall_timeout;
+  ShareTransferControls(access, config.http);
   if (access.multipart_threshold) {
     config.slo_threshold = *access.multipart_threshold;
     config.segment_size =

@@ -12,9 +12,11 @@
 #include <string>
 
 #include "catalog/image_stores.h"
+#include "common/rate_limiter.h"
 #include "common/result.h"
 #include "store/http_client.h"
 #include "store/object_store.h"
+#include "store/transfer_abort.h"
 
 namespace csm::store {
 
@@ -31,6 +33,11 @@ struct StoreAccess {
   // retried as a transient failure); it replaces an S3 store's sockettimeout detail, and Swift's
   // default (HttpClientOptions::stall_timeout). From --stall-timeout.
   std::optional<std::chrono::seconds> stall_timeout;
+  // Shared by every S3 and Swift client opened with this access, whatever `http` says: the
+  // process's bandwidth limit (--bwlimit; nullptr = none) and the abort that stops their
+  // transfers in flight (nullptr = never); see HttpClientOptions.
+  std::shared_ptr<RateLimiter> rate_limiter;
+  std::shared_ptr<const TransferAbort> abort;
 };
 
 // The store to list for `row`; nullptr (not an error) for an NFS store with no --nfs-root, which

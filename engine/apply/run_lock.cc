@@ -1,13 +1,11 @@
 #include "apply/run_lock.h"
 
-#include <signal.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <ctime>
 
 #include "common/digest.h"
+#include "common/process_name.h"
 #include "db/engine_tables.h"
 #include "db/schema_files.h"
 #include "db/transaction.h"
@@ -17,24 +15,6 @@ namespace {
 
 constexpr const char* kLockName = "apply";
 constexpr const char* kAdvisoryName = "csmigrate.apply";
-
-std::string HostName() {
-  char host[256] = {0};
-  if (gethostname(host, sizeof host - 1) != 0) return "unknown-host";
-  return host;
-}
-
-// True when `holder` ("host:pid") is a process of this host that no longer exists.
-bool HolderIsGone(const std::string& holder) {
-  const auto colon = holder.rfind(':');
-  if (colon == std::string::npos || holder.substr(0, colon) != HostName()) return false;
-  try {
-    const pid_t pid = static_cast<pid_t>(std::stol(holder.substr(colon + 1)));
-    return kill(pid, 0) != 0 && errno == ESRCH;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 // True when the lease transaction lost to another writer of the same row: on a Galera cluster
 // the advisory lock is node-local, so two nodes may both get here; certification then aborts one
@@ -49,7 +29,7 @@ bool LostRace(const Status& s) {
 }  // namespace
 
 std::string RunLock::HolderName() {
-  return HostName() + ":" + std::to_string(getpid());
+  return ProcessName();
 }
 
 Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
@@ -60,7 +40,7 @@ Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
     if (r.rows.empty()) return Status::Ok();
     const std::string holder = db::ToDisplay(r.rows[0][0]);
     const int64_t expires = std::get<int64_t>(r.rows[0][2]);
-    if (expires <= now || HolderIsGone(holder)) {
+    if (expires <= now || ProcessIsGone(holder)) {
       spdlog::warn("taking over the lease left by {} (since {}): {}", holder,
                    db::ToDisplay(r.rows[0][1]),
                    expires <= now ? "it expired" : "that process no longer exists");

@@ -44,6 +44,8 @@ struct Options {
   bool dry_run = false;
   std::optional<int64_t> multipart_threshold;
   std::string bwlimit;  // --bwlimit as typed; "" = none
+  int lease_seconds = 60;
+  bool board_status = false;  // drain --status
   // push / drain / reconcile
   std::optional<int64_t> stall_timeout;
   // help

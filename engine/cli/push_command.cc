@@ -10,6 +10,7 @@
 #include "cli/exit_codes.h"
 #include "cli/push_output.h"
 #include "cli/transfer_flags.h"
+#include "common/stop_request.h"
 #include "push/push_object.h"
 
 namespace csm::cli {
@@ -49,6 +50,9 @@ int RunPush(const Options& o) {
   const push::ObjectKind kind = o.object_kind == "template" ? push::ObjectKind::kTemplate
                                 : o.object_kind == "volume" ? push::ObjectKind::kVolume
                                                             : push::ObjectKind::kSnapshot;
+  StopRequest stop;
+  const StopSignals signals(stop);
+  options->stop = &stop;
   auto pushed = push::PushObject(*target->conn, kind, o.object_id, *options);
   if (!pushed.ok()) return Fail(o, pushed.status());
   if (pushed->nothing_to_push) {
@@ -67,7 +71,7 @@ int RunPush(const Options& o) {
   const push::RunnerOutcome& outcome = pushed->outcome;
   if (!outcome.failures.empty()) return Fail(o, outcome.failures.front().status);
   Print(o, PushJson(stamp, o.object_kind, o.object_id, outcome, {}), RunnerText(outcome));
-  return kExitOk;
+  return outcome.stopped_by_signal != 0 ? kExitSignalBase + outcome.stopped_by_signal : kExitOk;
 }
 
 }  // namespace csm::cli

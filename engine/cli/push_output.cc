@@ -2,11 +2,11 @@
 
 #include <sstream>
 
-#include "apply/run_lock.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "common/digest.h"
 #include "common/printable_text.h"
+#include "common/process_name.h"
 
 namespace csm::cli {
 namespace {
@@ -39,6 +39,12 @@ void AddOutcome(nlohmann::ordered_json& body, const RunStamp& stamp, const push:
   body["objects_adopted"] = r.objects_adopted;
   body["bytes_total"] = r.bytes_total;
   body["bytes_uploaded"] = r.bytes_uploaded;
+  body["units_done_elsewhere"] = r.units_done_elsewhere;
+  body["units_taken_over"] = r.units_taken_over;
+  body["units_left"] = r.units_left;
+  body["stopped_by_signal"] = r.stopped_by_signal == 0
+                                  ? nlohmann::ordered_json(nullptr)
+                                  : nlohmann::ordered_json(r.stopped_by_signal);
   body["failures"] = std::move(failures);
 }
 
@@ -64,7 +70,7 @@ nlohmann::ordered_json UnitJson(const push::PushUnit& unit) {
 }  // namespace
 
 RunStamp StartRun() {
-  return {apply::RunLock::HolderName(), UtcNow()};
+  return {ProcessName(), UtcNow()};
 }
 
 std::string RunnerText(const push::RunnerOutcome& r) {
@@ -72,6 +78,17 @@ std::string RunnerText(const push::RunnerOutcome& r) {
   out << "pushed " << r.units_pushed << " of " << r.units_total << " units: " << r.objects_filled
       << " placeholders filled, " << r.bytes_uploaded << " bytes uploaded, " << r.objects_adopted
       << " verified uploads of an earlier run adopted\n";
+  if (r.units_done_elsewhere > 0) {
+    out << "  " << r.units_done_elsewhere << " units were finished by other workers\n";
+  }
+  if (r.units_taken_over > 0) {
+    out << "  " << r.units_taken_over
+        << " units were taken over by other workers after this one's claims ran out\n";
+  }
+  if (r.stopped_by_signal != 0) {
+    out << "  stopped by signal " << r.stopped_by_signal << ": " << r.units_left
+        << " units left for the next run (every transfer in flight was recorded or given back)\n";
+  }
   for (const auto& f : r.failures) {
     out << "  failed: " << PrintableText(f.unit) << ": " << PrintableText(f.status.message())
         << "\n";

@@ -21,7 +21,7 @@ void AddTransferOptions(CLI::App* cmd, Options& o) {
                   "static large objects); default 67108864 (64 MiB)")
       ->check(WholeNumber(1));
   cmd->add_option("--bwlimit", o.bwlimit,
-                  "RATE: bytes per second all transfers of this process send and receive "
+                  "Bytes per second all transfers of this process send and receive "
                   "together, as rclone writes it: a number with a suffix B, K, M, G or T "
                   "(1024-based; no suffix = K), e.g. 10M, 512K, 1.5G; off or 0 = no limit "
                   "(the default)")
@@ -30,7 +30,8 @@ void AddTransferOptions(CLI::App* cmd, Options& o) {
             const auto rate = ParseByteRate(text, "");
             return rate.ok() ? std::string() : rate.status().message();
           },
-          "RATE"));
+          ""))
+      ->type_name("RATE");
   AddStallTimeout(cmd, o);
   cmd->add_flag("--json", o.json,
                 "Print one JSON document on stdout at the end (counts, failures; drain: retire "

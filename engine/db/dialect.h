@@ -113,6 +113,17 @@ class Dialect {
   // there (MySQL's ANALYZE TABLE would commit implicitly).
   virtual std::string RefreshStatistics(const std::string& /*table*/) const { return ""; }
 
+  // An expression for the database server's clock: milliseconds since the Unix epoch (UTC), read
+  // when the statement runs. Work claims and worker heartbeats from many hosts compare their
+  // leases against this one clock, never against each host's own.
+  virtual std::string NowMillis() const = 0;
+
+  // What follows a SELECT so that it locks the rows it returns for the rest of the transaction and
+  // passes over rows another transaction holds (FOR UPDATE SKIP LOCKED), so that workers taking
+  // work at the same time never wait on each other; "" where a write transaction already holds the
+  // whole database (SQLite's BEGIN IMMEDIATE: one writer at a time).
+  virtual std::string LockSkippingLocked() const = 0;
+
   // `expr` (a placeholder or literal) given the type of the column it is stored into, where the
   // backend cannot infer it (PostgreSQL: a parameter in a SELECT list is text otherwise).
   virtual std::string Typed(const std::string& expr, const std::string& declared_type) const {

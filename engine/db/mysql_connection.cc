@@ -63,7 +63,11 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const DatabaseUrl
     mysql_close(mysql);
     return s;
   }
-  auto conn = std::unique_ptr<MysqlConnection>(new MysqlConnection(mysql, where));
+  // SKIP LOCKED came with MariaDB 10.6 and MySQL 8.0.1.
+  const bool mariadb = std::strstr(mysql_get_server_info(mysql), "MariaDB") != nullptr;
+  const unsigned long version = mysql_get_server_version(mysql);
+  const bool skip_locked = mariadb ? version >= 100600 : version >= 80001;
+  auto conn = std::unique_ptr<MysqlConnection>(new MysqlConnection(mysql, where, skip_locked));
   // CloudStack runs with autocommit; our transactions are explicit. Strict mode makes a value that
   // does not fit (a negative ref_cnt into an unsigned column) an error, never a silent clamp.
   std::string session =
@@ -75,7 +79,7 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const DatabaseUrl
   // rows (minutes at 10^5 rows, hours at 10^6). Every IN subquery the rule compiler writes is
   // uncorrelated, so materialising is always possible and linear; a correlated subquery still
   // gets IN-to-EXISTS (MariaDB falls back to it). MySQL has no such flag.
-  if (std::strstr(mysql_get_server_info(mysql), "MariaDB") != nullptr) {
+  if (mariadb) {
     session += ", optimizer_switch = 'in_to_exists=off'";
   }
   // On a Galera node, reads first wait until the node has applied every write set the cluster

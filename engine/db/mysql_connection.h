@@ -39,7 +39,8 @@ class MysqlConnection final : public Connection {
   std::string Describe() const override { return "mysql:" + where_; }
 
  private:
-  MysqlConnection(st_mysql* mysql, std::string where) : mysql_(mysql), where_(std::move(where)) {}
+  MysqlConnection(st_mysql* mysql, std::string where, bool skip_locked)
+      : mysql_(mysql), where_(std::move(where)), dialect_(skip_locked) {}
   // Prepares `sql`, binds `params`, executes; calls `on_row` per result row when given.
   Result<int64_t> Run(
       const std::string& sql, const std::vector<Value>& params,

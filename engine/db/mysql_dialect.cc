@@ -31,6 +31,12 @@ std::string MysqlDialect::RowDigestOfForm(const std::string& form, const std::st
   return Dialect::RowDigestOfForm(form, alias, columns, mask);
 }
 
+std::string MysqlDialect::NowMillis() const {
+  // SYSDATE(3), not NOW(3): NOW stays at the start of the statement's routine or trigger; both
+  // are the server's clock, and UNIX_TIMESTAMP reads them in the session's time zone.
+  return "CAST(FLOOR(UNIX_TIMESTAMP(SYSDATE(3)) * 1000) AS SIGNED)";
+}
+
 std::string MysqlDialect::ByteOrder(const std::string& expr) const {
   return "CAST(" + expr + " AS BINARY)";
 }

@@ -9,7 +9,15 @@ namespace csm::db {
 
 class MysqlDialect final : public Dialect {
  public:
+  // `skip_locked`: the server knows SKIP LOCKED (MariaDB 10.6+, MySQL 8.0.1+). Older ones lock
+  // with a plain FOR UPDATE: still one taker per row, but a taker may wait for another.
+  explicit MysqlDialect(bool skip_locked = true) : skip_locked_(skip_locked) {}
+
   std::string name() const override { return "mysql"; }
+  std::string NowMillis() const override;
+  std::string LockSkippingLocked() const override {
+    return skip_locked_ ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+  }
   std::string Quote(const std::string& name) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
   std::string ByteOrder(const std::string& expr) const override;
@@ -32,6 +40,9 @@ class MysqlDialect final : public Dialect {
   std::string UpdateFromImages(const std::string& table, const std::vector<std::string>& columns,
                                const std::string& journal_table, const std::string& journal_alias,
                                const std::string& journal_where) const override;
+
+ private:
+  bool skip_locked_;
 };
 
 }  // namespace csm::db

@@ -28,6 +28,11 @@ std::string PostgresDialect::RowDigest(const std::string& alias,
   return "to_jsonb(md5((" + row + ")::text))";
 }
 
+std::string PostgresDialect::NowMillis() const {
+  // clock_timestamp(), not now(): now() stays at the start of the transaction.
+  return "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT)";
+}
+
 std::string PostgresDialect::ByteOrder(const std::string& expr) const {
   return expr + " COLLATE \"C\"";
 }

@@ -10,6 +10,8 @@ namespace csm::db {
 class PostgresDialect final : public Dialect {
  public:
   std::string name() const override { return "postgresql"; }
+  std::string NowMillis() const override;
+  std::string LockSkippingLocked() const override { return " FOR UPDATE SKIP LOCKED"; }
   std::string Quote(const std::string& name) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
   std::string ByteOrder(const std::string& expr) const override;

@@ -83,6 +83,25 @@ Status EnsureEngineTables(Connection& conn) {
   return Status::Ok();
 }
 
+Result<bool> DrainTablesExist(Connection& conn) {
+  for (const char* table : {kClaimTable, kWorkerTable}) {
+    CSM_ASSIGN_OR_RETURN(TableSchema schema, conn.DescribeTable(table));
+    if (!schema.exists()) return false;
+  }
+  return true;
+}
+
+Status EnsureDrainTables(Connection& conn) {
+  CSM_ASSIGN_OR_RETURN(bool exist, DrainTablesExist(conn));
+  if (exist) return Status::Ok();
+  Status installed = InstallSchemaFile(conn, "engine-drain");
+  if (installed.ok()) return installed;
+  // Another worker may have created them at the same moment (PostgreSQL's catalog then refuses
+  // the second CREATE ... IF NOT EXISTS with a duplicate key).
+  CSM_ASSIGN_OR_RETURN(exist, DrainTablesExist(conn));
+  return exist ? Status::Ok() : installed;
+}
+
 Status EnsurePickTableForPlan(Connection& conn) {
   CSM_ASSIGN_OR_RETURN(TableSchema pick, conn.DescribeTable(kPickTable));
   if (pick.exists()) return Status::Ok();

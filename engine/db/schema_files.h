@@ -45,6 +45,14 @@ Status EnsureEngineTables(Connection& conn);
 // for this session (schema/<dialect>/engine-plan.sql); otherwise does nothing.
 Status EnsurePickTableForPlan(Connection& conn);
 
+// Creates drain's work board (csm_claim, csm_worker: schema/<dialect>/engine-drain.sql) when it is
+// missing. Safe when several workers start at once (a creation that loses the race to another is
+// not an error once the tables exist). DDL: outside any data transaction.
+Status EnsureDrainTables(Connection& conn);
+
+// True when drain's work board exists (no drain or push has uploaded through csmigrate yet).
+Result<bool> DrainTablesExist(Connection& conn);
+
 // True when the engine's tables exist (a database csmigrate has never touched has none).
 Result<bool> EngineTablesExist(Connection& conn);
 

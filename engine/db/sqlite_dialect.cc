@@ -26,6 +26,11 @@ std::string SqliteDialect::ByteOrder(const std::string& expr) const {
   return expr + " COLLATE BINARY";
 }
 
+std::string SqliteDialect::NowMillis() const {
+  // julianday('now') carries milliseconds; 2440587.5 is the Julian day of the Unix epoch.
+  return "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
+}
+
 std::string SqliteDialect::Equals(const std::string& lhs, const std::string& rhs, bool) const {
   return lhs + " = " + rhs;
 }

@@ -10,6 +10,8 @@ class SqliteDialect final : public Dialect {
   std::string name() const override { return "sqlite"; }
   std::string Quote(const std::string& name) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
+  std::string NowMillis() const override;
+  std::string LockSkippingLocked() const override { return ""; }
   std::string ByteOrder(const std::string& expr) const override;
   std::string RowDigest(const std::string& alias, const std::vector<std::string>& columns,
                         const DigestMask& mask) const override;

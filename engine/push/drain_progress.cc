@@ -19,11 +19,16 @@ void DrainProgress::Failed(int64_t bytes) {
   bytes_failed_ += bytes;
 }
 
+void DrainProgress::Elsewhere(int64_t bytes) {
+  ++units_elsewhere_;
+  bytes_elsewhere_ += bytes;
+}
+
 std::string DrainProgress::Line(double seconds) const {
-  const int64_t units_left = units_total_ - units_done_ - units_failed_;
+  const int64_t units_left = units_total_ - units_done_ - units_failed_ - units_elsewhere_;
   const double rate = static_cast<double>(bytes_done_) / std::max(seconds, 0.001);
-  const double bytes_left =
-      static_cast<double>(std::max<int64_t>(0, bytes_total_ - bytes_done_ - bytes_failed_));
+  const double bytes_left = static_cast<double>(
+      std::max<int64_t>(0, bytes_total_ - bytes_done_ - bytes_failed_ - bytes_elsewhere_));
   std::string eta;
   if (units_left == 0) {
     eta = "0 s";
@@ -33,8 +38,10 @@ std::string DrainProgress::Line(double seconds) const {
     eta = "unknown";
   }
   return "drain: " + std::to_string(units_done_) + " done, " + std::to_string(units_failed_) +
-         " failed, " + std::to_string(units_left) + " left of " + std::to_string(units_total_) +
-         " units, " + HumanBytes(static_cast<double>(bytes_done_)) + " of " +
+         " failed, " +
+         (units_elsewhere_ > 0 ? std::to_string(units_elsewhere_) + " by other workers, " : "") +
+         std::to_string(units_left) + " left of " + std::to_string(units_total_) + " units, " +
+         HumanBytes(static_cast<double>(bytes_done_)) + " of " +
          HumanBytes(static_cast<double>(bytes_total_)) + ", " + HumanBytes(rate) + "/s, ETA " + eta;
 }
 

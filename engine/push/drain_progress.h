@@ -18,10 +18,13 @@ class DrainProgress {
   void Done(int64_t bytes);
   // A unit of `bytes` bytes failed: it is no longer left, and its bytes never count as moved.
   void Failed(int64_t bytes);
+  // A unit of `bytes` bytes was finished by another worker: no longer left, not this one's rate.
+  void Elsewhere(int64_t bytes);
 
   // "drain: 2 done, 1 failed, 0 left of 3 units, 4.9 KiB of 8.4 KiB, 1.2 KiB/s, ETA 0 s" after
-  // `seconds` of work: the rate is the done units' bytes over that time, the ETA the bytes of the
-  // units left at that rate ("ETA unknown" while nothing is done and units are left).
+  // `seconds` of work (", 3 by other workers" after "failed" once there are such): the rate is the
+  // done units' bytes over that time, the ETA the bytes of the units left at that rate ("ETA
+  // unknown" while nothing is done and units are left).
   std::string Line(double seconds) const;
 
  private:
@@ -31,6 +34,8 @@ class DrainProgress {
   int64_t units_failed_ = 0;
   int64_t bytes_done_ = 0;
   int64_t bytes_failed_ = 0;
+  int64_t units_elsewhere_ = 0;
+  int64_t bytes_elsewhere_ = 0;
 };
 
 }  // namespace csm::push

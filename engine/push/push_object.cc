@@ -3,6 +3,7 @@
 #include "catalog/ref_tables.h"
 #include "push/object_filter.h"
 #include "push/unit_query.h"
+#include "push/work_board.h"
 
 namespace csm::push {
 
@@ -11,6 +12,7 @@ Result<PushObjectOutcome> PushObject(db::Connection& conn, ObjectKind kind, int6
   CSM_ASSIGN_OR_RETURN(const UnitFilter filter, FilterForObject(conn, kind, id));
   CSM_ASSIGN_OR_RETURN(const std::vector<catalog::RefTable> tables,
                        catalog::DescribeRefTables(conn));
+  CSM_ASSIGN_OR_RETURN(const int64_t found_at, BoardClockNow(conn));
   CSM_ASSIGN_OR_RETURN(const std::vector<PushUnit> units,
                        FindUnits(conn, tables, filter, UnitOrder::kOldestFirst));
   PushObjectOutcome pushed;
@@ -24,7 +26,9 @@ Result<PushObjectOutcome> PushObject(db::Connection& conn, ObjectKind kind, int6
     }
     return pushed;
   }
-  CSM_ASSIGN_OR_RETURN(pushed.outcome, RunUnits(conn, tables, units, options));
+  CSM_ASSIGN_OR_RETURN(WorkBoard board, JoinBoard(conn, "push", options));
+  CSM_RETURN_IF_ERROR(board.Offer(units, found_at));
+  CSM_ASSIGN_OR_RETURN(pushed.outcome, RunUnits(conn, tables, units, board, options));
   return pushed;
 }
 

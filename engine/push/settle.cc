@@ -109,7 +109,7 @@ Status Unpin(db::Connection& conn, const catalog::RefTable& table, int64_t stagi
 
 Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
                              const PushUnit& unit, const std::vector<PushedObject>& pushed,
-                             const std::string& now) {
+                             const std::string& now, const std::function<Status()>& before_commit) {
   assert(pushed.size() == unit.items.size());
   SettleOutcome outcome;
   CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
@@ -133,6 +133,7 @@ Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<catalog::Re
     }
     if (item.pinned_id) CSM_RETURN_IF_ERROR(Unpin(conn, table, *item.pinned_id, now));
   }
+  if (before_commit) CSM_RETURN_IF_ERROR(before_commit());
   CSM_RETURN_IF_ERROR(transaction.Commit());
   return outcome;
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,12 +40,15 @@ struct SettleOutcome {
   int already_filled = 0;
 };
 
-// Records `pushed` (one per item of `unit`, in order) in one transaction stamped `now`.
+// Records `pushed` (one per item of `unit`, in order) in one transaction stamped `now`;
+// `before_commit` (when given) runs last inside that transaction, and its error rolls it all back
+// and is returned (drain marks the unit done on its work board there).
 // Each placeholder update is guarded by install_path IS NULL and each created row by the absence
 // of a live row of the template on the store; the pin is released only when the guard matched.
 // Columns a table lacks in this CloudStack version (snapshot download_*) are skipped.
 Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
                              const PushUnit& unit, const std::vector<PushedObject>& pushed,
-                             const std::string& now);
+                             const std::string& now,
+                             const std::function<Status()>& before_commit = nullptr);
 
 }  // namespace csm::push

@@ -5,8 +5,9 @@
 //       CSM_TEST_WAIT_BEFORE_LOCK=FILE: wait until FILE exists.
 //   apply.after_step   (inside apply's transaction, count = the step just run)
 //       CSM_TEST_PAUSE=STEP:SECONDS: after step STEP, sleep SECONDS.
-//   push.before_settle (count = units recorded so far; the next one is uploaded, not recorded)
-//       CSM_TEST_DRAIN_PAUSE=UNITS:SECONDS: when UNITS units are recorded, sleep SECONDS.
+//   push.before_settle (count = units the transfer threads handed back before this one, failed
+//       ones included; this one is uploaded and verified, not recorded)
+//       CSM_TEST_DRAIN_PAUSE=UNITS:SECONDS: at the unit after UNITS, sleep SECONDS.
 #include <spdlog/spdlog.h>
 
 #include <cassert>

@@ -7,12 +7,17 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "fault_proxy.h"
 #include "fixture/fixture.h"
 #include "server_support.h"
+#include "store_test_support.h"
 #include "test_support.h"
 
 namespace csm::test {
@@ -206,6 +211,119 @@ TEST(Galera, ARunPastWsrepMaxWsRowsIsRefusedBeforeWriting) {
   CommandResult applied = RunCsmigrate(Apply(db.url(1)));
   ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 0").ok());
   EXPECT_EQ(applied.exit_code, 0) << applied.err;
+}
+
+// Three drain workers, one through each node, share the units; node 3 dies mid-drain, so its worker
+// stops (the database failed) and the other two take its units over: every unit is recorded once,
+// every pin released once, an object is sent twice at most where a unit was taken over (the dead
+// worker's upload was cut short), once everywhere else; the three nodes agree afterwards.
+TEST(Galera, ThreeDrainWorkersThroughThreeNodesFinishWhenANodeDiesMidDrain) {
+  CSM_REQUIRE_GALERA(urls);
+  if (std::getenv("CSM_TEST_GALERA_DIR") == nullptr) {
+    GTEST_SKIP() << "CSM_TEST_GALERA_DIR not set: cannot kill a node";
+  }
+  const char* swift = std::getenv("CSM_TEST_SWIFT_URL");
+  if (swift == nullptr) GTEST_SKIP() << "no Swift all-in-one (tools/test.sh starts one)";
+  ClusterDatabase db(urls);
+  ScratchDir dir;
+  const std::string nfs = dir.File("nfs");
+  auto conn = Connect(db.url(1));
+  constexpr int kVolumes = 30;
+  auto exec = [&](const std::string& sql) {
+    auto done = conn->Execute(sql, {});
+    ASSERT_TRUE(done.ok()) << done.status().message();
+  };
+  for (int volume = 100; volume < 100 + kVolumes; ++volume) {
+    const std::string v = std::to_string(volume);
+    const std::string key = "volumes/2/" + v + "/vol-" + v + ".qcow2";
+    exec(
+        "INSERT INTO volumes (id, account_id, domain_id, name, uuid, size, data_center_id, "
+        "volume_type, disk_offering_id, created, state, format) SELECT " +
+        v + ", account_id, domain_id, 'data-" + v + "', 'uuid-volume-" + v +
+        "', size, data_center_id, volume_type, disk_offering_id, created, state, format FROM "
+        "volumes WHERE id = 41");
+    exec(
+        "INSERT INTO volume_store_ref (id, store_id, volume_id, zone_id, created, last_updated, "
+        "download_pct, size, physical_size, download_state, install_path, url, state, "
+        "destroyed, update_count, ref_cnt) SELECT " +
+        v + ", store_id, " + v +
+        ", zone_id, created, last_updated, download_pct, size, 65536, download_state, '" + key +
+        "', url, state, destroyed, update_count, ref_cnt FROM volume_store_ref WHERE id = 1");
+    std::filesystem::create_directories(std::filesystem::path(nfs + "/" + key).parent_path());
+    WriteFile(nfs + "/" + key, PatternBytes(65536));
+  }
+  for (const auto& [key, size] :
+       std::vector<std::pair<std::string, size_t>>{{kBasicS3TemplatePath, 3000},
+                                                   {kBasicS3SnapshotPath, 1100},
+                                                   {kBasicS3VolumePath, 2000}}) {
+    std::filesystem::create_directories(std::filesystem::path(nfs + "/" + key).parent_path());
+    WriteFile(nfs + "/" + key, PatternBytes(size));
+  }
+  exec("UPDATE template_store_ref SET physical_size = 3000 WHERE id = 1");
+  exec("UPDATE snapshot_store_ref SET physical_size = 1100 WHERE id = 2");
+  exec("UPDATE volume_store_ref SET physical_size = 2000 WHERE id = 1");
+  // CloudStack's own reference on every staging volume: a pin released twice would show as 0.
+  exec("UPDATE volume_store_ref SET ref_cnt = 1 WHERE store_id = 1");
+  FaultProxy proxy(swift);
+  const std::string bucket = UniqueName("csm-galera");
+  CreateContainer(swift, bucket);
+  const CommandResult applied =
+      RunCsmigrate({"apply", "--db", db.url(1), "--provider", "S3", "--name", "objects", "--detail",
+                    "bucket=" + bucket, "--detail", "accesskey=test:tester", "--detail",
+                    "secretkey=testing", "--detail", "endpoint=" + proxy.url()});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+
+  std::vector<int> pids;
+  for (int node = 1; node <= 3; ++node) {
+    pids.push_back(StartCsmigrate({"drain", "--db", db.url(node), "--nfs-root", "1=" + nfs,
+                                   "--jobs", "2", "--bwlimit", "128K", "--lease", "6", "--json"},
+                                  {}, dir.File("drain" + std::to_string(node) + ".log")));
+  }
+  // The three share about 2 MiB at 128 KiB/s each: about 5 s. Node 3 dies a second in.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  ASSERT_TRUE(ClusterCommand("kill-node", 3));
+  std::vector<int> codes;
+  for (int pid : pids) codes.push_back(ExitCodeOf(pid));
+  ASSERT_TRUE(ClusterCommand("start-node", 3));
+  auto log = [&](int node) {
+    std::ifstream in(dir.File("drain" + std::to_string(node) + ".log"));
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  EXPECT_EQ(codes[0], 0) << log(1);
+  EXPECT_EQ(codes[1], 0) << log(2);
+  EXPECT_TRUE(codes[2] == 7 || codes[2] == 0) << codes[2] << ": " << log(3);
+
+  conn = Connect(db.url(1));
+  auto one = [&](const std::string& sql) {
+    auto rows = conn->Query(sql, {});
+    EXPECT_TRUE(rows.ok()) << rows.status().message();
+    return rows.ok() && !rows->rows.empty() ? db::ToDisplay(rows->rows[0][0]) : "?";
+  };
+  EXPECT_EQ(
+      one("SELECT COUNT(*) FROM volume_store_ref WHERE store_id = 2 AND install_path IS NULL"),
+      "0");
+  EXPECT_EQ(one("SELECT COUNT(*) FROM volume_store_ref WHERE store_id = 1 AND ref_cnt <> 1"), "0")
+      << "every pin the conversion added released, once (CloudStack's own stays)";
+  EXPECT_EQ(one("SELECT COUNT(*) FROM csm_claim WHERE state <> 'done'"), "0");
+  auto claims = conn->Query("SELECT unit_key, claims FROM csm_claim", {});
+  ASSERT_TRUE(claims.ok()) << claims.status().message();
+  int taken_over = 0;
+  for (const auto& row : claims->rows) {
+    const std::string key = db::ToDisplay(row[0]);
+    if (key.rfind("volume/", 0) != 0) continue;
+    const std::string volume = key.substr(key.rfind('/') + 1);
+    const int puts = proxy.Count("PUT", "/volumes/2/" + volume + "/");
+    if (db::AsInteger(row[1]).value_or(0) == 1) {
+      EXPECT_EQ(puts, 1) << key << " was claimed once: sent once";
+    } else {
+      ++taken_over;
+      EXPECT_LE(puts, 2) << key;
+    }
+  }
+  EXPECT_LE(taken_over, 2) << "at most the dead worker's --jobs units were taken over";
+  const std::string after = db.Dump(1);
+  EXPECT_EQ(db.Dump(2), after);
+  EXPECT_EQ(db.Dump(3), after);
 }
 
 }  // namespace

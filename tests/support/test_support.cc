@@ -212,7 +212,10 @@ CommandResult RunCsmigrateWithTerminalStderr(const std::vector<std::string>& arg
   int terminal = -1;
   int device = -1;
   EXPECT_EQ(openpty(&terminal, &device, nullptr, nullptr, nullptr), 0) << "no pseudo-terminal";
-  const int pid = Spawn(args, env, dir.File("out"), "", device);
+  const bool seams = std::any_of(env.begin(), env.end(),
+                                 [](const std::string& e) { return e.rfind("CSM_TEST_", 0) == 0; });
+  const int pid =
+      Spawn(args, env, dir.File("out"), "", device, seams ? CSM_SEAM_BINARY : CSM_BINARY);
   close(device);
   CommandResult result;
   // Read until the last writer is gone (EIO on Linux), so the child never blocks on a full pty.

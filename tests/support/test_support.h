@@ -71,7 +71,8 @@ CommandResult RunCsmigrateWithStdout(const std::string& stdout_path,
                                      const std::vector<std::string>& env = {});
 
 // Runs csmigrate with `args` as RunCsmigrate does, but with stderr on a pseudo-terminal, the way
-// an admin at a shell sees it; `err` is everything the terminal received.
+// an admin at a shell sees it; `err` is everything the terminal received. When `env` asks for a
+// test seam (an entry CSM_TEST_...), the test build csmigrate-seams runs instead.
 CommandResult RunCsmigrateWithTerminalStderr(const std::vector<std::string>& args,
                                              const std::vector<std::string>& env = {});
 

@@ -279,6 +279,9 @@ TEST_P(DrainWorkers, StatusShowsTheLiveWorkerItsClaimAndTheProgressOfAll) {
       std::string::npos)
       << text.out;
   ASSERT_EQ(json.exit_code, 0) << json.err;
+  if (HaveJsonSchema()) {
+    EXPECT_EQ(JsonSchemaErrors(json.out, "drain-status.schema.json", dir_), "") << json.out;
+  }
   const nlohmann::json doc = JsonDocumentIn(json.out);
   ASSERT_EQ(doc["workers"].size(), 1u) << json.out;
   EXPECT_EQ(doc["workers"][0]["alive"], true);

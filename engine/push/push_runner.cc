@@ -25,6 +25,7 @@
 #include "push/staging_file.h"
 #include "push/swift_template_properties.h"
 #include "push/verified_upload.h"
+#include "store/http_client.h"
 #include "store/nfs_store.h"
 #include "store/transfer_abort.h"
 
@@ -141,6 +142,13 @@ Result<PushedObject> PushItemBytes(WorkerStores& stores, const PushItem& item,
     return pushed;
   }
   return Status(ErrorCode::kNotFound, what + "no Ready staging copy can be read: " + reasons);
+}
+
+// True when `status` is a transfer this worker's abort ended (its message says so wherever the
+// error was passed up with context), not a failure of the store or the file.
+bool StoppedByAbort(const Status& status) {
+  return status.code() == ErrorCode::kIo &&
+         status.message().find(store::kTransferStopped) != std::string::npos;
 }
 
 // Pushes every item of `unit`, or the first error.
@@ -376,8 +384,9 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
       const int64_t handled_before = handled++;
       const PushUnit& unit = units[result.index];
       const std::string& key = keys[result.index];
-      if (!result.status.ok() && abort->aborted()) {
-        // Ended by the abort, not by the store: given back for a later run or another worker.
+      if (!result.status.ok() && (abort->aborted() || StoppedByAbort(result.status))) {
+        // Ended by the abort (a second signal, claims not renewed in time), not by the store:
+        // given back for a later run or another worker.
         if (Status s = board.Release(key, true); !s.ok()) return stop_for(s);
         continue;
       }

@@ -83,6 +83,16 @@ Status EnsureEngineTables(Connection& conn) {
   return Status::Ok();
 }
 
+Result<bool> InstallCloudStackTables(Connection& conn, const std::string& cloudstack_version) {
+  if (cloudstack_version != "4.3" && cloudstack_version != "4.22") {
+    return Status(ErrorCode::kInvalidArgument, "--cloudstack must be 4.3 or 4.22");
+  }
+  CSM_ASSIGN_OR_RETURN(TableSchema existing, conn.DescribeTable("image_store"));
+  CSM_RETURN_IF_ERROR(InstallSchemaFile(conn, "cloudstack-" + cloudstack_version));
+  CSM_RETURN_IF_ERROR(EnsureEngineTables(conn));
+  return existing.exists();
+}
+
 Result<bool> DrainTablesExist(Connection& conn) {
   for (const char* table : {kClaimTable, kWorkerTable}) {
     CSM_ASSIGN_OR_RETURN(TableSchema schema, conn.DescribeTable(table));

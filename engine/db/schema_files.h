@@ -45,6 +45,12 @@ Status EnsureEngineTables(Connection& conn);
 // for this session (schema/<dialect>/engine-plan.sql); otherwise does nothing.
 Status EnsurePickTableForPlan(Connection& conn);
 
+// Creates CloudStack's secondary-storage tables of `cloudstack_version` ("4.3" or "4.22":
+// schema/<dialect>/cloudstack-<version>.sql) and the engine's tables, where missing (init and
+// fixture load). Returns whether CloudStack's tables were there already (image_store exists).
+// kInvalidArgument for another version. DDL: outside any data transaction.
+Result<bool> InstallCloudStackTables(Connection& conn, const std::string& cloudstack_version);
+
 // Creates drain's work board (csm_claim, csm_worker: schema/<dialect>/engine-drain.sql) when it is
 // missing. Safe when several workers start at once (a creation that loses the race to another is
 // not an error once the tables exist). DDL: outside any data transaction.

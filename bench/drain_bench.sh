@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Usage: bench/drain_bench.sh [--build DIR] [--url URL] [--jobs J[,J...]] [--repeat R]
-#                             [--mib N] [--work DIR] [--rclone-variants LIST]
-#                             [--drain-args "ARGS"] [--keep-work]
+# Usage: bench/drain_bench.sh [--build DIR] [--url URL --proxy-log FILE] [--procs P[,P...]]
+#                             [--jobs J] [--repeat R] [--mib N] [--mysql-url URL]
+#                             [--rclone-variants LIST] [--drain-args "ARGS"] [--work DIR]
+#                             [--keep-work]
 #
 # The drain benchmark (not a test: it prints figures and never asserts a time; see
 # bench/RESULTS.md; details in bench/HISTORY.md, "Drain").
@@ -13,33 +14,47 @@
 #         or snapshot row for each file (physical_size = the file's size), converted with
 #         `csmigrate apply` to an S3 store (the Swift all-in-one's S3 API), so every object has a
 #         placeholder; `csmigrate reconcile` checks the data once (only placeholder_pending).
-#   Runs: for each J (default 4,1), R rounds (default 3) in alternating order of
-#         csmigrate drain --jobs J            (fresh DB copy, fresh bucket)
-#         rclone copy TREE --transfers J --checkers J
-#                                            (rclone defaults: upload cutoff 200M, chunk 5M)
+#   Runs: for each P (default 1,2,4), R rounds (default 3) in alternating order of
+#         P x `csmigrate drain --jobs J` (default J=4), all P processes started together
+#                  against the same database (a fresh copy of the SQLite file, or with
+#                  --mysql-url also the same cloud loaded fresh into MariaDB; fresh bucket)
+#         rclone copy TREE --transfers P*J --checkers P*J
+#                                            (equal total parallelism; rclone defaults:
+#                                             upload cutoff 200M, chunk 5M)
 #         rclone ... --s3-upload-cutoff 64M --s3-chunk-size 16M
 #                                            (csmigrate's multipart threshold and part size)
-#         each timed with GNU time (wall seconds, peak RSS). After each drain: reconcile of the
-#         whole cloud must exit 0 and the bucket must list every file with the right bytes;
-#         after each rclone copy the same listing check. Buckets are purged after each run.
-#   Prints: tool, J, best seconds, MiB/s, peak RSS (max over the rounds), CPU seconds (user +
-#         system) of the best round, and on the rclone rows csmigrate's throughput / that
-#         rclone's throughput at the same J.
+#         Each process under GNU time (peak RSS); a drain's wall time runs from the start of
+#         its first process to the end of its last. The requests of each run are counted from
+#         the Swift proxy's access log (the lines for that run's bucket, S3 level). After each
+#         drain: reconcile of the whole cloud must exit 0, the bucket must list every file with
+#         the right bytes, and the processes' bytes_uploaded (drain --json) must add up to the
+#         tree exactly (each object uploaded once); after each rclone copy the same listing
+#         check. Buckets are purged after each run.
+#   Prints: per row tool, processes x jobs (rclone: transfers), best seconds, aggregate MiB/s,
+#         on the drain rows its throughput / rclone's at equal total parallelism (per rclone
+#         variant), requests per object (best round), peak RSS per process (max over processes
+#         and rounds), CPU seconds (user + system, all processes, best round), all rounds;
+#         then the requests of each best round by kind.
 # Options:
 #   --build DIR       build directory holding engine/csmigrate (default: build-db; build it with
 #                     `cmake --build DIR --target csmigrate`)
 #   --url URL         use a running Swift all-in-one (S3 API on that port, test:tester/testing);
 #                     default: start one under WORK/swift with tools/swift-server.sh and stop it
-#   --jobs LIST       parallelism values, comma-separated (default 4,1)
-#   --repeat R        rounds per J (default 3); the table shows the fastest round
+#   --proxy-log FILE  that server's proxy access log (tools/swift-server.sh: DIR/log/proxy.log);
+#                     without it, with --url, requests are not counted
+#   --procs LIST      numbers of drain processes, comma-separated (default 1,2,4)
+#   --jobs J          --jobs of each drain process (default 4)
+#   --repeat R        rounds per P (default 3); the table shows the fastest round
 #   --mib N           total size of the staging tree in MiB (default 1024)
+#   --mysql-url URL   also drain from MariaDB: mysql://USER@HOST:PORT/DB (password in
+#                     $MYSQL_PWD); the database DB is dropped and re-created for every round
 #   --rclone-variants LIST  default,64M (default both; "none" for none)
 #   --drain-args "A"  extra arguments for csmigrate drain (for investigation, e.g.
 #                     "--multipart-threshold 5368709120")
 #   --work DIR        scratch directory (default: a new one under /tmp, removed at the end)
 #   --keep-work       do not remove the scratch directory
-# Needs: sqlite3, rclone (Debian's 1.60), GNU time (/usr/bin/time), curl.
-# Stops only the Swift server it started; removes the buckets it made.
+# Needs: sqlite3, rclone (Debian's 1.60), GNU time (/usr/bin/time), curl, jq; mysql with
+# --mysql-url. Stops only the Swift server it started; removes the buckets it made.
 set -euo pipefail
 
 here=$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -49,9 +64,12 @@ BENCH_NAME=drain_bench
 . "$here/lib-bench.sh"
 build="build-db"
 url=
-jobs_list=4,1
+proxy_log=
+procs_list=1,2,4
+jobs=4
 repeat=3
 mib=1024
+mysql_url=
 work=
 keep_work=0
 rclone_variants=default,64M
@@ -66,9 +84,12 @@ while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
     --url) url=$2; shift 2 ;;
-    --jobs) jobs_list=$2; shift 2 ;;
+    --proxy-log) proxy_log=$2; shift 2 ;;
+    --procs) procs_list=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --mib) mib=$2; shift 2 ;;
+    --mysql-url) mysql_url=$2; shift 2 ;;
     --rclone-variants) rclone_variants=$2; shift 2 ;;
     --drain-args) drain_args=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
@@ -81,9 +102,20 @@ done
 [[ $build == /* ]] || build=$repo/$build
 csmigrate=$build/engine/csmigrate
 require_built "$csmigrate"
-require_installed sqlite3 rclone curl /usr/bin/time
+require_installed sqlite3 rclone curl jq /usr/bin/time
 [[ $rclone_variants == none ]] && rclone_variants=
 read -r -a drain_extra <<<"$drain_args"
+backends=(sqlite)
+if [[ -n $mysql_url ]]; then
+  require_installed mysql
+  [[ $mysql_url =~ ^mysql://([^@/:]+)@([^/:]+):([0-9]+)/([A-Za-z0-9_]+)$ ]] || {
+    echo "$BENCH_NAME: --mysql-url must be mysql://USER@HOST:PORT/DB, not $mysql_url" >&2
+    exit 2
+  }
+  my_user=${BASH_REMATCH[1]} my_host=${BASH_REMATCH[2]} my_port=${BASH_REMATCH[3]}
+  my_db=${BASH_REMATCH[4]}
+  backends+=(mysql)
+fi
 
 make_work_dir
 started_swift=
@@ -102,6 +134,7 @@ cleanup() {
   if [[ -n $started_swift ]]; then
     bash "$repo/tools/swift-server.sh" stop "$started_swift" >&2 || true
   fi
+  if [[ -n $mysql_url ]]; then mysql_admin -e "DROP DATABASE IF EXISTS \`$my_db\`" || true; fi
   if ((own_work && !keep_work)); then rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -110,6 +143,7 @@ trap cleanup EXIT
 if [[ -z $url ]]; then
   url=$(bash "$repo/tools/swift-server.sh" start "$work/swift")
   started_swift=$work/swift
+  proxy_log=$started_swift/log/proxy.log
 fi
 url=${url%/}
 export RCLONE_CONFIG_X_TYPE=s3 RCLONE_CONFIG_X_PROVIDER=Other RCLONE_CONFIG_X_ENDPOINT=$url
@@ -117,7 +151,7 @@ export RCLONE_CONFIG_X_ACCESS_KEY_ID=test:tester RCLONE_CONFIG_X_SECRET_ACCESS_K
 export RCLONE_CONFIG_X_FORCE_PATH_STYLE=true RCLONE_CONFIG_X_REGION=us-east-1
 : >"$work/rclone.conf"
 export RCLONE_CONFIG=$work/rclone.conf
-log "Swift all-in-one at $url"
+log "Swift all-in-one at $url, access log ${proxy_log:-not given: requests not counted}"
 
 run_id=$$
 bucket_seq=0
@@ -257,6 +291,34 @@ measure() {
   m_cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 }
 
+# count_requests BUCKET: sets n_req to the number of S3 requests the proxy logged for the bucket
+# (its objects, listings, multipart calls; not the PUT that made it) and req_kinds to them by
+# kind (KIND=N,...), or "-" and "-" without an access log. (The proxy logs the query of some
+# requests and not of others: rclone's multipart start is a bare POST.)
+count_requests() {
+  n_req=- req_kinds=-
+  [[ -n $proxy_log && -f $proxy_log ]] || return 0
+  sleep 0.3 # the proxy logs a request after answering it
+  read -r n_req req_kinds < <(awk -v b="/$1" '
+    $1 == "proxy-server:" && ($6 == b || index($6, b "/") == 1 || index($6, b "?") == 1 ||
+                              index($6, b "%3F") == 1) {
+      m = $5; p = $6; k = m
+      if (m == "GET" && p ~ /uploads/ && p !~ /uploadId/) k = "ListUploads"
+      else if (m == "GET" && (p == b || p == b "/" || index(p, b "?") == 1 ||
+                              index(p, b "%3F") == 1 || index(p, b "/?") == 1)) k = "List"
+      else if (m == "PUT" && p ~ /partNumber/) k = "PutPart"
+      else if (m == "POST" && p ~ /uploadId/) k = "CompleteUpload"
+      else if (m == "POST") k = "StartUpload"
+      if (m == "PUT" && (p == b || p == b "/")) next # the bucket, made by the benchmark
+      n++; c[k]++
+    }
+    END {
+      s = ""
+      for (k in c) s = s (s == "" ? "" : ",") k "=" c[k]
+      print n + 0, (s == "" ? "-" : s)
+    }' "$proxy_log")
+}
+
 # check_bucket BUCKET: the bucket lists nfiles objects of total bytes.
 check_bucket() {
   local got
@@ -275,91 +337,176 @@ step_ok() {
   return 1
 }
 
-failed=0
-run_csmigrate() {
-  local j=$1 round=$2 b db out
-  new_bucket
-  b=$bucket
-  db=$work/run.db
-  cp "$base_db" "$db"
-  sqlite3 "$db" "UPDATE image_store_details SET value = '$b' WHERE name = 'bucket' AND store_id = (SELECT id FROM image_store WHERE name = 's3');"
-  sync
-  out=$work/drain-$j-$round
-  measure "$out" "$csmigrate" drain --db "sqlite://$db" --nfs-root "1=$tree" --jobs "$j" --quiet \
-    "${drain_extra[@]}"
-  local ok=1 rrc=0
-  step_ok "drain J=$j round $round" "$m_rc" "$out.err" || ok=0
-  "$csmigrate" reconcile --db "sqlite://$db" --nfs-root "1=$tree" --quiet >"$out.reconcile" 2>&1 || rrc=$?
-  step_ok "reconcile after drain J=$j round $round" "$rrc" "$out.reconcile" || ok=0
-  check_bucket "$b" || ok=0
-  ((ok)) || failed=1
-  echo "csmigrate $j $round $m_sec $m_rss $ok $m_cpu" >>"$work/runs"
-  log "csmigrate drain J=$j round $round: ${m_sec}s, CPU ${m_cpu}s, peak RSS ${m_rss} KiB, reconcile exit $rrc"
-  drop_bucket "$b"
-  rm -f "$db" "$db-wal" "$db-shm"
+# mysql_admin ARGS...: the mysql client on --mysql-url's server (password from $MYSQL_PWD).
+mysql_admin() { mysql -h "$my_host" -P "$my_port" -u "$my_user" "$@"; }
+
+# prepare_db BACKEND BUCKET: a fresh converted cloud whose S3 store points at BUCKET; its URL
+# goes to $db_url. sqlite: a copy of the base DB; mysql: the cloud loaded into a re-created DB
+# and converted there.
+prepare_db() {
+  local backend=$1 b=$2
+  case $backend in
+    sqlite)
+      db_url=sqlite://$work/run.db
+      rm -f "$work/run.db" "$work/run.db-wal" "$work/run.db-shm"
+      cp "$base_db" "$work/run.db"
+      sqlite3 "$work/run.db" "UPDATE image_store_details SET value = '$b' WHERE name = 'bucket' AND store_id = (SELECT id FROM image_store WHERE name = 's3');"
+      ;;
+    mysql)
+      db_url=$mysql_url
+      mysql_admin -e "DROP DATABASE IF EXISTS \`$my_db\`; CREATE DATABASE \`$my_db\`"
+      "$csmigrate" init --db "$db_url" --cloudstack 4.3 >"$work/init-mysql.log" 2>&1 || {
+        cat "$work/init-mysql.log" >&2
+        exit 1
+      }
+      mysql_admin "$my_db" <"$sql"
+      "$csmigrate" apply --db "$db_url" --provider S3 --name s3 --detail "bucket=$b" \
+        --detail accesskey=test:tester --detail secretkey=testing --detail "endpoint=$url" \
+        >"$work/apply-mysql.log" 2>&1 || {
+        cat "$work/apply-mysql.log" >&2
+        exit 1
+      }
+      ;;
+  esac
 }
 
+failed=0
+# run_drain BACKEND P ROUND: P drain processes of --jobs J started together against one fresh
+# converted cloud; then the checks. Appends the run to $work/runs.
+run_drain() {
+  local backend=$1 p=$2 round=$3 b out k t0 t1 wall rss=0 cpu=0 bytes=0 units='' ok=1 rrc=0
+  local pids=() line krss user sys prc u by
+  new_bucket
+  b=$bucket
+  prepare_db "$backend" "$b"
+  sync
+  out=$work/drain-$backend-$p-$round
+  t0=$(date +%s.%N)
+  for ((k = 1; k <= p; k++)); do
+    /usr/bin/time -f '%e %M %U %S' -o "$out.$k.time" "$csmigrate" drain --db "$db_url" \
+      --nfs-root "1=$tree" --jobs "$jobs" --quiet --json "${drain_extra[@]}" \
+      >"$out.$k" 2>"$out.$k.err" &
+    pids+=($!)
+  done
+  for ((k = 1; k <= p; k++)); do
+    prc=0
+    wait "${pids[k - 1]}" || prc=$?
+    step_ok "drain $backend ${p}x$jobs process $k round $round" "$prc" "$out.$k.err" || ok=0
+  done
+  t1=$(date +%s.%N)
+  count_requests "$b"
+  wall=$(awk -v a="$t0" -v z="$t1" 'BEGIN { printf "%.2f", z - a }')
+  for ((k = 1; k <= p; k++)); do
+    line=$(tail -n 1 "$out.$k.time")
+    read -r _ krss user sys <<<"$line"
+    ((krss > rss)) && rss=$krss
+    cpu=$(awk -v c="$cpu" -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", c + u + s }')
+    u=$(jq -r '.units_pushed // "?"' "$out.$k" 2>/dev/null || echo "?")
+    by=$(jq -r '.bytes_uploaded // 0' "$out.$k" 2>/dev/null || echo 0)
+    units=${units:+$units+}$u
+    bytes=$((bytes + by))
+  done
+  if ((bytes != total)); then
+    log "drain $backend ${p}x$jobs round $round: the processes uploaded $bytes bytes together, the tree holds $total"
+    ok=0
+  fi
+  "$csmigrate" reconcile --db "$db_url" --nfs-root "1=$tree" --quiet >"$out.reconcile" 2>&1 || rrc=$?
+  step_ok "reconcile after drain $backend ${p}x$jobs round $round" "$rrc" "$out.reconcile" || ok=0
+  check_bucket "$b" || ok=0
+  ((ok)) || failed=1
+  echo "drain-$backend $p $round $wall $rss $ok $cpu $n_req $req_kinds" >>"$work/runs"
+  log "drain $backend ${p}x$jobs round $round: ${wall}s, CPU ${cpu}s, peak RSS/process ${rss} KiB, units per process $units, $n_req requests ($req_kinds), reconcile exit $rrc"
+  drop_bucket "$b"
+}
+
+# run_rclone VARIANT T ROUND: rclone copy of the tree with T transfers to a fresh bucket.
 run_rclone() {
-  local variant=$1 j=$2 round=$3 b out extra=()
+  local variant=$1 t=$2 round=$3 b out extra=()
   [[ $variant == 64M ]] && extra=(--s3-upload-cutoff 64M --s3-chunk-size 16M)
   new_bucket
   b=$bucket
   sync
-  out=$work/rclone-$variant-$j-$round
-  measure "$out" env -u AWS_CA_BUNDLE rclone copy "$tree" "X:$b" --transfers "$j" --checkers "$j" \
+  out=$work/rclone-$variant-$t-$round
+  measure "$out" env -u AWS_CA_BUNDLE rclone copy "$tree" "X:$b" --transfers "$t" --checkers "$t" \
     "${extra[@]}"
+  count_requests "$b"
   local ok=1
-  step_ok "rclone ($variant) J=$j round $round" "$m_rc" "$out.err" || ok=0
+  step_ok "rclone ($variant) T=$t round $round" "$m_rc" "$out.err" || ok=0
   check_bucket "$b" || ok=0
   ((ok)) || failed=1
-  echo "rclone-$variant $j $round $m_sec $m_rss $ok $m_cpu" >>"$work/runs"
-  log "rclone ($variant) J=$j round $round: ${m_sec}s, CPU ${m_cpu}s, peak RSS ${m_rss} KiB"
+  echo "rclone-$variant $t $round $m_sec $m_rss $ok $m_cpu $n_req $req_kinds" >>"$work/runs"
+  log "rclone ($variant) T=$t round $round: ${m_sec}s, CPU ${m_cpu}s, peak RSS ${m_rss} KiB, $n_req requests ($req_kinds)"
   drop_bucket "$b"
 }
 
-IFS=, read -r -a jobs_values <<<"$jobs_list"
+IFS=, read -r -a procs_values <<<"$procs_list"
 IFS=, read -r -a variants <<<"$rclone_variants"
 # Warm the page cache once, so that no tool pays for the first read of the tree.
 cat "$tree"/template/tmpl/2/*/* "$tree"/volumes/2/*/* "$tree"/snapshots/2/*/* >/dev/null
-for j in "${jobs_values[@]}"; do
+for p in "${procs_values[@]}"; do
   for ((round = 1; round <= repeat; round++)); do
-    tools=(csmigrate "${variants[@]}")
+    tools=()
+    for be in "${backends[@]}"; do tools+=("drain-$be"); done
+    tools+=("${variants[@]}")
     if ((round % 2 == 0)); then
       reversed=()
       for ((k = ${#tools[@]} - 1; k >= 0; k--)); do reversed+=("${tools[k]}"); done
       tools=("${reversed[@]}")
     fi
     for t in "${tools[@]}"; do
-      if [[ $t == csmigrate ]]; then run_csmigrate "$j" "$round"; else run_rclone "$t" "$j" "$round"; fi
+      if [[ $t == drain-* ]]; then
+        run_drain "${t#drain-}" "$p" "$round"
+      else
+        run_rclone "$t" $((p * jobs)) "$round"
+      fi
     done
   done
 done
 
 # ---- the table -------------------------------------------------------------------------------
 echo
-echo "drain benchmark: $nfiles files, $((total / MiB)) MiB, Swift all-in-one S3 API at $url"
-echo "load: $(uptime | sed 's/.*load average/load average/')"
+echo "drain benchmark: $nfiles files, $((total / MiB)) MiB, Swift all-in-one S3 API at $url;" \
+  "drain processes x --jobs $jobs against rclone --transfers processes*$jobs"
+echo "load: $(uptime | sed 's/.*load average/load average/'); $(nproc) cores"
 [[ -n $drain_args ]] && echo "drain extra arguments: $drain_args"
-awk -v total="$total" '
-  { key = $1 " " $2; if (!(key in best) || $4 < best[key]) { best[key] = $4; cpu[key] = $7 }
+awk -v total="$total" -v nfiles="$nfiles" -v jobs="$jobs" -v variants="$rclone_variants" '
+  { key = $1 " " $2; if (!(key in best) || $4 < best[key]) { best[key] = $4; cpu[key] = $7
+                                                             req[key] = $8; kinds[key] = $9 }
     if ($5 > rss[key]) rss[key] = $5; runs[key] = runs[key] (runs[key] == "" ? "" : ",") $4
     if ($6 != 1) bad[key] = 1
     if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
   END {
-    printf "| tool | J | seconds (best) | MiB/s | peak RSS | CPU s | csmigrate/rclone | all rounds |\n"
-    printf "|---|---|---|---|---|---|---|---|\n"
+    nv = split(variants, v, ",")
+    printf "| tool | processes x jobs | seconds (best) | MiB/s | throughput / rclone at equal parallelism | requests/object | peak RSS/process | CPU s | all rounds |\n"
+    printf "|---|---|---|---|---|---|---|---|---|\n"
     for (i = 1; i <= n; i++) {
       key = order[i]; split(key, p, " ")
       rate = total / 1048576 / best[key]
       ratio = "-"
-      if (p[1] != "csmigrate" && ("csmigrate " p[2]) in best)
-        ratio = sprintf("%.2f", best[key] / best["csmigrate " p[2]])
-      name = p[1]
-      if (name == "csmigrate") name = "csmigrate drain"
-      else if (name == "rclone-default") name = "rclone copy (cutoff 200M, chunk 5M)"
-      else if (name == "rclone-64M") name = "rclone copy (cutoff 64M, chunk 16M)"
-      printf "| %s | %s | %.2f | %.1f | %.1f MiB | %.1f | %s | %s%s |\n", name, p[2], best[key], rate,
-        rss[key] / 1024, cpu[key], ratio, runs[key], (key in bad ? " FAILED" : "")
+      if (p[1] ~ /^drain-/) {
+        ratio = ""
+        for (k = 1; k <= nv; k++) {
+          rk = "rclone-" v[k] " " p[2] * jobs
+          if (rk in best)
+            ratio = ratio (ratio == "" ? "" : ", ") sprintf("%.2f (%s)", best[rk] / best[key], v[k])
+        }
+        if (ratio == "") ratio = "-"
+        name = "csmigrate drain (" (p[1] == "drain-sqlite" ? "SQLite" : "MariaDB") ")"
+        par = p[2] " x " jobs
+      } else {
+        name = p[1] == "rclone-default" ? "rclone copy (cutoff 200M, chunk 5M)" : \
+               p[1] == "rclone-64M" ? "rclone copy (cutoff 64M, chunk 16M)" : p[1]
+        par = "1 x " p[2]
+      }
+      rpo = req[key] == "-" ? "-" : sprintf("%.2f", req[key] / nfiles)
+      printf "| %s | %s | %.2f | %.1f | %s | %s | %.1f MiB | %.1f | %s%s |\n", name, par, best[key],
+        rate, ratio, rpo, rss[key] / 1024, cpu[key], runs[key], (key in bad ? " FAILED" : "")
+    }
+    printf "\nrequests of the best round by kind (%d objects):\n", nfiles
+    for (i = 1; i <= n; i++) {
+      key = order[i]; split(key, p, " ")
+      s = kinds[key]; gsub(/,/, ", ", s)
+      printf "  %s %s: %s requests: %s\n", p[1], p[2], req[key], s
     }
   }' "$work/runs"
 if ((failed)); then

@@ -221,14 +221,18 @@ Status WorkBoard::Renew(const WorkerCounts& counts) {
   });
 }
 
+Result<int64_t> WorkBoard::EndHeldClaim(const std::string& key, const std::string& assignments,
+                                        std::vector<db::Value> values) {
+  values.insert(values.end(), {key, me_.holder});
+  return conn_->Execute("UPDATE " + kClaims + " SET " + assignments +
+                            ", expires_ms = 0, updated_ms = " + conn_->dialect().NowMillis() +
+                            " WHERE unit_key = ? AND holder = ? AND state = 'claimed'",
+                        values);
+}
+
 Status WorkBoard::FinishInTransaction(const std::string& key) {
-  CSM_ASSIGN_OR_RETURN(
-      const int64_t finished,
-      conn_->Execute("UPDATE " + kClaims +
-                         " SET state = 'done', expires_ms = 0, message = NULL, updated_ms = " +
-                         conn_->dialect().NowMillis() +
-                         " WHERE unit_key = ? AND holder = ? AND state = 'claimed'",
-                     {key, me_.holder}));
+  CSM_ASSIGN_OR_RETURN(const int64_t finished,
+                       EndHeldClaim(key, "state = 'done', message = NULL", {}));
   if (finished == 0) {
     return Status(ErrorCode::kConflict,
                   "this worker's claim on it ran out and another worker took the unit over");
@@ -238,24 +242,13 @@ Status WorkBoard::FinishInTransaction(const std::string& key) {
 
 Status WorkBoard::Fail(const std::string& key, const std::string& message) {
   return db::RetryOnConflict([&]() -> Status {
-    return conn_
-        ->Execute("UPDATE " + kClaims +
-                      " SET state = 'failed', expires_ms = 0, message = ?, updated_ms = " +
-                      conn_->dialect().NowMillis() +
-                      " WHERE unit_key = ? AND holder = ? AND state = 'claimed'",
-                  {message.substr(0, 4000), key, me_.holder})
-        .status();
+    return EndHeldClaim(key, "state = 'failed', message = ?", {message.substr(0, 4000)}).status();
   });
 }
 
 Status WorkBoard::Release(const std::string& key, bool attempted) {
   return db::RetryOnConflict([&]() -> Status {
-    return conn_
-        ->Execute("UPDATE " + kClaims +
-                      " SET state = 'open', expires_ms = 0, claims = claims - ?, updated_ms = " +
-                      conn_->dialect().NowMillis() +
-                      " WHERE unit_key = ? AND holder = ? AND state = 'claimed'",
-                  {int64_t{attempted ? 0 : 1}, key, me_.holder})
+    return EndHeldClaim(key, "state = 'open', claims = claims - ?", {int64_t{attempted ? 0 : 1}})
         .status();
   });
 }

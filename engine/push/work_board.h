@@ -107,6 +107,11 @@ class WorkBoard {
   const WorkerIdentity& identity() const { return me_; }
 
  private:
+  // Ends this worker's claim on `key` with `assignments` (SQL "col = ..." list, its `?` bound to
+  // `values`): no lease, stamped now. Returns how many rows changed: 0 when no longer held.
+  Result<int64_t> EndHeldClaim(const std::string& key, const std::string& assignments,
+                               std::vector<db::Value> values);
+
   WorkBoard(db::Connection* conn, WorkerIdentity me, std::chrono::seconds lease)
       : conn_(conn), me_(std::move(me)), lease_ms_(lease.count() * 1000) {}
 

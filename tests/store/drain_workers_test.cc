@@ -168,6 +168,20 @@ class DrainWorkers : public ::testing::TestWithParam<std::string> {
         "AND ref_cnt <> 1)");
   }
 
+  // Waits (30 s at most: a bound against a hung test) until a worker holds a unit; a read that
+  // meets the worker's write lock (SQLite) is simply tried again.
+  bool WaitForClaims() {
+    db::Connection& conn = server_db_ ? server_db_->conn() : *conn_;
+    for (int i = 0; i < 600; ++i) {
+      auto rows = conn.Query("SELECT COUNT(*) FROM csm_claim WHERE state = 'claimed'", {});
+      if (rows.ok() && !rows->rows.empty() && db::AsInteger(rows->rows[0][0]).value_or(0) > 0) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
   // Volumes whose placeholder is filled while the conversion's pin on their staging row is still
   // there, or the other way round: a unit recorded in part (there must be none).
   std::string VolumesRecordedInPart() {
@@ -304,7 +318,8 @@ TEST_P(DrainWorkers, SigtermFinishesTheTransfersInFlightThenARerunFinishesTheRes
   const std::string log = dir_.File("a.log");
   const int a = StartCsmigrate(DrainArgs({"--jobs", "2", "--bwlimit", "64K", "--json"}), {}, log);
   // Some transfers are in flight (the whole drain takes about 20 s at this rate).
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(WaitForClaims()) << "the drain never took a unit";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ::kill(a, SIGTERM);
   EXPECT_EQ(WaitExit(a), 143);
   // StartCsmigrate writes stdout to LOG.out.
@@ -327,7 +342,8 @@ TEST_P(DrainWorkers, SigtermFinishesTheTransfersInFlightThenARerunFinishesTheRes
 TEST_P(DrainWorkers, ASecondSignalEndsTheTransfersInFlightUnrecorded) {
   const std::string log = dir_.File("a.log");
   const int a = StartCsmigrate(DrainArgs({"--jobs", "2", "--bwlimit", "32K", "--json"}), {}, log);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(WaitForClaims()) << "the drain never took a unit";
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   ::kill(a, SIGINT);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ::kill(a, SIGINT);

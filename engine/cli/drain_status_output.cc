@@ -43,9 +43,9 @@ std::string BoardStatusText(const push::BoardStatus& s) {
                                    : w.state)
         << ", " << w.jobs << " jobs"
         << (w.bwlimit ? ", --bwlimit " + Bytes(*w.bwlimit) + "/s" : std::string()) << ", since "
-        << UtcOfMillis(w.started_ms) << ", last heartbeat " << Seconds(s.now_ms - w.heartbeat_ms)
-        << " ago: " << w.units_pushed << " units pushed (" << Bytes(w.bytes_uploaded)
-        << " uploaded), " << w.units_failed << " failed\n";
+        << UtcOfMillis(w.started_ms) << (w.alive ? ", last heartbeat " : ", last seen ")
+        << Seconds(s.now_ms - w.heartbeat_ms) << " ago: " << w.units_pushed << " units pushed ("
+        << Bytes(w.bytes_uploaded) << " uploaded), " << w.units_failed << " failed\n";
     for (const auto& c : w.claims) {
       out << "      holds " << PrintableText(c.description) << " (" << Bytes(c.bytes) << ") for "
           << Seconds(s.now_ms - c.claimed_ms) << ", claim runs out in "

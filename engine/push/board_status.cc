@@ -107,8 +107,10 @@ Result<BoardStatus> ReadBoardStatus(db::Connection& conn) {
   const int64_t window_start = status.now_ms - kRateWindowMs;
   int64_t since = status.now_ms;
   for (const auto& w : status.workers) {
-    if (w.heartbeat_ms >= window_start)
+    // Workers that did or do work: one that failed at its start does not stretch the window.
+    if (w.heartbeat_ms >= window_start && (w.alive || w.units_pushed > 0)) {
       since = std::min(since, std::max(w.started_ms, window_start));
+    }
   }
   CSM_ASSIGN_OR_RETURN(const int64_t recent,
                        db::QueryInt(conn,

@@ -144,6 +144,13 @@ Result<PushedObject> PushItemBytes(WorkerStores& stores, const PushItem& item,
   return Status(ErrorCode::kNotFound, what + "no Ready staging copy can be read: " + reasons);
 }
 
+// The bytes `pushed` sent (adopted objects sent none).
+int64_t BytesSent(const std::vector<PushedObject>& pushed) {
+  int64_t bytes = 0;
+  for (const auto& one : pushed) bytes += one.upload.adopted ? 0 : one.upload.size;
+  return bytes;
+}
+
 // True when `status` is a transfer this worker's abort ended (its message says so wherever the
 // error was passed up with context), not a failure of the store or the file.
 bool StoppedByAbort(const Status& status) {
@@ -403,7 +410,7 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
       SettleOutcome settled;
       const Status recorded_status = db::RetryOnConflict([&]() -> Status {
         auto s = Settle(conn, tables, unit, result.pushed, UtcNow(),
-                        [&] { return board.FinishInTransaction(key); });
+                        [&] { return board.FinishInTransaction(key, BytesSent(result.pushed)); });
         if (s.ok()) settled = *s;
         return s.status();
       });
@@ -427,14 +434,9 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
       ++outcome.units_pushed;
       ++counts.units_pushed;
       outcome.objects_filled += settled.filled;
-      for (const auto& pushed : result.pushed) {
-        if (pushed.upload.adopted) {
-          ++outcome.objects_adopted;
-        } else {
-          outcome.bytes_uploaded += pushed.upload.size;
-          counts.bytes_uploaded += pushed.upload.size;
-        }
-      }
+      for (const auto& pushed : result.pushed) outcome.objects_adopted += pushed.upload.adopted;
+      outcome.bytes_uploaded += BytesSent(result.pushed);
+      counts.bytes_uploaded += BytesSent(result.pushed);
       shown.Done(unit.bytes());
       spdlog::debug("{}: done", unit.Describe());
     }

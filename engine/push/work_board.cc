@@ -230,14 +230,19 @@ Result<int64_t> WorkBoard::EndHeldClaim(const std::string& key, const std::strin
                         values);
 }
 
-Status WorkBoard::FinishInTransaction(const std::string& key) {
+Status WorkBoard::FinishInTransaction(const std::string& key, int64_t bytes_uploaded) {
   CSM_ASSIGN_OR_RETURN(const int64_t finished,
                        EndHeldClaim(key, "state = 'done', message = NULL", {}));
   if (finished == 0) {
     return Status(ErrorCode::kConflict,
                   "this worker's claim on it ran out and another worker took the unit over");
   }
-  return Status::Ok();
+  return conn_
+      ->Execute("UPDATE " + kWorkers +
+                    " SET units_pushed = units_pushed + 1, bytes_uploaded = bytes_uploaded + ? "
+                    "WHERE holder = ?",
+                {bytes_uploaded, me_.holder})
+      .status();
 }
 
 Status WorkBoard::Fail(const std::string& key, const std::string& message) {

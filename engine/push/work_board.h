@@ -87,9 +87,11 @@ class WorkBoard {
   Status Renew(const WorkerCounts& counts);
 
   // Inside the transaction that records the unit (push::Settle's before_commit): marks `key`
-  // done. kConflict when this worker no longer holds it (its lease ran out and another worker
-  // took it over): the caller must roll its transaction back, the new holder records the unit.
-  Status FinishInTransaction(const std::string& key);
+  // done and adds it, and the `bytes_uploaded` it took, to this worker's counts (so that
+  // --status is exact between heartbeats). kConflict when this worker no longer holds it (its
+  // lease ran out and another worker took it over): the caller must roll its transaction back,
+  // the new holder records the unit.
+  Status FinishInTransaction(const std::string& key, int64_t bytes_uploaded = 0);
 
   // Marks `key`, held by this worker, failed with `message` (the next worker to start retries
   // it). Nothing when it is no longer held by this worker.

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "common/uri.h"
 #include "db/mysql_connection.h"
 #include "db/postgres_connection.h"
 #include "db/sqlite_connection.h"
@@ -60,23 +61,6 @@ class ParsedUrl {
  private:
   CURLU* handle_;
 };
-
-// `text` with every byte but A-Z a-z 0-9 - . _ ~ percent-encoded, so that ParseServerUrl decodes
-// it back to `text`.
-std::string PercentEncoded(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      encoded += c;
-    } else {
-      encoded += {'%', kHex[byte >> 4], kHex[byte & 0xF]};
-    }
-  }
-  return encoded;
-}
 
 // Whether the host of the server URL `url` is written with a '%' outside an IPv6 literal.
 bool HostIsEncoded(const std::string& url) {
@@ -159,8 +143,8 @@ std::string DatabaseUrl::ToString() const {
     shown_host = "[" + host.substr(0, zone) +
                  (zone == std::string::npos ? "" : "%25" + host.substr(zone + 1)) + "]";
   }
-  return scheme + "://" + PercentEncoded(user) + "@" + shown_host + ":" + std::to_string(port) +
-         "/" + PercentEncoded(database);
+  return scheme + "://" + UriEncode(user, false) + "@" + shown_host + ":" + std::to_string(port) +
+         "/" + UriEncode(database, false);
 }
 
 Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {

@@ -6,11 +6,11 @@
 
 #include "common/digest.h"
 #include "common/text.h"
+#include "common/uri.h"
 #include "store/etag.h"
 #include "store/local_file.h"
 #include "store/s3_xml.h"
 #include "store/store_time.h"
-#include "store/uri.h"
 
 namespace csm::store {
 namespace {

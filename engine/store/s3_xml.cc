@@ -4,8 +4,8 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "common/uri.h"
 #include "store/http_client.h"
-#include "store/uri.h"
 
 namespace csm::store {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "common/digest.h"
 #include "common/text.h"
-#include "store/uri.h"
+#include "common/uri.h"
 
 namespace csm::store {
 namespace {

@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/uri.h"
 #include "store/etag.h"
 #include "store/local_file.h"
 #include "store/store_time.h"
-#include "store/uri.h"
 
 namespace csm::store {
 

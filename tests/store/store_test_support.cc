@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "common/digest.h"
-#include "store/uri.h"
+#include "common/uri.h"
 
 namespace csm::test {
 namespace {
@@ -73,7 +73,7 @@ Result<store::HttpResponse> SendS3(const std::string& url, const std::string& bu
   store::SigV4Request to_sign;
   to_sign.method = method;
   to_sign.host = host;
-  to_sign.path = "/" + bucket + (key.empty() ? "" : "/" + store::UriEncode(key, true));
+  to_sign.path = "/" + bucket + (key.empty() ? "" : "/" + UriEncode(key, true));
   to_sign.query = query;
   to_sign.payload_hash = Sha256Hex(body);
   store::HttpRequest request;

@@ -1,8 +1,8 @@
-#include "store/uri.h"
+#include "common/uri.h"
 
 #include <gtest/gtest.h>
 
-namespace csm::store {
+namespace csm {
 namespace {
 
 TEST(Uri, EncodesAllButUnreservedCharacters) {
@@ -19,4 +19,4 @@ TEST(Uri, FormDecodeUndoesS3UrlEncoding) {
 }
 
 }  // namespace
-}  // namespace csm::store
+}  // namespace csm

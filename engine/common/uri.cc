@@ -1,6 +1,6 @@
-#include "store/uri.h"
+#include "common/uri.h"
 
-namespace csm::store {
+namespace csm {
 namespace {
 
 bool IsUnreserved(unsigned char c) {
@@ -51,4 +51,4 @@ std::string FormDecode(std::string_view text) {
   return out;
 }
 
-}  // namespace csm::store
+}  // namespace csm

@@ -1,10 +1,10 @@
-// Percent-encoding of URL parts, as S3 (SigV4) and Swift expect it.
+// Percent-encoding of URL parts: S3 (SigV4) and Swift paths and queries, database URLs.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace csm::store {
+namespace csm {
 
 // RFC 3986 percent-encoding: the unreserved characters A-Z a-z 0-9 - . _ ~ stay, every other byte
 // becomes %XX (upper-case hex); '/' also stays when `keep_slash` (object keys in paths).
@@ -14,4 +14,4 @@ std::string UriEncode(std::string_view text, bool keep_slash);
 // A malformed escape is kept as it is.
 std::string FormDecode(std::string_view text);
 
-}  // namespace csm::store
+}  // namespace csm

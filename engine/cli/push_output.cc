@@ -11,7 +11,7 @@
 namespace csm::cli {
 namespace {
 
-std::string VerdictDetail(const catalog::RetireVerdict& v) {
+std::string VerdictDetail(const cloudstack::RetireVerdict& v) {
   return v.retirable() ? "can be retired now: no live row has ref_cnt <> 0"
                        : "still held by " + v.HeldBy();
 }
@@ -114,7 +114,7 @@ std::string DryRunText(const std::vector<push::PushUnit>& units) {
   return out.str();
 }
 
-std::string RetireText(const std::vector<catalog::RetireVerdict>& verdicts) {
+std::string RetireText(const std::vector<cloudstack::RetireVerdict>& verdicts) {
   std::string text;
   for (const auto& v : verdicts) {
     text += "staging store " + std::to_string(v.store_id) + ": " + VerdictDetail(v) + "\n";
@@ -138,7 +138,7 @@ nlohmann::ordered_json PushJson(const RunStamp& stamp, const std::string& kind, 
 nlohmann::ordered_json DrainJson(const RunStamp& stamp, bool dry_run,
                                  const push::RunnerOutcome& outcome,
                                  const std::vector<push::PushUnit>& planned,
-                                 const std::vector<catalog::RetireVerdict>& verdicts) {
+                                 const std::vector<cloudstack::RetireVerdict>& verdicts) {
   nlohmann::ordered_json body = {{"dry_run", dry_run}};
   AddOutcome(body, stamp, outcome);
   nlohmann::ordered_json retire = nlohmann::ordered_json::array();

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/retire_verdict.h"
+#include "cloudstack/retire_verdict.h"
 #include "push/push_runner.h"
 #include "push/push_unit.h"
 #include "push/swift_repair.h"
@@ -33,7 +33,7 @@ std::string RunnerText(const push::RunnerOutcome& outcome);
 std::string DryRunText(const std::vector<push::PushUnit>& units);
 
 // Per staging store, "staging store 1: can be retired now: ..." or "...: still held by ...".
-std::string RetireText(const std::vector<catalog::RetireVerdict>& verdicts);
+std::string RetireText(const std::vector<cloudstack::RetireVerdict>& verdicts);
 
 // The body of push's document for `kind` `id`: the stamp (finished_at: now), the outcome's counts
 // and failures, and the template.properties written back on Swift stores (`repairs`, those
@@ -48,6 +48,6 @@ nlohmann::ordered_json PushJson(const RunStamp& stamp, const std::string& kind, 
 nlohmann::ordered_json DrainJson(const RunStamp& stamp, bool dry_run,
                                  const push::RunnerOutcome& outcome,
                                  const std::vector<push::PushUnit>& planned,
-                                 const std::vector<catalog::RetireVerdict>& verdicts);
+                                 const std::vector<cloudstack::RetireVerdict>& verdicts);
 
 }  // namespace csm::cli

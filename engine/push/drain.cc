@@ -3,7 +3,7 @@
 #include <optional>
 #include <utility>
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 #include "push/preflight.h"
 #include "push/work_board.h"
 
@@ -18,8 +18,8 @@ void Limit(std::vector<PushUnit>& units, std::optional<int64_t> limit) {
 
 Result<DrainOutcome> Drain(db::Connection& conn, const DrainRequest& request,
                            const RunnerOptions& options) {
-  CSM_ASSIGN_OR_RETURN(const std::vector<catalog::RefTable> tables,
-                       catalog::DescribeRefTables(conn));
+  CSM_ASSIGN_OR_RETURN(const std::vector<cloudstack::RefTable> tables,
+                       cloudstack::DescribeRefTables(conn));
   UnitFilter filter;
   filter.staging_store_id = request.staging_store;
   DrainOutcome drained;
@@ -38,9 +38,9 @@ Result<DrainOutcome> Drain(db::Connection& conn, const DrainRequest& request,
     CSM_RETURN_IF_ERROR(board.Offer(drained.units, found_at));
     CSM_ASSIGN_OR_RETURN(drained.outcome, RunUnits(conn, tables, drained.units, board, options));
   }
-  CSM_ASSIGN_OR_RETURN(
-      drained.verdicts,
-      catalog::StagingStoreVerdicts(conn, tables, request.staging_store, options.encrypt_secret));
+  CSM_ASSIGN_OR_RETURN(drained.verdicts,
+                       cloudstack::StagingStoreVerdicts(conn, tables, request.staging_store,
+                                                        options.encrypt_secret));
   return drained;
 }
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "catalog/retire_verdict.h"
+#include "cloudstack/retire_verdict.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "push/push_runner.h"
@@ -23,15 +23,15 @@ struct DrainRequest {
 };
 
 struct DrainOutcome {
-  std::vector<PushUnit> units;                   // what was (dry run: would be) pushed
-  RunnerOutcome outcome;                         // dry run: NothingDoneYet(units)
-  std::vector<catalog::RetireVerdict> verdicts;  // per live staging store, in id order
+  std::vector<PushUnit> units;                      // what was (dry run: would be) pushed
+  RunnerOutcome outcome;                            // dry run: NothingDoneYet(units)
+  std::vector<cloudstack::RetireVerdict> verdicts;  // per live staging store, in id order
 };
 
 // Finds the units (push::FindUnits with request's store, order and limit), then either checks
 // every store they need (push::Preflight; a problem is its error, before any upload) or runs them
 // with `options` (a unit that fails is in outcome.failures; the others go on), and last the
-// retire verdicts of the staging stores (catalog::StagingStoreVerdicts). Database errors as they
+// retire verdicts of the staging stores (cloudstack::StagingStoreVerdicts). Database errors as they
 // are.
 Result<DrainOutcome> Drain(db::Connection& conn, const DrainRequest& request,
                            const RunnerOptions& options);

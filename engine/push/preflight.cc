@@ -3,14 +3,14 @@
 #include <map>
 #include <set>
 
-#include "catalog/image_stores.h"
+#include "cloudstack/image_stores.h"
 #include "push/destination.h"
 #include "store/nfs_store.h"
 
 namespace csm::push {
 namespace {
 
-using StoreRows = std::map<int64_t, catalog::ImageStoreRow>;
+using StoreRows = std::map<int64_t, cloudstack::ImageStoreRow>;
 
 // "image store 2 (objects, S3)".
 std::string Named(const StoreRows& rows, int64_t id) {
@@ -101,7 +101,7 @@ void CheckObjectStores(const std::vector<PushUnit>& units, const StoreRows& rows
       problems.push_back(Named(rows, id) + " is removed: its placeholders cannot be filled");
       continue;
     }
-    auto opened = store::OpenStore(row->second, quick);
+    auto opened = cloudstack::OpenStore(row->second, quick);
     Status status = opened.ok() ? Status::Ok() : opened.status();
     if (status.ok() && !*opened) {
       status = Status(ErrorCode::kInvalidArgument, "an NFS store is not an object store");
@@ -123,7 +123,7 @@ Status Preflight(db::Connection& conn, const std::vector<PushUnit>& units,
                  const store::StoreAccess& access,
                  const std::optional<std::string>& encrypt_secret) {
   if (units.empty()) return Status::Ok();
-  CSM_ASSIGN_OR_RETURN(auto listed, catalog::ReadImageStores(conn, {}, encrypt_secret));
+  CSM_ASSIGN_OR_RETURN(auto listed, cloudstack::ReadImageStores(conn, {}, encrypt_secret));
   StoreRows rows;
   for (auto& row : listed) rows.emplace(row.id, std::move(row));
   std::vector<std::string> problems;

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "cloudstack/store_factory.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "push/push_unit.h"
-#include "store/store_factory.h"
 
 namespace csm::push {
 

@@ -1,6 +1,6 @@
 #include "push/push_object.h"
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 #include "push/object_filter.h"
 #include "push/unit_query.h"
 #include "push/work_board.h"
@@ -10,8 +10,8 @@ namespace csm::push {
 Result<PushObjectOutcome> PushObject(db::Connection& conn, ObjectKind kind, int64_t id,
                                      const RunnerOptions& options) {
   CSM_ASSIGN_OR_RETURN(const UnitFilter filter, FilterForObject(conn, kind, id));
-  CSM_ASSIGN_OR_RETURN(const std::vector<catalog::RefTable> tables,
-                       catalog::DescribeRefTables(conn));
+  CSM_ASSIGN_OR_RETURN(const std::vector<cloudstack::RefTable> tables,
+                       cloudstack::DescribeRefTables(conn));
   CSM_ASSIGN_OR_RETURN(const int64_t found_at, BoardClockNow(conn));
   CSM_ASSIGN_OR_RETURN(const std::vector<PushUnit> units,
                        FindUnits(conn, tables, filter, UnitOrder::kOldestFirst));

@@ -11,8 +11,8 @@
 #include <mutex>
 #include <thread>
 
-#include "catalog/cloudstack_layout.h"
-#include "catalog/image_stores.h"
+#include "cloudstack/cloudstack_layout.h"
+#include "cloudstack/image_stores.h"
 #include "common/digest.h"
 #include "common/process_name.h"
 #include "common/progress_line.h"
@@ -48,7 +48,7 @@ struct UnitResult {
 // One worker's store clients (not thread-safe, so one set per worker), opened on first use.
 class WorkerStores {
  public:
-  WorkerStores(const std::map<int64_t, catalog::ImageStoreRow>& rows,
+  WorkerStores(const std::map<int64_t, cloudstack::ImageStoreRow>& rows,
                const store::StoreAccess& access)
       : rows_(rows), access_(access) {}
 
@@ -59,7 +59,7 @@ class WorkerStores {
       if (row == rows_.end()) {
         return Status(ErrorCode::kNotFound, "image store " + std::to_string(id) + " is removed");
       }
-      CSM_ASSIGN_OR_RETURN(slot, store::OpenStore(row->second, access_));
+      CSM_ASSIGN_OR_RETURN(slot, cloudstack::OpenStore(row->second, access_));
       if (!slot) {
         return Status(ErrorCode::kInvalidArgument,
                       "image store " + std::to_string(id) +
@@ -71,10 +71,10 @@ class WorkerStores {
     return slot.get();
   }
 
-  const catalog::ImageStoreRow& Row(int64_t id) const { return rows_.at(id); }
+  const cloudstack::ImageStoreRow& Row(int64_t id) const { return rows_.at(id); }
 
  private:
-  const std::map<int64_t, catalog::ImageStoreRow>& rows_;
+  const std::map<int64_t, cloudstack::ImageStoreRow>& rows_;
   const store::StoreAccess& access_;
   std::map<int64_t, std::unique_ptr<store::ObjectStore>> open_;
 };
@@ -83,7 +83,7 @@ class WorkerStores {
 Result<StagingFile> ReadableCopy(WorkerStores& stores, const PushItem& item,
                                  const StagingCopy& copy, store::NfsStore** nfs_out) {
   CSM_ASSIGN_OR_RETURN(store::ObjectStore * staging, stores.Get(copy.store_id));
-  auto* nfs = dynamic_cast<store::NfsStore*>(staging);
+  auto* nfs = staging->AsNfs();
   if (nfs == nullptr) {
     return Status(ErrorCode::kInvalidArgument,
                   "staging store " + std::to_string(copy.store_id) +
@@ -132,7 +132,7 @@ Result<PushedObject> PushItemBytes(WorkerStores& stores, const PushItem& item,
     const auto staged = StagedVirtualSize(*nfs, copy.install_path);
     pushed.virtual_size =
         staged ? *staged : (copy.size && *copy.size > 0 ? *copy.size : pushed.upload.size);
-    pushed.format = catalog::ImageFormatOf(file->file_name);
+    pushed.format = cloudstack::ImageFormatOf(file->file_name);
     if (provider == "Swift") {
       CSM_RETURN_IF_ERROR(
           EnsureSwiftTemplateProperties(*target, {item.object_id, item.unique_name, file->file_name,
@@ -188,7 +188,8 @@ RunnerOutcome NothingDoneYet(const std::vector<PushUnit>& units) {
   return outcome;
 }
 
-Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
+Result<RunnerOutcome> RunUnits(db::Connection& conn,
+                               const std::vector<cloudstack::RefTable>& tables,
                                const std::vector<PushUnit>& units, WorkBoard& board,
                                const RunnerOptions& options) {
   RunnerOutcome outcome = NothingDoneYet(units);
@@ -209,12 +210,12 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
     leave("failed");
     return checked;
   }
-  auto rows = catalog::ReadImageStores(conn, {}, options.encrypt_secret);
+  auto rows = cloudstack::ReadImageStores(conn, {}, options.encrypt_secret);
   if (!rows.ok()) {
     leave("failed");
     return rows.status();
   }
-  std::map<int64_t, catalog::ImageStoreRow> by_id;
+  std::map<int64_t, cloudstack::ImageStoreRow> by_id;
   for (auto& row : *rows) by_id.emplace(row.id, std::move(row));
   std::vector<std::string> keys;
   std::map<std::string, size_t> index_of;
@@ -355,7 +356,7 @@ Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::
     }
     if (!stopping && cursor == keys.size() && busy < static_cast<size_t>(jobs) && !held.empty() &&
         now >= next_wait_check) {
-      next_wait_check = now + std::chrono::seconds(1);
+      next_wait_check = now + std::chrono::milliseconds(250);
       const std::vector<std::string> batch(held.begin(),
                                            held.begin() + std::min<size_t>(held.size(), 200));
       auto took = board.Take(batch, static_cast<size_t>(jobs) - busy);

@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
+#include "cloudstack/store_factory.h"
 #include "common/result.h"
 #include "common/stop_request.h"
 #include "db/connection.h"
 #include "push/push_unit.h"
 #include "push/work_board.h"
-#include "store/store_factory.h"
 
 namespace csm::push {
 
@@ -72,7 +72,8 @@ RunnerOutcome NothingDoneYet(const std::vector<PushUnit>& units);
 // flight are recorded; on an abort, they end at once and are given back. A database error stops
 // everything (kDatabase), after the workers have stopped. The worker leaves the board at the end
 // either way.
-Result<RunnerOutcome> RunUnits(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
+Result<RunnerOutcome> RunUnits(db::Connection& conn,
+                               const std::vector<cloudstack::RefTable>& tables,
                                const std::vector<PushUnit>& units, WorkBoard& board,
                                const RunnerOptions& options);
 

@@ -7,9 +7,10 @@
 namespace csm::push {
 namespace {
 
-using catalog::Statement;
+using cloudstack::Statement;
 
-const catalog::RefTable& TableOf(const std::vector<catalog::RefTable>& tables, ObjectKind kind) {
+const cloudstack::RefTable& TableOf(const std::vector<cloudstack::RefTable>& tables,
+                                    ObjectKind kind) {
   const char* name = kind == ObjectKind::kTemplate   ? "template_store_ref"
                      : kind == ObjectKind::kSnapshot ? "snapshot_store_ref"
                                                      : "volume_store_ref";
@@ -21,7 +22,7 @@ const catalog::RefTable& TableOf(const std::vector<catalog::RefTable>& tables, O
 }
 
 // The placeholder's columns as CloudStack's copy answer leaves them, per kind (§3).
-Result<int64_t> FillPlaceholder(db::Connection& conn, const catalog::RefTable& table,
+Result<int64_t> FillPlaceholder(db::Connection& conn, const cloudstack::RefTable& table,
                                 const PushItem& item, const PushedObject& pushed) {
   Statement sql;
   sql.Add("UPDATE " + table.name + " SET install_path = ").Bind(pushed.upload.key);
@@ -48,7 +49,7 @@ Result<int64_t> FillPlaceholder(db::Connection& conn, const catalog::RefTable& t
 }
 
 // The row CloudStack's template sync creates for a template it finds on the store (§5).
-Result<int64_t> CreateTemplateRow(db::Connection& conn, const catalog::RefTable& table,
+Result<int64_t> CreateTemplateRow(db::Connection& conn, const cloudstack::RefTable& table,
                                   const PushItem& item, const PushedObject& pushed,
                                   const std::string& now) {
   Statement sql;
@@ -80,7 +81,7 @@ Result<int64_t> CreateTemplateRow(db::Connection& conn, const catalog::RefTable&
       .Add(" AND NOT EXISTS (SELECT 1 FROM template_store_ref e WHERE e.store_id = ")
       .Bind(item.object_store_id)
       .Add(" AND e.template_id = t.id AND ");
-  catalog::AppendLive(sql, conn.dialect(), table, "e");
+  cloudstack::AppendLive(sql, conn.dialect(), table, "e");
   sql.Add(")");
   return conn.Execute(sql.text, sql.params);
 }
@@ -94,7 +95,7 @@ Status UpdateTemplate(db::Connection& conn, const PushItem& item, const PushedOb
   return conn.Execute(sql.text, sql.params).status();
 }
 
-Status Unpin(db::Connection& conn, const catalog::RefTable& table, int64_t staging_id,
+Status Unpin(db::Connection& conn, const cloudstack::RefTable& table, int64_t staging_id,
              const std::string& now) {
   Statement sql;
   sql.Add("UPDATE " + table.name +
@@ -107,7 +108,7 @@ Status Unpin(db::Connection& conn, const catalog::RefTable& table, int64_t stagi
 
 }  // namespace
 
-Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
+Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<cloudstack::RefTable>& tables,
                              const PushUnit& unit, const std::vector<PushedObject>& pushed,
                              const std::string& now, const std::function<Status()>& before_commit) {
   assert(pushed.size() == unit.items.size());

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "push/push_unit.h"
@@ -46,7 +46,7 @@ struct SettleOutcome {
 // Each placeholder update is guarded by install_path IS NULL and each created row by the absence
 // of a live row of the template on the store; the pin is released only when the guard matched.
 // Columns a table lacks in this CloudStack version (snapshot download_*) are skipped.
-Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
+Result<SettleOutcome> Settle(db::Connection& conn, const std::vector<cloudstack::RefTable>& tables,
                              const PushUnit& unit, const std::vector<PushedObject>& pushed,
                              const std::string& now,
                              const std::function<Status()>& before_commit = nullptr);

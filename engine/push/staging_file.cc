@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "catalog/cloudstack_layout.h"
-#include "store/template_properties.h"
+#include "cloudstack/cloudstack_layout.h"
+#include "cloudstack/template_properties.h"
 
 namespace csm::push {
 
@@ -11,7 +11,7 @@ Result<StagingFile> LocateStagingFile(store::NfsStore& nfs, ObjectKind kind,
                                       const StagingCopy& copy) {
   std::vector<std::string> candidates = {copy.install_path};
   if (kind == ObjectKind::kSnapshot) {
-    for (const std::string_view suffix : catalog::kSnapshotFileSuffixes) {
+    for (const std::string_view suffix : cloudstack::kSnapshotFileSuffixes) {
       candidates.push_back(copy.install_path + std::string(suffix));
     }
   }
@@ -38,7 +38,7 @@ std::optional<int64_t> StagedVirtualSize(store::NfsStore& nfs, const std::string
       "template.properties";
   auto path = nfs.PathOf(key);
   if (!path.ok()) return std::nullopt;
-  auto properties = store::ReadTemplateProperties(*path);
+  auto properties = cloudstack::ReadTemplateProperties(*path);
   if (!properties.ok() || properties->virtualsize < 0) return std::nullopt;
   return properties->virtualsize;
 }

@@ -1,7 +1,7 @@
 #include "push/swift_repair.h"
 
-#include "catalog/image_stores.h"
-#include "catalog/ref_tables.h"
+#include "cloudstack/image_stores.h"
+#include "cloudstack/ref_tables.h"
 #include "push/swift_template_properties.h"
 
 namespace csm::push {
@@ -10,17 +10,17 @@ Result<std::vector<PropertiesRepair>> RepairSwiftTemplateProperties(
     db::Connection& conn, int64_t template_id, const store::StoreAccess& access,
     const std::optional<std::string>& encrypt_secret) {
   const db::Dialect& d = conn.dialect();
-  CSM_ASSIGN_OR_RETURN(auto tables, catalog::DescribeRefTables(conn));
-  catalog::Statement sql;
+  CSM_ASSIGN_OR_RETURN(auto tables, cloudstack::DescribeRefTables(conn));
+  cloudstack::Statement sql;
   sql.Add(
          "SELECT r.store_id, r.install_path, r.size, t.unique_name FROM template_store_ref r "
          "JOIN image_store s ON s.id = r.store_id JOIN vm_template t ON t.id = r.template_id "
          "WHERE r.template_id = ")
       .Bind(template_id)
       .Add(" AND r.install_path IS NOT NULL AND ");
-  catalog::AppendLive(sql, d, tables.front(), "r");
+  cloudstack::AppendLive(sql, d, tables.front(), "r");
   sql.Add(" AND ");
-  catalog::AppendStoreRole(sql, d, "s", "Image");
+  cloudstack::AppendStoreRole(sql, d, "s", "Image");
   sql.Add(" AND s.data_center_id IS NULL AND " + d.Equals("s.image_provider_name", "?", true) +
           " ORDER BY r.store_id")
       .params.emplace_back(std::in_place_type<std::string>, "Swift");
@@ -39,8 +39,9 @@ Result<std::vector<PropertiesRepair>> RepairSwiftTemplateProperties(
                         std::to_string(store_id) + " has install_path '" + install_path +
                         "', not " + container + "<file> as CloudStack lays templates out on Swift");
     }
-    CSM_ASSIGN_OR_RETURN(auto stores, catalog::ReadImageStores(conn, {store_id}, encrypt_secret));
-    CSM_ASSIGN_OR_RETURN(auto swift, store::OpenStore(stores.front(), access));
+    CSM_ASSIGN_OR_RETURN(auto stores,
+                         cloudstack::ReadImageStores(conn, {store_id}, encrypt_secret));
+    CSM_ASSIGN_OR_RETURN(auto swift, cloudstack::OpenStore(stores.front(), access));
     CSM_ASSIGN_OR_RETURN(auto object, swift->Head(install_path));
     if (!object) {
       return Status(ErrorCode::kNotFound,

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "cloudstack/store_factory.h"
 #include "common/result.h"
 #include "db/connection.h"
-#include "store/store_factory.h"
 
 namespace csm::push {
 

@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "cloudstack/template_properties.h"
 #include "store/etag.h"
-#include "store/template_properties.h"
 
 namespace csm::push {
 namespace {
@@ -18,7 +18,7 @@ constexpr const char* kFileName = "template.properties";
 // A template.properties is four short lines; anything larger is not one csmigrate wrote.
 constexpr size_t kMaxPropertiesBytes = 64 * 1024;
 
-bool Says(const store::TemplateProperties& p, const SwiftTemplateEntry& entry) {
+bool Says(const cloudstack::TemplateProperties& p, const SwiftTemplateEntry& entry) {
   return p.uniquename == entry.unique_name && p.filename == entry.file_name &&
          p.size == entry.size && p.virtualsize == entry.virtual_size;
 }
@@ -78,8 +78,8 @@ Result<bool> EnsureSwiftTemplateProperties(store::ObjectStore& swift,
                                            const SwiftTemplateEntry& entry) {
   const std::string container = "T-" + std::to_string(entry.template_id);
   const std::string key = container + "/" + kFileName;
-  const std::string text = store::FormatSwiftTemplateProperties(entry.unique_name, entry.file_name,
-                                                                entry.size, entry.virtual_size);
+  const std::string text = cloudstack::FormatSwiftTemplateProperties(
+      entry.unique_name, entry.file_name, entry.size, entry.virtual_size);
   const std::string text_etag = store::Md5Hex(text);
   std::vector<std::string> others;
   std::optional<store::ObjectInfo> present;
@@ -107,7 +107,7 @@ Result<bool> EnsureSwiftTemplateProperties(store::ObjectStore& swift,
       return false;
     }
     CSM_ASSIGN_OR_RETURN(std::string existing, ReadSmall(swift, key));
-    if (Says(store::ParseTemplateProperties(existing), entry)) return false;
+    if (Says(cloudstack::ParseTemplateProperties(existing), entry)) return false;
   }
   CSM_ASSIGN_OR_RETURN(TemporaryFile file, TemporaryFile::Write(text));
   CSM_ASSIGN_OR_RETURN(const store::ObjectInfo stored, swift.Put(key, file.path()));

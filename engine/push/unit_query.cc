@@ -10,10 +10,10 @@
 namespace csm::push {
 namespace {
 
-using catalog::AppendLive;
-using catalog::AppendStoreRole;
-using catalog::RefTable;
-using catalog::Statement;
+using cloudstack::AppendLive;
+using cloudstack::AppendStoreRole;
+using cloudstack::RefTable;
+using cloudstack::Statement;
 
 ObjectKind KindOf(const RefTable& table) {
   if (table.name == "template_store_ref") return ObjectKind::kTemplate;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "push/push_unit.h"
@@ -37,7 +37,7 @@ enum class UnitOrder { kLargestFirst, kOldestFirst };
 // the run's journal), else the lowest-id live staging row with ref_cnt > 0. A unit with no Ready
 // copy is included with none (pushing it fails with that reason).
 Result<std::vector<PushUnit>> FindUnits(db::Connection& conn,
-                                        const std::vector<catalog::RefTable>& tables,
+                                        const std::vector<cloudstack::RefTable>& tables,
                                         const UnitFilter& filter, UnitOrder order);
 
 }  // namespace csm::push

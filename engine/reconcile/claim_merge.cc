@@ -5,15 +5,15 @@
 #include <cassert>
 #include <string_view>
 
-#include "catalog/cloudstack_layout.h"
+#include "cloudstack/cloudstack_layout.h"
 
 namespace csm::reconcile {
 namespace {
 
 // The snapshot suffix that sorts last: once the listing is past key + it, no suffixed name of
 // that key can come any more.
-constexpr std::string_view kLastSuffix =
-    *std::max_element(catalog::kSnapshotFileSuffixes.begin(), catalog::kSnapshotFileSuffixes.end());
+constexpr std::string_view kLastSuffix = *std::max_element(
+    cloudstack::kSnapshotFileSuffixes.begin(), cloudstack::kSnapshotFileSuffixes.end());
 
 Finding FindingFor(FindingKind kind, int64_t store_id, const Claim& claim) {
   Finding f;
@@ -81,14 +81,15 @@ Status ClaimMerge::ConsumeBelow(const std::string* key) {
 }
 
 Status ClaimMerge::Unclaimed(const store::ObjectInfo& object) {
-  if (catalog::IsAuxiliaryKey(provider_, object.key)) return on_auxiliary_(object);
+  if (cloudstack::IsAuxiliaryKey(provider_, object.key)) return on_auxiliary_(object);
   bool matched = false;
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     const std::string_view key = object.key;
     const bool suffixed =
         key.size() > it->key.size() && key.substr(0, it->key.size()) == it->key &&
-        std::find(catalog::kSnapshotFileSuffixes.begin(), catalog::kSnapshotFileSuffixes.end(),
-                  key.substr(it->key.size())) != catalog::kSnapshotFileSuffixes.end();
+        std::find(cloudstack::kSnapshotFileSuffixes.begin(),
+                  cloudstack::kSnapshotFileSuffixes.end(),
+                  key.substr(it->key.size())) != cloudstack::kSnapshotFileSuffixes.end();
     if (suffixed) {
       Matched(*it, object);
       it = waiting_.erase(it);

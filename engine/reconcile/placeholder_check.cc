@@ -5,11 +5,11 @@
 
 namespace csm::reconcile {
 
-using catalog::AppendIdFilter;
-using catalog::AppendLive;
-using catalog::AppendStoreRole;
-using catalog::RefTable;
-using catalog::Statement;
+using cloudstack::AppendIdFilter;
+using cloudstack::AppendLive;
+using cloudstack::AppendStoreRole;
+using cloudstack::RefTable;
+using cloudstack::Statement;
 namespace {
 
 struct StagingRow {
@@ -40,7 +40,7 @@ void Classify(const RefTable& table, const StagingEvidence& evidence, Placeholde
   }
   std::vector<const StagingRow*> pinned;
   for (const auto& s : group.staging) {
-    if (s.ref_cnt >= 1 && s.ref_cnt <= catalog::kMaxSaneRefCount) pinned.push_back(&s);
+    if (s.ref_cnt >= 1 && s.ref_cnt <= cloudstack::kMaxSaneRefCount) pinned.push_back(&s);
   }
   if (pinned.empty()) {
     const auto& s = group.staging.front();

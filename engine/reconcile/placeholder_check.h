@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "reconcile/finding.h"
@@ -32,7 +32,7 @@ struct StagingEvidence {
 // Checks every placeholder on the region stores `stores` (every region store when empty), with
 // one streamed query per table, and emits a placeholder_pending or placeholder_broken finding
 // for each, naming the staging row it depends on.
-Status CheckPlaceholders(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
+Status CheckPlaceholders(db::Connection& conn, const std::vector<cloudstack::RefTable>& tables,
                          const std::vector<int64_t>& stores, const StagingEvidence& evidence,
                          const std::function<void(const Finding&)>& emit);
 

@@ -7,8 +7,10 @@
 #include <optional>
 #include <set>
 
-#include "catalog/cloudstack_layout.h"
-#include "catalog/ref_tables.h"
+#include "cloudstack/cloudstack_layout.h"
+#include "cloudstack/ref_tables.h"
+#include "cloudstack/store_factory.h"
+#include "cloudstack/template_properties.h"
 #include "common/digest.h"
 #include "common/progress_line.h"
 #include "reconcile/claim.h"
@@ -20,16 +22,14 @@
 #include "reconcile/sync_listing.h"
 #include "reconcile/template_sync_check.h"
 #include "store/nfs_store.h"
-#include "store/store_factory.h"
-#include "store/template_properties.h"
 
 namespace csm::reconcile {
 
-using catalog::DescribeRefTables;
-using catalog::ImageStoreRow;
-using catalog::ReadImageStores;
-using catalog::RetireVerdicts;
-using store::OpenStore;
+using cloudstack::DescribeRefTables;
+using cloudstack::ImageStoreRow;
+using cloudstack::OpenStore;
+using cloudstack::ReadImageStores;
+using cloudstack::RetireVerdicts;
 namespace {
 
 // Each --nfs-root must name a live NFS store (selected by --store or not, so that one set of
@@ -75,7 +75,7 @@ Status CheckTemplateProperties(store::NfsStore& nfs, int64_t store_id,
     return Status::Ok();
   }
   CSM_ASSIGN_OR_RETURN(std::string path, nfs.PathOf(object.key));
-  auto properties = store::ReadTemplateProperties(path);
+  auto properties = cloudstack::ReadTemplateProperties(path);
   // A file that cannot be read is an error (the listing is not trustworthy); one that is not
   // valid Java properties is a finding about that template, like one that lacks keys.
   if (!properties.ok() && properties.status().code() != ErrorCode::kInvalidArgument) {
@@ -122,7 +122,7 @@ Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions&
       continue;
     }
     spdlog::debug("store {}: listing {}", row.id, store->Describe());
-    auto* nfs = dynamic_cast<store::NfsStore*>(store.get());
+    auto* nfs = store->AsNfs();
     const auto started = std::chrono::steady_clock::now();
     auto& missing = evidence.missing_rows;
     const std::string where = "store " + std::to_string(row.id) + " (" + store->Describe() + ")";
@@ -131,7 +131,7 @@ Result<ReconcileOutcome> Reconcile(db::Connection& conn, const ReconcileOptions&
     if (SyncListing::Applies(row.provider, row.role)) sync.emplace(row.provider);
     std::set<int64_t> missing_templates;  // this store's template rows whose object is missing
     {
-      ListingFeed feed(*store, catalog::CloudStackPrefixes(row.provider));
+      ListingFeed feed(*store, cloudstack::CloudStackPrefixes(row.provider));
       ObservedCursor listing(feed, [&](const store::ObjectInfo& object) {
         if (sync) sync->Observe(object);
       });

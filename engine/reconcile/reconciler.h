@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "catalog/retire_verdict.h"
+#include "cloudstack/retire_verdict.h"
+#include "cloudstack/store_factory.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "reconcile/report.h"
-#include "store/store_factory.h"
 
 namespace csm::reconcile {
 
@@ -28,7 +28,7 @@ struct ReconcileOptions {
 
 struct ReconcileOutcome {
   std::vector<StoreSummary> stores;
-  std::vector<catalog::RetireVerdict> verdicts;
+  std::vector<cloudstack::RetireVerdict> verdicts;
 };
 
 // Runs the whole reconcile, naming `conn`'s database to `report` and adding every finding to it.

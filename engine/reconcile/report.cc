@@ -13,8 +13,8 @@
 
 namespace csm::reconcile {
 
-using catalog::ImageStoreRow;
-using catalog::RetireVerdict;
+using cloudstack::ImageStoreRow;
+using cloudstack::RetireVerdict;
 namespace {
 
 // One JSON Lines record; text that is not UTF-8 (a file name on an NFS export) is replaced, never

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "catalog/image_stores.h"
-#include "catalog/retire_verdict.h"
+#include "cloudstack/image_stores.h"
+#include "cloudstack/retire_verdict.h"
 #include "common/result.h"
 #include "reconcile/finding.h"
 
@@ -32,7 +32,7 @@ struct Tally {
 
 // One store as the summary shows it.
 struct StoreSummary {
-  catalog::ImageStoreRow store;
+  cloudstack::ImageStoreRow store;
   bool listed = false;  // its listing completed and was merged with its claims
   int64_t objects_listed = 0;
   std::string note;  // why it was not listed, or "" when it was
@@ -40,11 +40,11 @@ struct StoreSummary {
 
 // The store as the table report names it: "store 1 nfs1 (NFS, ImageCache, zone 1)", its name,
 // provider and role as PrintableText.
-std::string StoreLabel(const catalog::ImageStoreRow& store);
+std::string StoreLabel(const cloudstack::ImageStoreRow& store);
 
 // The retire verdict as reports say it: "can be retired now: ..." or "cannot be retired yet: held
 // by ...".
-std::string VerdictText(const catalog::RetireVerdict& verdict);
+std::string VerdictText(const cloudstack::RetireVerdict& verdict);
 
 class Report {
  public:
@@ -66,7 +66,7 @@ class Report {
   // do first, then broken placeholders, then the rest; html: in kind order), then the summary
   // of `stores` and `verdicts`. kIo when a spool cannot be read back or `out` fails.
   Status Write(std::ostream& out, const std::vector<StoreSummary>& stores,
-               const std::vector<catalog::RetireVerdict>& verdicts);
+               const std::vector<cloudstack::RetireVerdict>& verdicts);
 
   // Writes the repair script for the problems found to `out`, for `dialect` ("sqlite", "mysql",
   // "postgresql"): guarded statements where a fix is mechanical, comments where a person must
@@ -86,7 +86,7 @@ class Report {
   // The spool findings of `kind` are written to.
   std::FILE* SpoolOf(FindingKind kind) const;
   Status WriteHtml(std::ostream& out, const std::vector<StoreSummary>& stores,
-                   const std::vector<catalog::RetireVerdict>& verdicts);
+                   const std::vector<cloudstack::RetireVerdict>& verdicts);
 
   ReportFormat format_;
   bool show_ok_;

@@ -219,7 +219,7 @@ std::string HtmlFindingRow(const Finding& f, const std::string& repair) {
 void WriteHtmlHead(std::ostream& out, const HtmlHeader& header,
                    const std::vector<StoreSummary>& stores,
                    const std::map<int64_t, std::map<FindingKind, Tally>>& tallies,
-                   const std::vector<catalog::RetireVerdict>& verdicts) {
+                   const std::vector<cloudstack::RetireVerdict>& verdicts) {
   const std::string time = UtcIso8601(header.started);
   const std::string database = HtmlEscape(header.database);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/retire_verdict.h"
+#include "cloudstack/retire_verdict.h"
 #include "reconcile/finding.h"
 #include "reconcile/report.h"
 
@@ -43,7 +43,7 @@ std::string HtmlRowStart(FindingKind kind);
 void WriteHtmlHead(std::ostream& out, const HtmlHeader& header,
                    const std::vector<StoreSummary>& stores,
                    const std::map<int64_t, std::map<FindingKind, Tally>>& tallies,
-                   const std::vector<catalog::RetireVerdict>& verdicts);
+                   const std::vector<cloudstack::RetireVerdict>& verdicts);
 
 // Writes the rest of the page after the rows: the end of the table (when `header.rows` is not 0),
 // the sorting script, the end of the document. Errors are left in `out`'s state.

@@ -5,12 +5,12 @@
 
 namespace csm::reconcile {
 
-using catalog::AppendIdFilter;
-using catalog::AppendLive;
-using catalog::AppendPlaceholderExists;
-using catalog::AppendStoreRole;
-using catalog::RefTable;
-using catalog::Statement;
+using cloudstack::AppendIdFilter;
+using cloudstack::AppendLive;
+using cloudstack::AppendPlaceholderExists;
+using cloudstack::AppendStoreRole;
+using cloudstack::RefTable;
+using cloudstack::Statement;
 namespace {
 
 // The common head of a row finding: id, object, store, state, install_path in columns 0-4.
@@ -68,7 +68,7 @@ Status CheckPins(db::Connection& conn, const std::vector<RefTable>& tables,
                    " a JOIN image_store st ON st.id = a.store_id WHERE st.removed IS NULL AND ");
     AppendLive(impossible, d, table, "a");
     impossible.Add(" AND (a.ref_cnt < 0 OR a.ref_cnt > " +
-                   std::to_string(catalog::kMaxSaneRefCount) + ")");
+                   std::to_string(cloudstack::kMaxSaneRefCount) + ")");
     AppendIdFilter(impossible, "a.store_id", stores);
     impossible.Add(" ORDER BY a.id");
     CSM_RETURN_IF_ERROR(
@@ -93,8 +93,8 @@ Status CheckPins(db::Connection& conn, const std::vector<RefTable>& tables,
     AppendStoreRole(stale, d, "st", "ImageCache");
     stale.Add(" AND ");
     AppendLive(stale, d, table, "a");
-    stale.Add(" AND a.ref_cnt > 0 AND a.ref_cnt <= " + std::to_string(catalog::kMaxSaneRefCount) +
-              " AND NOT ");
+    stale.Add(" AND a.ref_cnt > 0 AND a.ref_cnt <= " +
+              std::to_string(cloudstack::kMaxSaneRefCount) + " AND NOT ");
     AppendPlaceholderExists(stale, d, table, "a");
     AppendIdFilter(stale, "a.store_id", stores);
     stale.Add(" ORDER BY a.id");

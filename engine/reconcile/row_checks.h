@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "reconcile/finding.h"
@@ -21,7 +21,7 @@ namespace csm::reconcile {
 //   the staging store from being retired.
 // Each carries a guarded UPDATE for --repair-sql (ref_cnt back to 1 when a placeholder still
 // depends on the row, else 0), stamped `now` ("YYYY-MM-DD HH:MM:SS", UTC).
-Status CheckPins(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
+Status CheckPins(db::Connection& conn, const std::vector<cloudstack::RefTable>& tables,
                  const std::vector<int64_t>& stores, const std::string& now,
                  const std::function<void(const Finding&)>& emit);
 
@@ -29,7 +29,7 @@ Status CheckPins(db::Connection& conn, const std::vector<catalog::RefTable>& tab
 // the one their download_state implies (DOWNLOADED→Ready; CREATING, DOWNLOAD_IN_PROGRESS,
 // UPLOAD_IN_PROGRESS→Creating2; DOWNLOAD_ERROR, UPLOAD_ERROR→Failed; ABANDONED→Destroyed; any
 // other→Allocated). Rows with no download_state, and tables without the column, are skipped.
-Status CheckStatePairs(db::Connection& conn, const std::vector<catalog::RefTable>& tables,
+Status CheckStatePairs(db::Connection& conn, const std::vector<cloudstack::RefTable>& tables,
                        const std::vector<int64_t>& stores,
                        const std::function<void(const Finding&)>& emit);
 

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "store/template_properties.h"
+#include "cloudstack/template_properties.h"
 
 namespace csm::reconcile {
 namespace {
@@ -78,7 +78,7 @@ void SyncListing::AddProperties(const std::string& container_name,
     container.invisible = "template.properties could not be read";
     return;
   }
-  const store::TemplateProperties properties = store::ParseTemplateProperties(*text);
+  const cloudstack::TemplateProperties properties = cloudstack::ParseTemplateProperties(*text);
   const auto value = [&](const char* key) -> std::optional<std::string> {
     const auto found = properties.values.find(key);
     if (found == properties.values.end()) return std::nullopt;

@@ -3,13 +3,13 @@
 #include <optional>
 #include <string>
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 #include "reconcile/template_sync.h"
 
 namespace csm::reconcile {
 
-using catalog::AppendStoreRole;
-using catalog::Statement;
+using cloudstack::AppendStoreRole;
+using cloudstack::Statement;
 namespace {
 
 constexpr size_t kMaxPropertiesBytes = 1 << 20;
@@ -43,7 +43,7 @@ std::string IfColumn(const db::TableSchema& schema, const std::string& column,
 
 }  // namespace
 
-Status PredictTemplateSync(db::Connection& conn, const catalog::ImageStoreRow& store,
+Status PredictTemplateSync(db::Connection& conn, const cloudstack::ImageStoreRow& store,
                            store::ObjectStore& objects, SyncListing& listing,
                            const std::set<int64_t>& missing_rows,
                            const std::function<void(const Finding&)>& emit) {

@@ -7,7 +7,7 @@
 #include <functional>
 #include <set>
 
-#include "catalog/image_stores.h"
+#include "cloudstack/image_stores.h"
 #include "common/result.h"
 #include "db/connection.h"
 #include "reconcile/finding.h"
@@ -24,7 +24,7 @@ namespace csm::reconcile {
 // introspected schema, and replays the sync. `missing_rows`: the store's template_store_ref rows
 // whose object the claims merge found missing. Findings go to `emit`. Errors: the store
 // (kIo/kInvalidArgument, a template.properties over 1 MiB) or the database.
-Status PredictTemplateSync(db::Connection& conn, const catalog::ImageStoreRow& store,
+Status PredictTemplateSync(db::Connection& conn, const cloudstack::ImageStoreRow& store,
                            store::ObjectStore& objects, SyncListing& listing,
                            const std::set<int64_t>& missing_rows,
                            const std::function<void(const Finding&)>& emit);

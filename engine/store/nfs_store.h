@@ -29,6 +29,9 @@ class NfsStore : public ObjectStore {
   // "nfs export at ROOT" (the canonical root).
   std::string Describe() const override;
 
+  // This store: its files can be read in place.
+  NfsStore* AsNfs() override { return this; }
+
   // Walks the tree under the root and calls `on_object` for every regular file whose key starts
   // with `prefix`, in ascending byte order of the whole key, as S3 lists: each directory's entries
   // are sorted by name, a directory compared as "name/" (so "a-c" comes before "a/b"). Descends

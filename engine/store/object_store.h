@@ -13,6 +13,8 @@
 
 namespace csm::store {
 
+class NfsStore;
+
 // One object as a listing or a HEAD shows it.
 struct ObjectInfo {
   std::string key;            // S3: the object key; Swift: "container/object"; NFS: relative path
@@ -67,6 +69,10 @@ class ObjectStore {
   // accumulates over re-runs; never touches a completed object at `key` or anything of other
   // keys. Must not run while a Put of `key` is in progress (its upload would be removed).
   virtual Status DiscardInterruptedUploads(const std::string& key) = 0;
+
+  // The store as an NFS export whose files can be read in place (template.properties, a staging
+  // copy to push), or nullptr for a store reached over HTTP (S3, Swift).
+  virtual NfsStore* AsNfs() { return nullptr; }
 };
 
 }  // namespace csm::store

@@ -30,7 +30,7 @@ class Placeholders : public ::testing::Test {
     EXPECT_TRUE(url.ok());
     auto conn = db::OpenDatabase(*url);
     EXPECT_TRUE(conn.ok()) << conn.status().message();
-    auto tables = catalog::DescribeRefTables(**conn);
+    auto tables = cloudstack::DescribeRefTables(**conn);
     EXPECT_TRUE(tables.ok());
     std::map<std::string, Finding> found;
     const Status status =

@@ -1,4 +1,4 @@
-// Fuzz target: CloudStack's template.properties (store/template_properties.h).
+// Fuzz target: CloudStack's template.properties (cloudstack/template_properties.h).
 // Feeds: the input as the bytes of a template.properties to ParseTemplateProperties.
 // Checks: no crash, leak or undefined behaviour; filename, uniquename, size and virtualsize agree
 // with the properties read (a size is -1 or a non-negative number, and -1 when absent); the
@@ -10,15 +10,15 @@
 #include <string>
 #include <string_view>
 
+#include "cloudstack/template_properties.h"
 #include "fuzz_check.h"
-#include "store/template_properties.h"
 
 using csm::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using csm::store::TemplateProperties;
+  using csm::cloudstack::TemplateProperties;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const TemplateProperties read = csm::store::ParseTemplateProperties(text);
+  const TemplateProperties read = csm::cloudstack::ParseTemplateProperties(text);
 
   const auto has = [&](const char* key) { return read.values.contains(key); };
   Require(read.size >= -1 && read.virtualsize >= -1);
@@ -39,9 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& [extension, entries] : read.extensions) fields += entries.size();
   Require(fields == dotted);
 
-  const std::string written = csm::store::FormatSwiftTemplateProperties(
+  const std::string written = csm::cloudstack::FormatSwiftTemplateProperties(
       read.uniquename, read.filename, read.size, read.virtualsize);
-  const TemplateProperties again = csm::store::ParseTemplateProperties(written);
+  const TemplateProperties again = csm::cloudstack::ParseTemplateProperties(written);
   Require(again.uniquename == read.uniquename && again.filename == read.filename &&
           again.size == read.size && again.virtualsize == read.virtualsize);
   Require(again.MissingKeys().empty());

@@ -81,7 +81,7 @@ TEST_P(ReconcileOnServer, FindsWhatSqliteFinds) {
   EXPECT_EQ(DumpCloudTables(db.conn()), before) << "reconcile wrote to the database";
 
   // Placeholders: the template's and the snapshot's are pending; the volume's was deleted.
-  auto tables = catalog::DescribeRefTables(db.conn());
+  auto tables = cloudstack::DescribeRefTables(db.conn());
   ASSERT_TRUE(tables.ok());
   reconcile::StagingEvidence evidence;
   evidence.listed_stores = {1};

@@ -8,9 +8,9 @@
 
 #include <filesystem>
 
+#include "cloudstack/template_properties.h"
 #include "push/swift_template_properties.h"
 #include "store/swift_store.h"
-#include "store/template_properties.h"
 #include "store_test_support.h"
 #include "test_support.h"
 
@@ -175,7 +175,7 @@ TEST_P(PushCloudStackCopy, RowsAndObjectsAreWhatCloudStacksCopyLeaves) {
                                                        "T-201/template.properties"}));
     auto text = ReadObject(*objects, "T-201/template.properties");
     ASSERT_TRUE(text.ok());
-    const store::TemplateProperties p = store::ParseTemplateProperties(*text);
+    const cloudstack::TemplateProperties p = cloudstack::ParseTemplateProperties(*text);
     EXPECT_EQ(p.values, (std::map<std::string, std::string>{{"filename", kTemplateFile},
                                                             {"size", "3000"},
                                                             {"uniquename", kUnique},
@@ -278,7 +278,7 @@ TEST_P(PushCloudStackCopy, SystemTemplatesReachTheObjectStoreWithTheRowTheSyncWo
   if (swift()) {
     auto text = ReadObject(*objects, "T-1/template.properties");
     ASSERT_TRUE(text.ok());
-    EXPECT_EQ(store::ParseTemplateProperties(*text).uniquename, "routing-1");
+    EXPECT_EQ(cloudstack::ParseTemplateProperties(*text).uniquename, "routing-1");
   }
 
   // A second drain finds nothing: the row is there.
@@ -339,7 +339,7 @@ TEST_P(SwiftTemplateProperties, PushRepairsAMissingOrWrongFileAndAdoptsARightOne
       << repaired.out;
   auto text = ReadObject(*objects, "T-201/template.properties");
   ASSERT_TRUE(text.ok());
-  const store::TemplateProperties p = store::ParseTemplateProperties(*text);
+  const cloudstack::TemplateProperties p = cloudstack::ParseTemplateProperties(*text);
   EXPECT_EQ(p.uniquename, kUnique);
   EXPECT_EQ(p.filename, kTemplateFile);
   EXPECT_EQ(p.size, 3000);

@@ -1,10 +1,10 @@
-#include "catalog/cloudstack_layout.h"
+#include "cloudstack/cloudstack_layout.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 namespace {
 
 TEST(ImageFormatOf, TheFormatCloudStackRecordsForATemplateFile) {
@@ -47,4 +47,4 @@ TEST(CloudStackLayout, MetadataFilesAndSwiftSegmentContainersAreAuxiliary) {
 }
 
 }  // namespace
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

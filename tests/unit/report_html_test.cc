@@ -80,7 +80,7 @@ StoreSummary Store(int64_t id, const std::string& name, const std::string& role,
 }
 
 std::string Write(Report& report, const std::vector<StoreSummary>& stores,
-                  const std::vector<catalog::RetireVerdict>& verdicts) {
+                  const std::vector<cloudstack::RetireVerdict>& verdicts) {
   std::ostringstream out;
   const Status written = report.Write(out, stores, verdicts);
   EXPECT_TRUE(written.ok()) << written.message();
@@ -113,7 +113,7 @@ TEST(ReportHtml, EveryKindIsARowInKindOrderWithABarInItsStoresChart) {
   }
   report->Add(MakeFinding(FindingKind::kMissing, "template/tmpl/2/201/second.qcow2"));
   EXPECT_TRUE(report->has_problems());
-  catalog::RetireVerdict held;
+  cloudstack::RetireVerdict held;
   held.store_id = 1;
   held.held_by["template_store_ref"] = 2;
   const std::string page = Write(
@@ -255,7 +255,7 @@ TEST(ReportHtml, ACleanReconcileSaysSoInsteadOfAnEmptyTable) {
   report->Add(MakeFinding(FindingKind::kOk, "template/tmpl/2/201/a.qcow2"));
   report->Add(MakeFinding(FindingKind::kOk, "template/tmpl/2/201/b.qcow2"));
   EXPECT_FALSE(report->has_problems());
-  catalog::RetireVerdict free;
+  cloudstack::RetireVerdict free;
   free.store_id = 1;
   const std::string page = Write(*report, {Store(1, "nfs1", "ImageCache", true)}, {free});
 

@@ -1,4 +1,4 @@
-#include "store/template_properties.h"
+#include "cloudstack/template_properties.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 
 #include "test_support.h"
 
-namespace csm::store {
+namespace csm::cloudstack {
 namespace {
 
 using Strings = std::vector<std::string>;
@@ -147,4 +147,4 @@ TEST(TemplateProperties, ReadsAFile) {
 }
 
 }  // namespace
-}  // namespace csm::store
+}  // namespace csm::cloudstack

@@ -9,7 +9,7 @@
 #include "common/result.h"
 #include "db/connection.h"
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 
 // Beyond this a ref_cnt is not a count but an unsigned counter decremented below zero (a known
 // CloudStack bug); it is never a real number of pins.
@@ -58,4 +58,4 @@ void AppendIdFilter(Statement& sql, const std::string& column, const std::vector
 void AppendPlaceholderExists(Statement& sql, const db::Dialect& d, const RefTable& table,
                              const std::string& alias);
 
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

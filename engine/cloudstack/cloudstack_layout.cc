@@ -1,8 +1,8 @@
-#include "catalog/cloudstack_layout.h"
+#include "cloudstack/cloudstack_layout.h"
 
 #include "common/text.h"
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 
 std::vector<std::string> CloudStackPrefixes(const std::string& provider) {
   if (provider == "Swift") return {"S-", "T-", "V-"};
@@ -32,4 +32,4 @@ std::string ImageFormatOf(std::string_view file_name) {
   return "";
 }
 
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

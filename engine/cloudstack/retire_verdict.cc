@@ -1,8 +1,8 @@
-#include "catalog/retire_verdict.h"
+#include "cloudstack/retire_verdict.h"
 
-#include "catalog/image_stores.h"
+#include "cloudstack/image_stores.h"
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 
 namespace {
 
@@ -99,4 +99,4 @@ Result<std::vector<RetireVerdict>> StagingStoreVerdicts(
   return RetireVerdicts(conn, tables, staging);
 }
 
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

@@ -1,6 +1,6 @@
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 
 Result<std::vector<RefTable>> DescribeRefTables(db::Connection& conn) {
   std::vector<RefTable> tables = {{"template_store_ref", "template_id", true},
@@ -50,4 +50,4 @@ void AppendPlaceholderExists(Statement& sql, const db::Dialect& d, const RefTabl
   sql.Add(")");
 }
 
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

@@ -11,7 +11,7 @@
 #include "common/result.h"
 #include "db/connection.h"
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 
 struct ImageStoreRow {
   int64_t id = 0;
@@ -37,4 +37,4 @@ Result<std::vector<ImageStoreRow>> ReadImageStores(
     db::Connection& conn, const std::vector<int64_t>& only,
     const std::optional<std::string>& encrypt_secret);
 
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

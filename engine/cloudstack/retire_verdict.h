@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "catalog/ref_tables.h"
+#include "cloudstack/ref_tables.h"
 #include "common/result.h"
 #include "db/connection.h"
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 
 struct RetireVerdict {
   int64_t store_id = 0;
@@ -43,4 +43,4 @@ Result<std::vector<RetireVerdict>> StagingStoreVerdicts(
     db::Connection& conn, const std::vector<RefTable>& tables, std::optional<int64_t> only,
     const std::optional<std::string>& encrypt_secret);
 
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

@@ -3,14 +3,14 @@
 // staging stores.
 #include <gtest/gtest.h>
 
-#include "catalog/image_stores.h"
-#include "catalog/ref_tables.h"
-#include "catalog/retire_verdict.h"
+#include "cloudstack/image_stores.h"
+#include "cloudstack/ref_tables.h"
+#include "cloudstack/retire_verdict.h"
 #include "crypto/secret_cipher.h"
 #include "db/database_url.h"
 #include "test_support.h"
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 namespace {
 
 constexpr const char* kDbSecret = "managementsecret";
@@ -177,4 +177,4 @@ TEST_F(CatalogOnSqlite, VerdictsComeInTheOrderAskedAndNoneForNoStore) {
 }
 
 }  // namespace
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

@@ -1,7 +1,6 @@
-// Opens the object store behind an image_store row, configured the way CloudStack configures it
-// (cloudstack.md §1, §4): S3 from the endpoint/bucket/accesskey/secretkey/usehttps details, Swift
-// from the store's url (the auth URL) and the account/username/key details, NFS from the local
-// mount point the admin names with --nfs-root.
+// How csmigrate reaches the object stores it opens: where NFS exports are mounted, HTTP timeouts,
+// upload part sizes, and what every S3 and Swift client of the process shares (bandwidth limit,
+// abort).
 #pragma once
 
 #include <chrono>
@@ -11,11 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "catalog/image_stores.h"
 #include "common/rate_limiter.h"
-#include "common/result.h"
 #include "store/http_client.h"
-#include "store/object_store.h"
 #include "store/transfer_abort.h"
 
 namespace csm::store {
@@ -39,11 +35,5 @@ struct StoreAccess {
   std::shared_ptr<RateLimiter> rate_limiter;
   std::shared_ptr<const TransferAbort> abort;
 };
-
-// The store to list for `row`; nullptr (not an error) for an NFS store with no --nfs-root, which
-// cannot be listed. kInvalidArgument names the store and the detail that is missing or wrong,
-// and a provider csmigrate does not know.
-Result<std::unique_ptr<ObjectStore>> OpenStore(const catalog::ImageStoreRow& row,
-                                               const StoreAccess& access);
 
 }  // namespace csm::store

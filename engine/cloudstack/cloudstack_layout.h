@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 
 // The suffixes a snapshot file may have beyond its install_path (XenServer install_paths omit
 // ".vhd"), in the order to probe them; ".vhd" sorts last of the three.
@@ -30,4 +30,4 @@ bool IsAuxiliaryKey(const std::string& provider, const std::string& key);
 // case-insensitive); "" for any other name.
 std::string ImageFormatOf(std::string_view file_name);
 
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

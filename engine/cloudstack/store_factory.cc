@@ -1,4 +1,4 @@
-#include "store/store_factory.h"
+#include "cloudstack/store_factory.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,14 +7,23 @@
 #include "store/s3_store.h"
 #include "store/swift_store.h"
 
-namespace csm::store {
+namespace csm::cloudstack {
 namespace {
 
-std::string Where(const catalog::ImageStoreRow& row) {
+using store::HttpClientOptions;
+using store::NfsStore;
+using store::ObjectStore;
+using store::S3Config;
+using store::S3Store;
+using store::StoreAccess;
+using store::SwiftConfig;
+using store::SwiftStore;
+
+std::string Where(const ImageStoreRow& row) {
   return "image store " + std::to_string(row.id) + " (" + row.name + ", " + row.provider + ")";
 }
 
-Result<std::string> RequiredDetail(const catalog::ImageStoreRow& row, const std::string& name) {
+Result<std::string> RequiredDetail(const ImageStoreRow& row, const std::string& name) {
   const auto it = row.details.find(name);
   if (it == row.details.end() || it->second.empty()) {
     return Status(ErrorCode::kInvalidArgument,
@@ -24,8 +33,8 @@ Result<std::string> RequiredDetail(const catalog::ImageStoreRow& row, const std:
 }
 
 // A whole number of at least `min` from the detail `name`, or `fallback` when it is absent.
-Result<int64_t> NumberDetail(const catalog::ImageStoreRow& row, const std::string& name,
-                             int64_t fallback, int64_t min) {
+Result<int64_t> NumberDetail(const ImageStoreRow& row, const std::string& name, int64_t fallback,
+                             int64_t min) {
   const auto it = row.details.find(name);
   if (it == row.details.end() || it->second.empty()) return fallback;
   int64_t value = 0;
@@ -40,7 +49,7 @@ Result<int64_t> NumberDetail(const catalog::ImageStoreRow& row, const std::strin
 }
 
 // CloudStack's S3 timeouts and retry count, as the HTTP client's options.
-Result<HttpClientOptions> HttpOptions(const catalog::ImageStoreRow& row) {
+Result<HttpClientOptions> HttpOptions(const ImageStoreRow& row) {
   HttpClientOptions http;
   CSM_ASSIGN_OR_RETURN(int64_t connect_ms, NumberDetail(row, "connectiontimeout", 10000, 1));
   CSM_ASSIGN_OR_RETURN(int64_t socket_ms, NumberDetail(row, "sockettimeout", 60000, 1));
@@ -58,8 +67,7 @@ void ShareTransferControls(const StoreAccess& access, HttpClientOptions& http) {
   http.abort = access.abort;
 }
 
-Result<std::unique_ptr<ObjectStore>> OpenS3(const catalog::ImageStoreRow& row,
-                                            const StoreAccess& access) {
+Result<std::unique_ptr<ObjectStore>> OpenS3(const ImageStoreRow& row, const StoreAccess& access) {
   S3Config config;
   CSM_ASSIGN_OR_RETURN(config.bucket, RequiredDetail(row, "bucket"));
   CSM_ASSIGN_OR_RETURN(config.access_key, RequiredDetail(row, "accesskey"));
@@ -81,7 +89,7 @@ Result<std::unique_ptr<ObjectStore>> OpenS3(const catalog::ImageStoreRow& row,
   return std::unique_ptr<ObjectStore>(std::move(*s3));
 }
 
-Result<std::unique_ptr<ObjectStore>> OpenSwift(const catalog::ImageStoreRow& row,
+Result<std::unique_ptr<ObjectStore>> OpenSwift(const ImageStoreRow& row,
                                                const StoreAccess& access) {
   SwiftConfig config;
   if (!row.url || row.url->empty()) {
@@ -106,7 +114,7 @@ Result<std::unique_ptr<ObjectStore>> OpenSwift(const catalog::ImageStoreRow& row
 
 }  // namespace
 
-Result<std::unique_ptr<ObjectStore>> OpenStore(const catalog::ImageStoreRow& row,
+Result<std::unique_ptr<ObjectStore>> OpenStore(const ImageStoreRow& row,
                                                const StoreAccess& access) {
   if (row.provider == "NFS") {
     const auto root = access.nfs_roots.find(row.id);
@@ -121,4 +129,4 @@ Result<std::unique_ptr<ObjectStore>> OpenStore(const catalog::ImageStoreRow& row
                 Where(row) + ": csmigrate reconciles NFS, S3 and Swift stores only");
 }
 
-}  // namespace csm::store
+}  // namespace csm::cloudstack

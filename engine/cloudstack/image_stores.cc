@@ -1,10 +1,10 @@
-#include "catalog/image_stores.h"
+#include "cloudstack/image_stores.h"
 
 #include <algorithm>
 
 #include "crypto/secret_cipher.h"
 
-namespace csm::catalog {
+namespace csm::cloudstack {
 namespace {
 
 std::optional<std::string> OptionalText(const db::Value& v) {
@@ -72,4 +72,4 @@ Result<std::vector<ImageStoreRow>> ReadImageStores(
   return rows;
 }
 
-}  // namespace csm::catalog
+}  // namespace csm::cloudstack

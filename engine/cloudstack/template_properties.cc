@@ -1,4 +1,4 @@
-#include "store/template_properties.h"
+#include "cloudstack/template_properties.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -9,7 +9,7 @@
 
 #include "crypto/java_properties.h"
 
-namespace csm::store {
+namespace csm::cloudstack {
 namespace {
 
 // The property `key` as Long.parseLong reads it ("+" sign allowed, decimal digits, fits in an
@@ -92,4 +92,4 @@ std::string FormatSwiftTemplateProperties(const std::string& uniquename,
          crypto::FormatJavaProperty("virtualsize", std::to_string(virtualsize));
 }
 
-}  // namespace csm::store
+}  // namespace csm::cloudstack

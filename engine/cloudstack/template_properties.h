@@ -11,7 +11,7 @@
 
 #include "common/result.h"
 
-namespace csm::store {
+namespace csm::cloudstack {
 
 // What a template.properties says, read as CloudStack's TemplateLocation reads it.
 struct TemplateProperties {
@@ -50,4 +50,4 @@ std::string FormatSwiftTemplateProperties(const std::string& uniquename,
                                           const std::string& filename, int64_t size,
                                           int64_t virtualsize);
 
-}  // namespace csm::store
+}  // namespace csm::cloudstack

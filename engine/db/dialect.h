@@ -118,6 +118,14 @@ class Dialect {
   // leases against this one clock, never against each host's own.
   virtual std::string NowMillis() const = 0;
 
+  // What follows an INSERT ... VALUES so that a row whose `key_column` (its primary key) is
+  // already there is left as it is instead of failing the statement: another writer may have
+  // inserted the same key a moment before (SQLite and PostgreSQL: ON CONFLICT DO NOTHING; MySQL:
+  // ON DUPLICATE KEY UPDATE of the key to itself, never INSERT IGNORE, which hides other errors).
+  virtual std::string OnDuplicateKeyKeep(const std::string& key_column) const {
+    return " ON CONFLICT (" + key_column + ") DO NOTHING";
+  }
+
   // What follows a SELECT so that it locks the rows it returns for the rest of the transaction and
   // passes over rows another transaction holds (FOR UPDATE SKIP LOCKED), so that workers taking
   // work at the same time never wait on each other; "" where a write transaction already holds the

@@ -15,6 +15,9 @@ class MysqlDialect final : public Dialect {
 
   std::string name() const override { return "mysql"; }
   std::string NowMillis() const override;
+  std::string OnDuplicateKeyKeep(const std::string& key_column) const override {
+    return " ON DUPLICATE KEY UPDATE " + key_column + " = " + key_column;
+  }
   std::string LockSkippingLocked() const override {
     return skip_locked_ ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
   }

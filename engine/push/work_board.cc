@@ -96,6 +96,7 @@ Status WorkBoard::Offer(const std::vector<PushUnit>& units, int64_t found_at_ms)
         ++missing;
         rows.insert(rows.end(), {key, unit->Describe(), unit->bytes()});
       }
+      // Another worker may insert some of them between that read and this insert: its rows stay.
       if (missing > 0) {
         std::string values;
         for (size_t i = 0; i < missing; ++i) {
@@ -106,7 +107,8 @@ Status WorkBoard::Offer(const std::vector<PushUnit>& units, int64_t found_at_ms)
                                 ->Execute("INSERT INTO " + kClaims +
                                               " (unit_key, description, bytes, state, holder, "
                                               "claims, expires_ms, updated_ms, message) VALUES " +
-                                              values,
+                                              values +
+                                              conn_->dialect().OnDuplicateKeyKeep("unit_key"),
                                           rows)
                                 .status());
       }

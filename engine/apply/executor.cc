@@ -25,7 +25,6 @@
 namespace csm::apply {
 namespace {
 
-using rules::Sql;
 using rules::Step;
 
 // Everything known before the first write.
@@ -147,7 +146,7 @@ class StepRunner {
   }
 
  private:
-  Result<int64_t> Exec(const Sql& sql) {
+  Result<int64_t> Exec(const db::Statement& sql) {
     CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(sql, run_.bindings, run_id_));
     return conn_.Execute(sql.text, params);
   }
@@ -213,7 +212,7 @@ class StepRunner {
   Result<StepOutcome> RunStep(const rules::CompiledStep& step, bool inserted_final) {
     const Step& rule = *step.step;
     StepOutcome outcome{step.number, rule.name, KindName(rule.kind), {}, 0, 0, false, {}};
-    for (const Sql* sql : step.DataStatements()) {
+    for (const db::Statement* sql : step.DataStatements()) {
       outcome.sql.push_back(rules::Preview(*sql, run_.bindings, run_id_));
     }
     if (!step.guard.empty()) {
@@ -249,10 +248,10 @@ class StepRunner {
       CSM_RETURN_IF_ERROR(CheckInsertedRowsJournaled(step, outcome.rows, journaled));
     }
     if (!step.bind_id.empty()) {
-      Sql find;
+      db::Statement find;
       find.Append("SELECT MAX(id) FROM " + conn_.dialect().Quote(step.written_table) +
                   " WHERE id > ");
-      find.BindValue(watermark).Append(" AND ").Append(step.inserted_rows);
+      find.Bind(watermark).Append(" AND ").Append(step.inserted_rows);
       CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(find, run_.bindings, run_id_));
       CSM_ASSIGN_OR_RETURN(int64_t id, db::QueryInt(conn_, find.text, params));
       assert(id > 0);

@@ -4,7 +4,7 @@
 
 namespace csm::apply {
 
-Result<std::vector<db::Value>> Journal::Params(const rules::Sql& sql) const {
+Result<std::vector<db::Value>> Journal::Params(const db::Statement& sql) const {
   return rules::ResolveParams(sql, bindings_, run_id_);
 }
 
@@ -24,15 +24,15 @@ Status Journal::Journaled(int64_t rows) {
   return db::RefreshStatistics(conn_, db::kJournalTable);
 }
 
-Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, char op,
+Status Journal::RecordBefore(const std::string& table, const db::Statement& rows, char op,
                              int step_no) {
   const db::Dialect& d = conn_.dialect();
   const std::string t = d.Quote(table);
-  rules::Sql sql;
+  db::Statement sql;
   sql.Append(std::string("INSERT INTO ") + db::kJournalTable +
              " (run_id, table_name, row_id, op, step_no, before_image) SELECT ");
-  sql.BindRunId().Append(", ").BindValue(table).Append(", " + t + ".id, ");
-  sql.BindValue(std::string(1, op)).Append(", ").BindValue(static_cast<int64_t>(step_no));
+  sql.BindRunId().Append(", ").Bind(table).Append(", " + t + ".id, ");
+  sql.Bind(std::string(1, op)).Append(", ").Bind(static_cast<int64_t>(step_no));
   const auto narrow = update_columns_.find(table);
   const std::vector<std::string> columns = op == 'U' && narrow != update_columns_.end()
                                                ? narrow->second
@@ -46,7 +46,7 @@ Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, c
                " jn WHERE jn.run_id = ");
     sql.BindRunId()
         .Append(" AND jn.table_name = ")
-        .BindValue(table)
+        .Bind(table)
         .Append(" AND jn.row_id = " + t + ".id)");
   }
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
@@ -56,18 +56,18 @@ Status Journal::RecordBefore(const std::string& table, const rules::Sql& rows, c
 }
 
 Result<int64_t> Journal::RecordInserted(const std::string& table, int64_t watermark,
-                                        const rules::Sql& rows, int step_no, bool final_now) {
+                                        const db::Statement& rows, int step_no, bool final_now) {
   const db::Dialect& d = conn_.dialect();
   const std::string t = d.Quote(table);
-  rules::Sql sql;
+  db::Statement sql;
   sql.Append(std::string("INSERT INTO ") + db::kJournalTable +
              " (run_id, table_name, row_id, op, step_no" + (final_now ? ", after_image" : "") +
              ") SELECT ");
-  sql.BindRunId().Append(", ").BindValue(table).Append(", " + t + ".id, 'I', ");
-  sql.BindValue(static_cast<int64_t>(step_no));
+  sql.BindRunId().Append(", ").Bind(table).Append(", " + t + ".id, 'I', ");
+  sql.Bind(static_cast<int64_t>(step_no));
   if (final_now) sql.Append(", " + Digest(table, t));
   sql.Append(" FROM " + t + " WHERE " + t + ".id > ");
-  sql.BindValue(watermark).Append(" AND ").Append(rows);
+  sql.Bind(watermark).Append(" AND ").Append(rows);
   CSM_ASSIGN_OR_RETURN(auto params, Params(sql));
   CSM_ASSIGN_OR_RETURN(int64_t inserted, conn_.Execute(sql.text, params));
   changes_[table].inserted += inserted;

@@ -46,14 +46,14 @@ class Journal {
   // Records the before-image of each row of `table` matching `rows` that the run has not journaled
   // yet, with op 'U' (the update columns of the table, or every column) or 'D' (every column).
   // Call before the statement that changes them.
-  Status RecordBefore(const std::string& table, const rules::Sql& rows, char op, int step_no);
+  Status RecordBefore(const std::string& table, const db::Statement& rows, char op, int step_no);
 
   // Records as inserted (op 'I') each row of `table` with id > `watermark` matching `rows`, and
   // returns how many it recorded (the caller checks them against the rows its statement inserted).
   // With `final_now` (no later step of the run writes these rows) the journal row also carries
   // the row's after-image digest, so CaptureAfterImages has nothing left to do for it.
   Result<int64_t> RecordInserted(const std::string& table, int64_t watermark,
-                                 const rules::Sql& rows, int step_no, bool final_now);
+                                 const db::Statement& rows, int step_no, bool final_now);
 
   // Stores the after-image digest of every journaled, not deleted row of the run that has none
   // yet (in the after table). Call last.
@@ -79,7 +79,7 @@ class Journal {
   const std::map<std::string, TableChanges>& Changes() const { return changes_; }
 
  private:
-  Result<std::vector<db::Value>> Params(const rules::Sql& sql) const;
+  Result<std::vector<db::Value>> Params(const db::Statement& sql) const;
 
   // The after-image digest of a row of `table` aliased `alias`, the table's mask applied.
   std::string Digest(const std::string& table, const std::string& alias) const;

@@ -2,6 +2,8 @@
 
 namespace csm::cloudstack {
 
+using db::Statement;
+
 Result<std::vector<RefTable>> DescribeRefTables(db::Connection& conn) {
   std::vector<RefTable> tables = {{"template_store_ref", "template_id", true},
                                   {"snapshot_store_ref", "snapshot_id", false},
@@ -14,40 +16,39 @@ Result<std::vector<RefTable>> DescribeRefTables(db::Connection& conn) {
 void AppendLive(Statement& sql, const db::Dialect& d, const RefTable& table,
                 const std::string& alias) {
   if (table.name == "snapshot_store_ref") {
-    sql.Add("NOT (" + d.Equals(alias + ".state", "?", true) + ")").params.push_back("Destroyed");
-    sql.Add(" AND (" + alias + ".store_role IS NULL OR NOT (" +
-            d.Equals(alias + ".store_role", "?", true) + "))")
-        .params.push_back("Primary");
+    sql.Append("NOT (" + d.Equals(alias + ".state", "?", true) + ")").Param("Destroyed");
+    sql.Append(" AND (" + alias + ".store_role IS NULL OR NOT (" +
+               d.Equals(alias + ".store_role", "?", true) + "))")
+        .Param("Primary");
   } else {
-    sql.Add("COALESCE(" + alias + ".destroyed, 0) = 0");
+    sql.Append("COALESCE(" + alias + ".destroyed, 0) = 0");
   }
 }
 
 void AppendStoreRole(Statement& sql, const db::Dialect& d, const std::string& alias,
                      const std::string& role) {
-  sql.Add(alias + ".removed IS NULL AND " + d.Equals(alias + ".role", "?", true))
-      .params.push_back(role);
+  sql.Append(alias + ".removed IS NULL AND " + d.Equals(alias + ".role", "?", true)).Param(role);
 }
 
 void AppendIdFilter(Statement& sql, const std::string& column, const std::vector<int64_t>& ids) {
   if (ids.empty()) return;
-  sql.Add(" AND " + column + " IN (");
+  sql.Append(" AND " + column + " IN (");
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) sql.Add(", ");
+    if (i > 0) sql.Append(", ");
     sql.Bind(ids[i]);
   }
-  sql.Add(")");
+  sql.Append(")");
 }
 
 void AppendPlaceholderExists(Statement& sql, const db::Dialect& d, const RefTable& table,
                              const std::string& alias) {
-  sql.Add("EXISTS (SELECT 1 FROM " + table.name +
-          " ph JOIN image_store phs ON phs.id = " + "ph.store_id WHERE ph." + table.object_column +
-          " = " + alias + "." + table.object_column + " AND ");
+  sql.Append("EXISTS (SELECT 1 FROM " + table.name +
+             " ph JOIN image_store phs ON phs.id = " + "ph.store_id WHERE ph." +
+             table.object_column + " = " + alias + "." + table.object_column + " AND ");
   AppendStoreRole(sql, d, "phs", "Image");
-  sql.Add(" AND phs.data_center_id IS NULL AND ph.install_path IS NULL AND ");
+  sql.Append(" AND phs.data_center_id IS NULL AND ph.install_path IS NULL AND ");
   AppendLive(sql, d, table, "ph");
-  sql.Add(")");
+  sql.Append(")");
 }
 
 }  // namespace csm::cloudstack

@@ -8,6 +8,7 @@
 
 #include "common/result.h"
 #include "db/connection.h"
+#include "db/statement.h"
 
 namespace csm::cloudstack {
 
@@ -24,38 +25,22 @@ struct RefTable {
 // The three tables, with the columns that vary between CloudStack versions looked up.
 Result<std::vector<RefTable>> DescribeRefTables(db::Connection& conn);
 
-// A statement assembled left to right: every Bind adds a `?` and its value in the same order.
-struct Statement {
-  std::string text;
-  std::vector<db::Value> params;
-
-  Statement& Add(const std::string& more) {
-    text += more;
-    return *this;
-  }
-  Statement& Bind(db::Value value) {
-    text += "?";
-    params.push_back(std::move(value));
-    return *this;
-  }
-};
-
 // Appends the condition "row `alias` of `table` is live": destroyed = 0 (or NULL) for templates
 // and volumes; for snapshots, a state other than Destroyed on an image store (not a Primary
 // pool's row, whose store_id names a storage pool).
-void AppendLive(Statement& sql, const db::Dialect& d, const RefTable& table,
+void AppendLive(db::Statement& sql, const db::Dialect& d, const RefTable& table,
                 const std::string& alias);
 
 // Appends the condition "image_store `alias` is not removed and has role `role`".
-void AppendStoreRole(Statement& sql, const db::Dialect& d, const std::string& alias,
+void AppendStoreRole(db::Statement& sql, const db::Dialect& d, const std::string& alias,
                      const std::string& role);
 
 // Appends "AND `column` IN (ids...)" when `ids` is not empty.
-void AppendIdFilter(Statement& sql, const std::string& column, const std::vector<int64_t>& ids);
+void AppendIdFilter(db::Statement& sql, const std::string& column, const std::vector<int64_t>& ids);
 
 // Appends the condition "a placeholder for the same object as row `alias` exists": a live row of
 // `table` on a region-wide Image store (not removed) with no install_path.
-void AppendPlaceholderExists(Statement& sql, const db::Dialect& d, const RefTable& table,
+void AppendPlaceholderExists(db::Statement& sql, const db::Dialect& d, const RefTable& table,
                              const std::string& alias);
 
 }  // namespace csm::cloudstack

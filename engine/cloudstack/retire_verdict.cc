@@ -4,6 +4,8 @@
 
 namespace csm::cloudstack {
 
+using db::Statement;
+
 namespace {
 
 // The SYSTEM templates whose Ready copy on one of `staging_stores` is the only one outside
@@ -11,28 +13,28 @@ namespace {
 Statement SystemTemplatesQuery(const db::Dialect& d, const RefTable& templates,
                                const std::vector<int64_t>& staging_stores) {
   Statement sql;
-  sql.Add(
+  sql.Append(
          "SELECT s.store_id, COUNT(DISTINCT s.template_id) FROM template_store_ref s JOIN "
          "vm_template t ON t.id = s.template_id WHERE " +
          d.Equals("t.type", "?", true))
-      .params.emplace_back(std::in_place_type<std::string>, "SYSTEM");
-  sql.Add(" AND t.removed IS NULL AND " + d.Equals("s.state", "?", true))
-      .params.emplace_back(std::in_place_type<std::string>, "Ready");
-  sql.Add(" AND s.install_path IS NOT NULL AND ");
+      .Param(std::string("SYSTEM"));
+  sql.Append(" AND t.removed IS NULL AND " + d.Equals("s.state", "?", true))
+      .Param(std::string("Ready"));
+  sql.Append(" AND s.install_path IS NOT NULL AND ");
   AppendLive(sql, d, templates, "s");
   AppendIdFilter(sql, "s.store_id", staging_stores);
-  sql.Add(
+  sql.Append(
       " AND NOT EXISTS (SELECT 1 FROM template_store_ref o JOIN image_store os ON os.id = "
       "o.store_id WHERE o.template_id = s.template_id AND ");
   AppendStoreRole(sql, d, "os", "Image");
-  sql.Add(" AND os.data_center_id IS NULL AND NOT (" +
-          d.Equals("os.image_provider_name", "?", true) + ")")
-      .params.emplace_back(std::in_place_type<std::string>, "NFS");
-  sql.Add(" AND o.install_path IS NOT NULL AND " + d.Equals("o.state", "?", true))
-      .params.emplace_back(std::in_place_type<std::string>, "Ready");
-  sql.Add(" AND ");
+  sql.Append(" AND os.data_center_id IS NULL AND NOT (" +
+             d.Equals("os.image_provider_name", "?", true) + ")")
+      .Param(std::string("NFS"));
+  sql.Append(" AND o.install_path IS NOT NULL AND " + d.Equals("o.state", "?", true))
+      .Param(std::string("Ready"));
+  sql.Append(" AND ");
   AppendLive(sql, d, templates, "o");
-  sql.Add(") GROUP BY s.store_id");
+  sql.Append(") GROUP BY s.store_id");
   return sql;
 }
 
@@ -66,19 +68,19 @@ Result<std::vector<RetireVerdict>> RetireVerdicts(db::Connection& conn,
   }
   for (const auto& table : tables) {
     Statement sql;
-    sql.Add("SELECT a.store_id, COUNT(*) FROM " + table.name + " a WHERE ");
+    sql.Append("SELECT a.store_id, COUNT(*) FROM " + table.name + " a WHERE ");
     AppendLive(sql, conn.dialect(), table, "a");
-    sql.Add(" AND COALESCE(a.ref_cnt, 0) <> 0");
+    sql.Append(" AND COALESCE(a.ref_cnt, 0) <> 0");
     AppendIdFilter(sql, "a.store_id", staging_stores);
-    sql.Add(" GROUP BY a.store_id");
-    CSM_ASSIGN_OR_RETURN(auto counts, conn.Query(sql.text, sql.params));
+    sql.Append(" GROUP BY a.store_id");
+    CSM_ASSIGN_OR_RETURN(auto counts, conn.Query(sql.text, sql.Values()));
     for (const auto& row : counts.rows) {
       const auto it = by_store.find(db::AsInteger(row[0]).value_or(0));
       if (it != by_store.end()) it->second->held_by[table.name] = db::AsInteger(row[1]).value_or(0);
     }
     if (table.name != "template_store_ref") continue;
     const Statement system = SystemTemplatesQuery(conn.dialect(), table, staging_stores);
-    CSM_ASSIGN_OR_RETURN(auto counts_system, conn.Query(system.text, system.params));
+    CSM_ASSIGN_OR_RETURN(auto counts_system, conn.Query(system.text, system.Values()));
     for (const auto& row : counts_system.rows) {
       const auto it = by_store.find(db::AsInteger(row[0]).value_or(0));
       if (it != by_store.end()) it->second->system_templates = db::AsInteger(row[1]).value_or(0);

@@ -7,7 +7,7 @@
 namespace csm::push {
 namespace {
 
-using cloudstack::Statement;
+using db::Statement;
 
 const cloudstack::RefTable& TableOf(const std::vector<cloudstack::RefTable>& tables,
                                     ObjectKind kind) {
@@ -25,27 +25,27 @@ const cloudstack::RefTable& TableOf(const std::vector<cloudstack::RefTable>& tab
 Result<int64_t> FillPlaceholder(db::Connection& conn, const cloudstack::RefTable& table,
                                 const PushItem& item, const PushedObject& pushed) {
   Statement sql;
-  sql.Add("UPDATE " + table.name + " SET install_path = ").Bind(pushed.upload.key);
-  sql.Add(", state = ").Bind(std::string("Ready"));
+  sql.Append("UPDATE " + table.name + " SET install_path = ").Bind(pushed.upload.key);
+  sql.Append(", state = ").Bind(std::string("Ready"));
   if (table.has_download_state) {
-    sql.Add(", download_state = ").Bind(std::string("DOWNLOADED"));
-    sql.Add(", download_pct = ").Bind(int64_t{100});
+    sql.Append(", download_state = ").Bind(std::string("DOWNLOADED"));
+    sql.Append(", download_pct = ").Bind(int64_t{100});
   }
   switch (item.kind) {
     case ObjectKind::kTemplate:
-      sql.Add(", size = ").Bind(pushed.virtual_size);
-      sql.Add(", physical_size = ").Bind(pushed.upload.size);
+      sql.Append(", size = ").Bind(pushed.virtual_size);
+      sql.Append(", physical_size = ").Bind(pushed.upload.size);
       break;
     case ObjectKind::kSnapshot:
-      sql.Add(", parent_snapshot_id = ").Bind(int64_t{0});
+      sql.Append(", parent_snapshot_id = ").Bind(int64_t{0});
       break;
     case ObjectKind::kVolume:
-      sql.Add(", size = ").Bind(pushed.upload.size);
-      sql.Add(", physical_size = ").Bind(pushed.upload.size);
+      sql.Append(", size = ").Bind(pushed.upload.size);
+      sql.Append(", physical_size = ").Bind(pushed.upload.size);
       break;
   }
-  sql.Add(" WHERE id = ").Bind(*item.placeholder_id).Add(" AND install_path IS NULL");
-  return conn.Execute(sql.text, sql.params);
+  sql.Append(" WHERE id = ").Bind(*item.placeholder_id).Append(" AND install_path IS NULL");
+  return conn.Execute(sql.text, sql.Values());
 }
 
 // The row CloudStack's template sync creates for a template it finds on the store (§5).
@@ -53,57 +53,57 @@ Result<int64_t> CreateTemplateRow(db::Connection& conn, const cloudstack::RefTab
                                   const PushItem& item, const PushedObject& pushed,
                                   const std::string& now) {
   Statement sql;
-  sql.Add(
+  sql.Append(
          "INSERT INTO template_store_ref (store_id, template_id, created, last_updated, "
          "download_pct, size, store_role, physical_size, download_state, install_path, url, "
          "state, destroyed, is_copy, update_count, ref_cnt) SELECT ")
       .Bind(item.object_store_id)
-      .Add(", t.id, ")
+      .Append(", t.id, ")
       .Bind(now)
-      .Add(", ")
+      .Append(", ")
       .Bind(now)
-      .Add(", ")
+      .Append(", ")
       .Bind(int64_t{100})
-      .Add(", ")
+      .Append(", ")
       .Bind(pushed.virtual_size)
-      .Add(", ")
+      .Append(", ")
       .Bind(std::string("Image"))
-      .Add(", ")
+      .Append(", ")
       .Bind(pushed.upload.size)
-      .Add(", ")
+      .Append(", ")
       .Bind(std::string("DOWNLOADED"))
-      .Add(", ")
+      .Append(", ")
       .Bind(pushed.upload.key)
-      .Add(", t.url, ")
+      .Append(", t.url, ")
       .Bind(std::string("Ready"))
-      .Add(", 0, 0, 0, 0 FROM vm_template t WHERE t.id = ")
+      .Append(", 0, 0, 0, 0 FROM vm_template t WHERE t.id = ")
       .Bind(item.object_id)
-      .Add(" AND NOT EXISTS (SELECT 1 FROM template_store_ref e WHERE e.store_id = ")
+      .Append(" AND NOT EXISTS (SELECT 1 FROM template_store_ref e WHERE e.store_id = ")
       .Bind(item.object_store_id)
-      .Add(" AND e.template_id = t.id AND ");
+      .Append(" AND e.template_id = t.id AND ");
   cloudstack::AppendLive(sql, conn.dialect(), table, "e");
-  sql.Add(")");
-  return conn.Execute(sql.text, sql.params);
+  sql.Append(")");
+  return conn.Execute(sql.text, sql.Values());
 }
 
 // vm_template.size = the virtual size, and format = the file's format when it is known.
 Status UpdateTemplate(db::Connection& conn, const PushItem& item, const PushedObject& pushed) {
   Statement sql;
-  sql.Add("UPDATE vm_template SET size = ").Bind(pushed.virtual_size);
-  if (!pushed.format.empty()) sql.Add(", format = ").Bind(pushed.format);
-  sql.Add(" WHERE id = ").Bind(item.object_id);
-  return conn.Execute(sql.text, sql.params).status();
+  sql.Append("UPDATE vm_template SET size = ").Bind(pushed.virtual_size);
+  if (!pushed.format.empty()) sql.Append(", format = ").Bind(pushed.format);
+  sql.Append(" WHERE id = ").Bind(item.object_id);
+  return conn.Execute(sql.text, sql.Values()).status();
 }
 
 Status Unpin(db::Connection& conn, const cloudstack::RefTable& table, int64_t staging_id,
              const std::string& now) {
   Statement sql;
-  sql.Add("UPDATE " + table.name +
-          " SET ref_cnt = CASE WHEN ref_cnt > 0 THEN ref_cnt - 1 ELSE 0 END, last_updated = ")
+  sql.Append("UPDATE " + table.name +
+             " SET ref_cnt = CASE WHEN ref_cnt > 0 THEN ref_cnt - 1 ELSE 0 END, last_updated = ")
       .Bind(now)
-      .Add(" WHERE id = ")
+      .Append(" WHERE id = ")
       .Bind(staging_id);
-  return conn.Execute(sql.text, sql.params).status();
+  return conn.Execute(sql.text, sql.Values()).status();
 }
 
 }  // namespace

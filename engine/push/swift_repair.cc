@@ -11,20 +11,20 @@ Result<std::vector<PropertiesRepair>> RepairSwiftTemplateProperties(
     const std::optional<std::string>& encrypt_secret) {
   const db::Dialect& d = conn.dialect();
   CSM_ASSIGN_OR_RETURN(auto tables, cloudstack::DescribeRefTables(conn));
-  cloudstack::Statement sql;
-  sql.Add(
+  db::Statement sql;
+  sql.Append(
          "SELECT r.store_id, r.install_path, r.size, t.unique_name FROM template_store_ref r "
          "JOIN image_store s ON s.id = r.store_id JOIN vm_template t ON t.id = r.template_id "
          "WHERE r.template_id = ")
       .Bind(template_id)
-      .Add(" AND r.install_path IS NOT NULL AND ");
+      .Append(" AND r.install_path IS NOT NULL AND ");
   cloudstack::AppendLive(sql, d, tables.front(), "r");
-  sql.Add(" AND ");
+  sql.Append(" AND ");
   cloudstack::AppendStoreRole(sql, d, "s", "Image");
-  sql.Add(" AND s.data_center_id IS NULL AND " + d.Equals("s.image_provider_name", "?", true) +
-          " ORDER BY r.store_id")
-      .params.emplace_back(std::in_place_type<std::string>, "Swift");
-  CSM_ASSIGN_OR_RETURN(auto rows, conn.Query(sql.text, sql.params));
+  sql.Append(" AND s.data_center_id IS NULL AND " + d.Equals("s.image_provider_name", "?", true) +
+             " ORDER BY r.store_id")
+      .Param(std::string("Swift"));
+  CSM_ASSIGN_OR_RETURN(auto rows, conn.Query(sql.text, sql.Values()));
 
   std::vector<PropertiesRepair> repairs;
   const std::string container = "T-" + std::to_string(template_id) + "/";

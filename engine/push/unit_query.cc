@@ -13,7 +13,7 @@ namespace {
 using cloudstack::AppendLive;
 using cloudstack::AppendStoreRole;
 using cloudstack::RefTable;
-using cloudstack::Statement;
+using db::Statement;
 
 ObjectKind KindOf(const RefTable& table) {
   if (table.name == "template_store_ref") return ObjectKind::kTemplate;
@@ -55,12 +55,12 @@ StagingRow ReadStagingRow(const db::Row& row, size_t at) {
 // with StagingColumns and the object column.
 void AppendStagingRows(Statement& sql, const db::Dialect& d, const RefTable& table,
                        const std::string& alias) {
-  sql.Add("(SELECT " + StagingColumns("st") + ", st." + table.object_column + " FROM " +
-          table.name + " st JOIN image_store sts ON sts.id = st.store_id WHERE ");
+  sql.Append("(SELECT " + StagingColumns("st") + ", st." + table.object_column + " FROM " +
+             table.name + " st JOIN image_store sts ON sts.id = st.store_id WHERE ");
   AppendStoreRole(sql, d, "sts", "ImageCache");
-  sql.Add(" AND ");
+  sql.Append(" AND ");
   AppendLive(sql, d, table, "st");
-  sql.Add(") " + alias);
+  sql.Append(") " + alias);
 }
 
 // One query per table: placeholder p, its object's owner, and every live staging row s of the
@@ -83,20 +83,20 @@ Statement PlaceholderQuery(const db::Dialect& d, const RefTable& table, const Un
       owner_columns = "o.account_id, NULL, p.volume_id, NULL";
       break;
   }
-  sql.Add("SELECT p.id, p.store_id, p." + obj + ", " + owner_columns + ", " + StagingColumns("s") +
-          " FROM " + table.name + " p JOIN image_store ps ON ps.id = p.store_id" + owner_join +
-          " LEFT JOIN ");
+  sql.Append("SELECT p.id, p.store_id, p." + obj + ", " + owner_columns + ", " +
+             StagingColumns("s") + " FROM " + table.name +
+             " p JOIN image_store ps ON ps.id = p.store_id" + owner_join + " LEFT JOIN ");
   AppendStagingRows(sql, d, table, "s");
-  sql.Add(" ON s." + obj + " = p." + obj + " WHERE ");
+  sql.Append(" ON s." + obj + " = p." + obj + " WHERE ");
   AppendStoreRole(sql, d, "ps", "Image");
-  sql.Add(" AND ps.data_center_id IS NULL AND p.install_path IS NULL AND ");
+  sql.Append(" AND ps.data_center_id IS NULL AND p.install_path IS NULL AND ");
   AppendLive(sql, d, table, "p");
-  sql.Add(" AND (" + d.Equals("p.state", "?", true) +
-          " OR (COALESCE(p.update_count, 0) = 0 AND p.last_updated IS NULL))")
-      .params.emplace_back(std::in_place_type<std::string>, "Ready");
-  if (filter.object_id) sql.Add(" AND p." + obj + " = ").Bind(*filter.object_id);
-  if (filter.snapshot_volume_id) sql.Add(" AND o.volume_id = ").Bind(*filter.snapshot_volume_id);
-  sql.Add(" ORDER BY p.id, s.id");
+  sql.Append(" AND (" + d.Equals("p.state", "?", true) +
+             " OR (COALESCE(p.update_count, 0) = 0 AND p.last_updated IS NULL))")
+      .Param(std::string("Ready"));
+  if (filter.object_id) sql.Append(" AND p." + obj + " = ").Bind(*filter.object_id);
+  if (filter.snapshot_volume_id) sql.Append(" AND o.volume_id = ").Bind(*filter.snapshot_volume_id);
+  sql.Append(" ORDER BY p.id, s.id");
   return sql;
 }
 
@@ -127,23 +127,23 @@ Result<std::unordered_map<int64_t, int64_t>> RecordedPins(db::Connection& conn,
 Statement SystemTemplateQuery(const db::Dialect& d, const RefTable& table,
                               const UnitFilter& filter) {
   Statement sql;
-  sql.Add("SELECT os.id, t.id, t.account_id, t.unique_name, t.url, " + StagingColumns("s") +
-          " FROM vm_template t JOIN image_store os ON ");
+  sql.Append("SELECT os.id, t.id, t.account_id, t.unique_name, t.url, " + StagingColumns("s") +
+             " FROM vm_template t JOIN image_store os ON ");
   AppendStoreRole(sql, d, "os", "Image");
-  sql.Add(" AND os.data_center_id IS NULL AND NOT (" +
-          d.Equals("os.image_provider_name", "?", true) + ") JOIN ")
-      .params.emplace_back(std::in_place_type<std::string>, "NFS");
+  sql.Append(" AND os.data_center_id IS NULL AND NOT (" +
+             d.Equals("os.image_provider_name", "?", true) + ") JOIN ")
+      .Param(std::string("NFS"));
   AppendStagingRows(sql, d, table, "s");
-  sql.Add(" ON s.template_id = t.id WHERE " + d.Equals("t.type", "?", true))
-      .params.emplace_back(std::in_place_type<std::string>, "SYSTEM");
-  sql.Add(" AND t.removed IS NULL AND " + d.Equals("s.state", "?", true))
-      .params.emplace_back(std::in_place_type<std::string>, "Ready");
-  sql.Add(" AND s.install_path IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table.name +
-          " e WHERE e.store_id = os.id AND e.template_id = t.id AND ");
+  sql.Append(" ON s.template_id = t.id WHERE " + d.Equals("t.type", "?", true))
+      .Param(std::string("SYSTEM"));
+  sql.Append(" AND t.removed IS NULL AND " + d.Equals("s.state", "?", true))
+      .Param(std::string("Ready"));
+  sql.Append(" AND s.install_path IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table.name +
+             " e WHERE e.store_id = os.id AND e.template_id = t.id AND ");
   AppendLive(sql, d, table, "e");
-  sql.Add(")");
-  if (filter.object_id) sql.Add(" AND t.id = ").Bind(*filter.object_id);
-  sql.Add(" ORDER BY os.id, t.id, s.id");
+  sql.Append(")");
+  if (filter.object_id) sql.Append(" AND t.id = ").Bind(*filter.object_id);
+  sql.Append(" ORDER BY os.id, t.id, s.id");
   return sql;
 }
 
@@ -229,7 +229,7 @@ Result<std::vector<PushItem>> FindPlaceholders(db::Connection& conn, const RefTa
   const Statement sql = PlaceholderQuery(conn.dialect(), table, filter);
   ItemBuilder builder(filter.staging_store_id);
   int64_t last = 0;
-  CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.params, [&](const db::Row& row) {
+  CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.Values(), [&](const db::Row& row) {
     const int64_t placeholder = db::AsInteger(row[0]).value_or(0);
     if (placeholder != last) {
       last = placeholder;
@@ -257,7 +257,7 @@ Result<std::vector<PushItem>> FindSystemTemplates(db::Connection& conn, const Re
   const Statement sql = SystemTemplateQuery(conn.dialect(), table, filter);
   ItemBuilder builder(filter.staging_store_id);
   std::pair<int64_t, int64_t> last{0, 0};  // (object store, template)
-  CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.params, [&](const db::Row& row) {
+  CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.Values(), [&](const db::Row& row) {
     const std::pair<int64_t, int64_t> key{db::AsInteger(row[0]).value_or(0),
                                           db::AsInteger(row[1]).value_or(0)};
     if (key != last) {

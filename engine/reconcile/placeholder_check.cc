@@ -9,7 +9,7 @@ using cloudstack::AppendIdFilter;
 using cloudstack::AppendLive;
 using cloudstack::AppendStoreRole;
 using cloudstack::RefTable;
-using cloudstack::Statement;
+using db::Statement;
 namespace {
 
 struct StagingRow {
@@ -96,20 +96,20 @@ Status CheckPlaceholders(db::Connection& conn, const std::vector<RefTable>& tabl
   for (const auto& table : tables) {
     const std::string& obj = table.object_column;
     Statement sql;
-    sql.Add("SELECT p.id, p." + obj + ", p.store_id, p.state, s.id, s.store_id, s.ref_cnt, " +
-            "s.state, s.install_path FROM " + table.name +
-            " p JOIN image_store ps ON ps.id = " + "p.store_id LEFT JOIN (SELECT st.id, st." + obj +
-            ", st.store_id, st.ref_cnt, " + "st.state, st.install_path FROM " + table.name +
-            " st JOIN image_store sts ON sts.id = st.store_id WHERE ");
+    sql.Append("SELECT p.id, p." + obj + ", p.store_id, p.state, s.id, s.store_id, s.ref_cnt, " +
+               "s.state, s.install_path FROM " + table.name +
+               " p JOIN image_store ps ON ps.id = " + "p.store_id LEFT JOIN (SELECT st.id, st." +
+               obj + ", st.store_id, st.ref_cnt, " + "st.state, st.install_path FROM " +
+               table.name + " st JOIN image_store sts ON sts.id = st.store_id WHERE ");
     AppendStoreRole(sql, d, "sts", "ImageCache");
-    sql.Add(" AND ");
+    sql.Append(" AND ");
     AppendLive(sql, d, table, "st");
-    sql.Add(") s ON s." + obj + " = p." + obj + " WHERE ");
+    sql.Append(") s ON s." + obj + " = p." + obj + " WHERE ");
     AppendStoreRole(sql, d, "ps", "Image");
-    sql.Add(" AND ps.data_center_id IS NULL AND p.install_path IS NULL AND ");
+    sql.Append(" AND ps.data_center_id IS NULL AND p.install_path IS NULL AND ");
     AppendLive(sql, d, table, "p");
     AppendIdFilter(sql, "p.store_id", stores);
-    sql.Add(" ORDER BY p.id, s.id");
+    sql.Append(" ORDER BY p.id, s.id");
 
     std::optional<PlaceholderGroup> group;
     auto flush = [&] {
@@ -118,7 +118,7 @@ Status CheckPlaceholders(db::Connection& conn, const std::vector<RefTable>& tabl
       emit(group->placeholder);
       group.reset();
     };
-    CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.params, [&](const db::Row& row) {
+    CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.Values(), [&](const db::Row& row) {
       const int64_t id = db::AsInteger(row[0]).value_or(0);
       if (!group || group->placeholder.row_id != id) {
         flush();

@@ -10,7 +10,7 @@ using cloudstack::AppendLive;
 using cloudstack::AppendPlaceholderExists;
 using cloudstack::AppendStoreRole;
 using cloudstack::RefTable;
-using cloudstack::Statement;
+using db::Statement;
 namespace {
 
 // The common head of a row finding: id, object, store, state, install_path in columns 0-4.
@@ -44,11 +44,14 @@ void AppendExpectedState(Statement& sql, const std::string& column) {
       {"UPLOAD_ERROR", "Failed"},
       {"ABANDONED", "Destroyed"},
   }};
-  sql.Add("CASE " + column);
+  sql.Append("CASE " + column);
   for (const auto& [download_state, state] : kPairs) {
-    sql.Add(" WHEN ").Bind(std::string(download_state)).Add(" THEN ").Bind(std::string(state));
+    sql.Append(" WHEN ")
+        .Bind(std::string(download_state))
+        .Append(" THEN ")
+        .Bind(std::string(state));
   }
-  sql.Add(" ELSE ").Bind(std::string("Allocated")).Add(" END");
+  sql.Append(" ELSE ").Bind(std::string("Allocated")).Append(" END");
 }
 
 }  // namespace
@@ -61,18 +64,18 @@ Status CheckPins(db::Connection& conn, const std::vector<RefTable>& tables,
     const std::string& obj = table.object_column;
     // Impossible counts, on any live row of an image store.
     Statement impossible;
-    impossible.Add("SELECT a.id, a." + obj + ", a.store_id, a.state, a.install_path, a.ref_cnt, " +
-                   "CASE WHEN ");
+    impossible.Append("SELECT a.id, a." + obj +
+                      ", a.store_id, a.state, a.install_path, a.ref_cnt, " + "CASE WHEN ");
     AppendPlaceholderExists(impossible, d, table, "a");
-    impossible.Add(" THEN 1 ELSE 0 END, st.role FROM " + table.name +
-                   " a JOIN image_store st ON st.id = a.store_id WHERE st.removed IS NULL AND ");
+    impossible.Append(" THEN 1 ELSE 0 END, st.role FROM " + table.name +
+                      " a JOIN image_store st ON st.id = a.store_id WHERE st.removed IS NULL AND ");
     AppendLive(impossible, d, table, "a");
-    impossible.Add(" AND (a.ref_cnt < 0 OR a.ref_cnt > " +
-                   std::to_string(cloudstack::kMaxSaneRefCount) + ")");
+    impossible.Append(" AND (a.ref_cnt < 0 OR a.ref_cnt > " +
+                      std::to_string(cloudstack::kMaxSaneRefCount) + ")");
     AppendIdFilter(impossible, "a.store_id", stores);
-    impossible.Add(" ORDER BY a.id");
+    impossible.Append(" ORDER BY a.id");
     CSM_RETURN_IF_ERROR(
-        conn.ForEachRow(impossible.text, impossible.params, [&](const db::Row& row) {
+        conn.ForEachRow(impossible.text, impossible.Values(), [&](const db::Row& row) {
           Finding f = RowFinding(FindingKind::kPinAnomaly, table, row);
           const bool depended_on =
               db::AsInteger(row[6]).value_or(0) == 1 && db::TextOrEmpty(row[7]) == "ImageCache";
@@ -88,17 +91,18 @@ Status CheckPins(db::Connection& conn, const std::vector<RefTable>& tables,
 
     // Pins on staging rows that no placeholder needs any more.
     Statement stale;
-    stale.Add("SELECT a.id, a." + obj + ", a.store_id, a.state, a.install_path, a.ref_cnt FROM " +
-              table.name + " a JOIN image_store st ON st.id = a.store_id WHERE ");
+    stale.Append("SELECT a.id, a." + obj +
+                 ", a.store_id, a.state, a.install_path, a.ref_cnt FROM " + table.name +
+                 " a JOIN image_store st ON st.id = a.store_id WHERE ");
     AppendStoreRole(stale, d, "st", "ImageCache");
-    stale.Add(" AND ");
+    stale.Append(" AND ");
     AppendLive(stale, d, table, "a");
-    stale.Add(" AND a.ref_cnt > 0 AND a.ref_cnt <= " +
-              std::to_string(cloudstack::kMaxSaneRefCount) + " AND NOT ");
+    stale.Append(" AND a.ref_cnt > 0 AND a.ref_cnt <= " +
+                 std::to_string(cloudstack::kMaxSaneRefCount) + " AND NOT ");
     AppendPlaceholderExists(stale, d, table, "a");
     AppendIdFilter(stale, "a.store_id", stores);
-    stale.Add(" ORDER BY a.id");
-    CSM_RETURN_IF_ERROR(conn.ForEachRow(stale.text, stale.params, [&](const db::Row& row) {
+    stale.Append(" ORDER BY a.id");
+    CSM_RETURN_IF_ERROR(conn.ForEachRow(stale.text, stale.Values(), [&](const db::Row& row) {
       Finding f = RowFinding(FindingKind::kPinAnomaly, table, row);
       f.detail = "ref_cnt " + db::TextOrEmpty(row[5]) + " but no placeholder of this " +
                  std::string(ObjectTypeOf(table.name)) +
@@ -118,20 +122,20 @@ Status CheckStatePairs(db::Connection& conn, const std::vector<RefTable>& tables
   for (const auto& table : tables) {
     if (!table.has_download_state) continue;
     Statement sql;
-    sql.Add(
+    sql.Append(
         "SELECT x.id, x.object_id, x.store_id, x.state, x.install_path, x.download_state, "
         "x.expected FROM (SELECT a.id, a." +
         table.object_column +
         " AS object_id, a.store_id, a.state, a.install_path, a.download_state, ");
     AppendExpectedState(sql, "a.download_state");
-    sql.Add(" AS expected FROM " + table.name +
-            " a JOIN image_store st ON st.id = a.store_id WHERE st.removed IS NULL AND ");
+    sql.Append(" AS expected FROM " + table.name +
+               " a JOIN image_store st ON st.id = a.store_id WHERE st.removed IS NULL AND ");
     AppendLive(sql, d, table, "a");
-    sql.Add(" AND a.download_state IS NOT NULL");
+    sql.Append(" AND a.download_state IS NOT NULL");
     AppendIdFilter(sql, "a.store_id", stores);
-    sql.Add(") x WHERE x.state IS NULL OR NOT (" + d.Equals("x.state", "x.expected", true) +
-            ") ORDER BY x.id");
-    CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.params, [&](const db::Row& row) {
+    sql.Append(") x WHERE x.state IS NULL OR NOT (" + d.Equals("x.state", "x.expected", true) +
+               ") ORDER BY x.id");
+    CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.Values(), [&](const db::Row& row) {
       Finding f = RowFinding(FindingKind::kStateMismatch, table, row);
       const std::string download_state = db::TextOrEmpty(row[5]);
       const std::string expected = db::TextOrEmpty(row[6]);

@@ -9,7 +9,7 @@
 namespace csm::reconcile {
 
 using cloudstack::AppendStoreRole;
-using cloudstack::Statement;
+using db::Statement;
 namespace {
 
 constexpr size_t kMaxPropertiesBytes = 1 << 20;
@@ -53,27 +53,27 @@ Status PredictTemplateSync(db::Connection& conn, const cloudstack::ImageStoreRow
       IfColumn(templates, "parent_template_id",
                "CASE WHEN t.parent_template_id IS NULL THEN 0 ELSE 1 END", "0");
   Statement sql;
-  sql.Add("SELECT t.id, t.unique_name, t.url, t.type, " +
-          IfColumn(templates, "state", "t.state", "NULL") +
-          ", t.account_id, CASE WHEN t.removed IS NULL THEN 0 ELSE 1 END, " + child + ", " +
-          IfColumn(templates, "direct_download", "COALESCE(t.direct_download, 0)", "0") + ", " +
-          IfColumn(templates, "public", "t.public", "0") + ", " +
-          IfColumn(templates, "featured", "t.featured", "0") +
-          ", r.id, r.state, r.download_state, r.install_path, r.physical_size, "
-          "s.id, s.store_id, s.ref_cnt, s.state, s.install_path, "
-          "CASE WHEN COALESCE(r.update_count, 0) = 0 AND r.last_updated IS NULL THEN 1 ELSE 0 "
-          "END "
-          "FROM vm_template t LEFT JOIN template_store_ref r ON r.template_id = t.id AND "
-          "r.store_id = ")
+  sql.Append("SELECT t.id, t.unique_name, t.url, t.type, " +
+             IfColumn(templates, "state", "t.state", "NULL") +
+             ", t.account_id, CASE WHEN t.removed IS NULL THEN 0 ELSE 1 END, " + child + ", " +
+             IfColumn(templates, "direct_download", "COALESCE(t.direct_download, 0)", "0") + ", " +
+             IfColumn(templates, "public", "t.public", "0") + ", " +
+             IfColumn(templates, "featured", "t.featured", "0") +
+             ", r.id, r.state, r.download_state, r.install_path, r.physical_size, "
+             "s.id, s.store_id, s.ref_cnt, s.state, s.install_path, "
+             "CASE WHEN COALESCE(r.update_count, 0) = 0 AND r.last_updated IS NULL THEN 1 ELSE 0 "
+             "END "
+             "FROM vm_template t LEFT JOIN template_store_ref r ON r.template_id = t.id AND "
+             "r.store_id = ")
       .Bind(store.id)
-      .Add(
+      .Append(
           " AND COALESCE(r.destroyed, 0) = 0 LEFT JOIN (SELECT st.id, st.template_id, "
           "st.store_id, st.ref_cnt, st.state, st.install_path FROM template_store_ref st JOIN "
           "image_store sts ON sts.id = st.store_id WHERE ");
   AppendStoreRole(sql, conn.dialect(), "sts", "ImageCache");
   // Children first (an ORDER BY term must not be a bare number: that names a column).
   const bool has_children = templates.Find("parent_template_id") != nullptr;
-  sql.Add(
+  sql.Append(
       " AND COALESCE(st.destroyed, 0) = 0) s ON s.template_id = t.id AND r.id IS NOT NULL "
       "ORDER BY " +
       (has_children ? child + " DESC, " : std::string()) + "t.id, r.id, s.id");
@@ -81,7 +81,7 @@ Status PredictTemplateSync(db::Connection& conn, const cloudstack::ImageStoreRow
   SyncStore sync_store{store.id, store.provider, !store.data_center_id.has_value()};
   TemplateSyncReplay replay(sync_store, listing, missing_rows, emit);
   std::optional<SyncTemplate> current;
-  CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.params, [&](const db::Row& row) {
+  CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.Values(), [&](const db::Row& row) {
     const int64_t id = db::AsInteger(row[0]).value_or(0);
     if (!current || current->id != id) {
       if (current) replay.Add(*current);

@@ -20,32 +20,32 @@ struct CompiledStep {
   int number = 0;  // 1-based position in the rule file
 
   // require_none: selects the first offending row (all columns), or nothing.
-  Sql check;
+  db::Statement check;
   // only_if_exists: selects 1 when the step should run, 0 when it is skipped.
-  Sql guard;
+  db::Statement guard;
   // report: selects the id and the message's columns of every row to report, by id. Read-only.
-  Sql report;
+  db::Statement report;
 
   // The statements that change data, run in this order: pick (one_per: record the chosen source
   // rows in the pick table), main (the UPDATE / DELETE / INSERT), pin (update of picked sources).
-  Sql pick;
-  Sql main;
-  Sql pin;
+  db::Statement pick;
+  db::Statement main;
+  db::Statement pin;
 
   // For the journal. `written_table` is the table `main` writes.
   std::string written_table;
   // update/delete: the rows `main` will touch, as a condition on `written_table` (unaliased).
-  Sql touched_rows;
+  db::Statement touched_rows;
   // insert*: the rows `main` inserted, as a condition on `written_table` beyond id > watermark.
-  Sql inserted_rows;
+  db::Statement inserted_rows;
   // pin: the source table and the condition selecting the rows `pin` touches.
   std::string pinned_table;
-  Sql pinned_rows;
+  db::Statement pinned_rows;
   // insert with bind_id: the name to bind the new row's id to.
   std::string bind_id;
 
   // Every statement that changes data, in execution order (for plan output and the floor bench).
-  std::vector<const Sql*> DataStatements() const;
+  std::vector<const db::Statement*> DataStatements() const;
 };
 
 struct CompiledPlan {
@@ -53,7 +53,7 @@ struct CompiledPlan {
   std::vector<CompiledStep> steps;
   // Rollback guards: per guard, a query listing ids of rows (of guard.table) that point at rows the
   // run inserted and that the run did not write. Binds the run id.
-  std::vector<std::pair<const RollbackGuard*, Sql>> guard_checks;
+  std::vector<std::pair<const RollbackGuard*, db::Statement>> guard_checks;
 };
 
 }  // namespace csm::rules

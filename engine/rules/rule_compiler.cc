@@ -42,15 +42,16 @@ class Compiler {
   std::string NewAlias(const std::string& stem) { return stem + std::to_string(++alias_counter_); }
 
   // The SQL for an operand. `aliases` maps rule aliases (src, joined table names) to SQL aliases.
-  Sql Operand(const rules::Operand& op, const std::map<std::string, std::string>& aliases) const {
-    Sql sql;
+  db::Statement Operand(const rules::Operand& op,
+                        const std::map<std::string, std::string>& aliases) const {
+    db::Statement sql;
     switch (op.kind) {
       case Operand::Kind::kNull:
         return sql.Append("NULL");
       case Operand::Kind::kLiteral:
-        return sql.BindValue(op.literal);
+        return sql.Bind(op.literal);
       case Operand::Kind::kParameter:
-        return sql.Bind({SqlParam::Kind::kBinding, {}, op.parameter, false});
+        return sql.Bind({db::StatementParam::Kind::kBinding, {}, op.parameter, false});
       case Operand::Kind::kColumn: {
         const auto it = aliases.find(op.alias);
         assert(it != aliases.end());  // the validator checked every alias
@@ -78,9 +79,9 @@ class Compiler {
   }
 
   // The conjunction of `conditions` on rows of `table` aliased `alias` ("1 = 1" when empty).
-  Sql Where(const std::vector<Condition>& conditions, const std::string& alias,
-            const std::string& table, const std::map<std::string, std::string>& aliases) {
-    Sql sql;
+  db::Statement Where(const std::vector<Condition>& conditions, const std::string& alias,
+                      const std::string& table, const std::map<std::string, std::string>& aliases) {
+    db::Statement sql;
     if (conditions.empty()) return sql.Append("1 = 1");
     for (size_t i = 0; i < conditions.size(); ++i) {
       if (i > 0) sql.Append(" AND ");
@@ -89,23 +90,24 @@ class Compiler {
     return sql;
   }
 
-  Sql Condition(const rules::Condition& c, const std::string& alias, const std::string& table,
-                const std::map<std::string, std::string>& aliases) {
-    Sql sql;
+  db::Statement Condition(const rules::Condition& c, const std::string& alias,
+                          const std::string& table,
+                          const std::map<std::string, std::string>& aliases) {
+    db::Statement sql;
     const std::string lhs = Col(alias, c.column);
     const bool text = IsText(table, c.column);
     switch (c.kind) {
       case Condition::Kind::kEquals: {
         if (c.operand.kind == Operand::Kind::kNull) return sql.Append(lhs + " IS NULL");
-        const Sql rhs = Operand(c.operand, aliases);
-        Sql eq;
+        const db::Statement rhs = Operand(c.operand, aliases);
+        db::Statement eq;
         eq.params = rhs.params;
         eq.text = d_.Equals(lhs, rhs.text, text);
         return eq;
       }
       case Condition::Kind::kDistinct: {
-        const Sql rhs = Operand(c.operand, aliases);
-        Sql ne;
+        const db::Statement rhs = Operand(c.operand, aliases);
+        db::Statement ne;
         ne.params = rhs.params;
         ne.text = d_.DistinctFrom(lhs, rhs.text, text);
         return ne;
@@ -144,7 +146,7 @@ class Compiler {
                    ".src_id = " + sub + ".id WHERE " + pick + ".run_id = ");
         sql.BindRunId();
         sql.Append(" AND " + pick + ".step_no = ");
-        sql.BindValue(static_cast<int64_t>(numbers_.at(c.picked_step)));
+        sql.Bind(static_cast<int64_t>(numbers_.at(c.picked_step)));
         return sql.Append(")");
       }
     }
@@ -152,21 +154,22 @@ class Compiler {
   }
 
   // `column = value` for SET, with {add: N} as COALESCE(column, 0) + N.
-  Sql Assignment(const rules::Assignment& a, const std::map<std::string, std::string>& aliases) {
-    Sql sql;
+  db::Statement Assignment(const rules::Assignment& a,
+                           const std::map<std::string, std::string>& aliases) {
+    db::Statement sql;
     sql.Append(Q(a.column) + " = ");
     if (a.value.kind == Operand::Kind::kAdd) {
       sql.Append("COALESCE(" + Q(a.column) + ", 0) + ");
-      return sql.BindValue(a.value.literal);
+      return sql.Bind(a.value.literal);
     }
     return sql.Append(Operand(a.value, aliases));
   }
 
   // Conditions identifying rows an insert into `table` wrote: its constant and parameter
   // assignments.
-  Sql Identity(const std::vector<rules::Assignment>& values, const std::string& table) {
+  db::Statement Identity(const std::vector<rules::Assignment>& values, const std::string& table) {
     const std::string alias = Q(table);
-    Sql sql;
+    db::Statement sql;
     for (const auto& a : values) {
       if (a.value.kind == Operand::Kind::kColumn) continue;
       if (!sql.empty()) sql.Append(" AND ");
@@ -174,7 +177,7 @@ class Compiler {
         sql.Append(Col(alias, a.column) + " IS NULL");
         continue;
       }
-      const Sql rhs = Operand(a.value, {});
+      const db::Statement rhs = Operand(a.value, {});
       sql.Append("NOT (" +
                  d_.DistinctFrom(Col(alias, a.column), rhs.text, IsText(table, a.column)) + ")");
       sql.params.insert(sql.params.end(), rhs.params.begin(), rhs.params.end());
@@ -221,7 +224,7 @@ class Compiler {
         out.written_table = step.table;
         out.bind_id = step.bind_id;
         out.main.Append("INSERT INTO " + table + " (");
-        Sql values;
+        db::Statement values;
         for (size_t i = 0; i < step.values.size(); ++i) {
           if (i > 0) {
             out.main.Append(", ");
@@ -250,7 +253,7 @@ class Compiler {
   // `filter` the step's where and unless_exists, `aliases` the rule aliases in scope.
   struct Source {
     std::map<std::string, std::string> aliases;
-    Sql from, filter;
+    db::Statement from, filter;
   };
 
   Source CompileSource(const Step& step) {
@@ -317,9 +320,9 @@ class Compiler {
         if (i > 0) out.main.Append(", ");
         const rules::Operand& op = step.values[i].value;
         if (op.kind == Operand::Kind::kParameter && op.parameter == "key") {
-          out.main.BindValue(key);
+          out.main.Bind(key);
         } else if (op.kind == Operand::Kind::kParameter && op.parameter == "value") {
-          out.main.Bind({SqlParam::Kind::kValue, value, "", secrets.count(key) > 0});
+          out.main.Bind({db::StatementParam::Kind::kValue, value, "", secrets.count(key) > 0});
         } else {
           out.main.Append(Operand(op, {}));
         }
@@ -341,12 +344,12 @@ class Compiler {
     out.written_table = step.into;
     const Source drawn = CompileSource(step);
     const std::map<std::string, std::string>& aliases = drawn.aliases;
-    const Sql& from = drawn.from;
-    const Sql& filter = drawn.filter;
+    const db::Statement& from = drawn.from;
+    const db::Statement& filter = drawn.filter;
 
     // The target columns and the expressions that fill them.
     std::vector<std::string> columns;
-    Sql exprs;
+    db::Statement exprs;
     for (const auto& column : step.copy) {
       columns.push_back(column);
       exprs.Append((exprs.empty() ? "" : ", ") + Col("src", column));
@@ -354,7 +357,7 @@ class Compiler {
     for (const auto& a : step.values) {
       columns.push_back(a.column);
       if (!exprs.empty()) exprs.Append(", ");
-      Sql value = Operand(a.value, aliases);
+      db::Statement value = Operand(a.value, aliases);
       if (a.value.kind != Operand::Kind::kColumn) {
         value.text = d_.Typed(value.text, DeclaredType(step.into, a.column));
       }
@@ -374,17 +377,17 @@ class Compiler {
       const int64_t number = numbers_.at(step.name);
       out.pick.Append(std::string("INSERT INTO ") + db::kPickTable +
                       " (run_id, step_no, src_id) SELECT ");
-      out.pick.BindRunId().Append(", ").BindValue(number).Append(", MIN(src.id)");
+      out.pick.BindRunId().Append(", ").Bind(number).Append(", MIN(src.id)");
       out.pick.Append(from).Append(" WHERE ").Append(filter);
       out.pick.Append(" GROUP BY " + Col("src", step.one_per));
       out.main.Append(from);
       out.main.Append(std::string(" JOIN ") + db::kPickTable + " pk ON pk.src_id = src.id" +
                       " WHERE pk.run_id = ");
-      out.main.BindRunId().Append(" AND pk.step_no = ").BindValue(number).Append(order);
+      out.main.BindRunId().Append(" AND pk.step_no = ").Bind(number).Append(order);
 
-      Sql picked;
+      db::Statement picked;
       picked.Append(Q("id") + " IN (SELECT src_id FROM " + db::kPickTable + " WHERE run_id = ");
-      picked.BindRunId().Append(" AND step_no = ").BindValue(number).Append(")");
+      picked.BindRunId().Append(" AND step_no = ").Bind(number).Append(")");
       if (!step.pin_source.empty()) {
         out.pinned_table = step.table;
         out.pinned_rows = picked;
@@ -399,17 +402,17 @@ class Compiler {
     out.inserted_rows = Identity(step.values, step.into);
   }
 
-  Sql Guard(const RollbackGuard& guard) {
-    Sql sql;
+  db::Statement Guard(const RollbackGuard& guard) {
+    db::Statement sql;
     const std::string table = Q(guard.table);
     sql.Append("SELECT r.id FROM " + table + " r JOIN " + db::kJournalTable +
                " ji ON ji.row_id = r." + Q(guard.column) + " AND ji.table_name = ");
-    sql.BindValue(guard.references).Append(" AND ji.op = 'I' AND ji.run_id = ");
+    sql.Bind(guard.references).Append(" AND ji.op = 'I' AND ji.run_id = ");
     sql.BindRunId();
     sql.Append(" WHERE ").Append(Where(guard.where, "r", guard.table, {}));
     sql.Append(std::string(" AND NOT EXISTS (SELECT 1 FROM ") + db::kJournalTable +
                " jr WHERE jr.run_id = ji.run_id AND jr.table_name = ");
-    sql.BindValue(guard.table).Append(" AND jr.row_id = r.id) ORDER BY r.id");
+    sql.Bind(guard.table).Append(" AND jr.row_id = r.id) ORDER BY r.id");
     return sql;
   }
 
@@ -423,9 +426,9 @@ class Compiler {
 
 }  // namespace
 
-std::vector<const Sql*> CompiledStep::DataStatements() const {
-  std::vector<const Sql*> statements;
-  for (const Sql* s : {&pick, &main, &pin}) {
+std::vector<const db::Statement*> CompiledStep::DataStatements() const {
+  std::vector<const db::Statement*> statements;
+  for (const db::Statement* s : {&pick, &main, &pin}) {
     if (!s->empty()) statements.push_back(s);
   }
   return statements;

@@ -5,7 +5,7 @@
 
 namespace csm::rules {
 
-Result<std::vector<db::Value>> ResolveParams(const Sql& sql, const Bindings& bindings,
+Result<std::vector<db::Value>> ResolveParams(const db::Statement& sql, const Bindings& bindings,
                                              int64_t run_id) {
   assert(static_cast<size_t>(std::count(sql.text.begin(), sql.text.end(), '?')) ==
              sql.params.size() &&
@@ -14,13 +14,13 @@ Result<std::vector<db::Value>> ResolveParams(const Sql& sql, const Bindings& bin
   values.reserve(sql.params.size());
   for (const auto& p : sql.params) {
     switch (p.kind) {
-      case SqlParam::Kind::kValue:
+      case db::StatementParam::Kind::kValue:
         values.push_back(p.value);
         break;
-      case SqlParam::Kind::kRunId:
+      case db::StatementParam::Kind::kRunId:
         values.push_back(run_id);
         break;
-      case SqlParam::Kind::kBinding: {
+      case db::StatementParam::Kind::kBinding: {
         CSM_ASSIGN_OR_RETURN(db::Value v, bindings.Get(p.binding));
         values.push_back(std::move(v));
         break;
@@ -30,7 +30,7 @@ Result<std::vector<db::Value>> ResolveParams(const Sql& sql, const Bindings& bin
   return values;
 }
 
-std::string Preview(const Sql& sql, const Bindings& bindings, int64_t run_id) {
+std::string Preview(const db::Statement& sql, const Bindings& bindings, int64_t run_id) {
   std::string out;
   size_t next = 0;
   for (char c : sql.text) {
@@ -38,12 +38,12 @@ std::string Preview(const Sql& sql, const Bindings& bindings, int64_t run_id) {
       out += c;
       continue;
     }
-    const SqlParam& p = sql.params[next++];
+    const db::StatementParam& p = sql.params[next++];
     if (p.secret) {
       out += "'******'";
-    } else if (p.kind == SqlParam::Kind::kRunId) {
+    } else if (p.kind == db::StatementParam::Kind::kRunId) {
       out += run_id > 0 ? std::to_string(run_id) : ":run_id";
-    } else if (p.kind == SqlParam::Kind::kBinding) {
+    } else if (p.kind == db::StatementParam::Kind::kBinding) {
       auto v = bindings.Get(p.binding);
       out += v.ok() ? db::ToSqlLiteral(*v) : ":" + p.binding;
     } else {

@@ -28,7 +28,7 @@ TEST(RuleCompiler, UpdateIsOneSetBasedStatementWithBoundValues) {
       "NFS}}, set: {role: ImageCache}}\n",
       rules);
   ASSERT_EQ(plan.steps.size(), 1u);
-  const Sql& sql = plan.steps[0].main;
+  const db::Statement& sql = plan.steps[0].main;
   EXPECT_EQ(sql.text,
             "UPDATE \"image_store\" SET \"role\" = ? WHERE \"image_store\".\"role\" = ? AND "
             "\"image_store\".\"removed\" IS NULL AND \"image_store\".\"provider\" IS NOT ?");
@@ -133,7 +133,7 @@ TEST(RuleCompiler, ShippedRulesBindOneValuePerPlaceholder) {
     const CompiledPlan plan = Compile(*rules, {}, *dialect, b);
     for (const auto& step : plan.steps) {
       reports += step.report.empty() ? 0 : 1;
-      for (const Sql* sql :
+      for (const db::Statement* sql :
            {&step.check, &step.guard, &step.report, &step.pick, &step.main, &step.pin,
             &step.touched_rows, &step.inserted_rows, &step.pinned_rows}) {
         EXPECT_EQ(static_cast<size_t>(std::count(sql->text.begin(), sql->text.end(), '?')),
@@ -153,7 +153,7 @@ TEST(RuleCompiler, InsertEachIsOneMultiRowStatementAndMarksSecrets) {
       "  - {name: d, insert_each: details_table, for_each: $details, values: {store_id: 3, name: "
       "$key, value: $value}}\n",
       rules, b);
-  const Sql& sql = plan.steps[0].main;
+  const db::Statement& sql = plan.steps[0].main;
   EXPECT_EQ(sql.text,
             "INSERT INTO \"details_table\" (\"store_id\", \"name\", \"value\") VALUES (?, ?, ?), "
             "(?, ?, ?)");

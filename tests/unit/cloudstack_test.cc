@@ -1,4 +1,4 @@
-// The CloudStack model (catalog/) read from an SQLite database built in the test with
+// The CloudStack model (cloudstack/) read from an SQLite database built in the test with
 // CloudStack's schema: image stores with their details (secrets decrypted), retire verdicts of
 // staging stores.
 #include <gtest/gtest.h>

@@ -17,17 +17,17 @@ std::string Changes(const nlohmann::json& tables) {
   std::string text;
   for (const auto& [table, c] : tables.items()) {
     std::string parts;
-    for (const char* op : {"inserted", "updated", "deleted"}) {
-      if (c.value(op, 0) > 0) {
-        parts += (parts.empty() ? "" : " ") +
-                 std::string(1, op[0] == 'i'   ? '+'
-                                : op[0] == 'u' ? '~'
-                                               : '-') +
-                 std::to_string(c.value(op, 0));
+    for (const auto& [op, sign] :
+         {std::pair{"inserted", '+'}, {"updated", '~'}, {"deleted", '-'}}) {
+      // The record is csmigrate's own but read from a database: what is not a count is left out.
+      const auto count = c.is_object() ? c.find(op) : c.end();
+      if (count != c.end() && count->is_number_integer() && count->get<int64_t>() > 0) {
+        parts += (parts.empty() ? "" : " ") + std::string(1, sign) +
+                 std::to_string(count->get<int64_t>());
       }
     }
     if (parts.empty()) continue;  // journaled, nothing changed
-    text += (text.empty() ? "" : ", ") + table + " " + parts;
+    text += (text.empty() ? "" : ", ") + PrintableText(table) + " " + parts;
   }
   return text.empty() ? "-" : text;
 }
@@ -136,7 +136,7 @@ std::string RunOutcomeText(const apply::RunOutcome& o, bool is_plan,
     out << "rules checksum " << o.rules_checksum.substr(0, 16) << "\n\n";
     for (const auto& s : o.steps) {
       out << StepLine(s) << "\n";
-      for (const auto& sql : s.sql) out << "         " << sql << ";\n";
+      for (const auto& sql : s.sql) out << "         " << PrintableText(sql) << ";\n";
       for (const auto& r : s.reported) {
         out << "         skipped: " << PrintableText(r.message) << "\n";
       }
@@ -191,14 +191,15 @@ std::string RunsText(const std::vector<apply::RunRecord>& runs) {
     const auto result =
         nlohmann::json::parse(r.result_json.empty() ? "{}" : r.result_json, nullptr, false);
     out << Pad(std::to_string(r.id), 5) << Pad(PrintableText(r.state), 13)
-        << Pad(PrintableText(r.rules_name), 22) << Pad(r.rules_checksum.substr(0, 12), 14)
-        << Pad(r.started_at, 21)
+        << Pad(PrintableText(r.rules_name), 22)
+        << Pad(PrintableText(r.rules_checksum.substr(0, 12)), 14)
+        << Pad(PrintableText(r.started_at), 21)
         << Changes(result.is_object() && result.contains("tables") ? result["tables"]
                                                                    : nlohmann::json::object())
         << "\n"
         << Pad("", 75) << PrintableText(r.params_json) << "\n";
     if (!r.rolled_back_at.empty())
-      out << Pad("", 75) << "rolled back at " << r.rolled_back_at << "\n";
+      out << Pad("", 75) << "rolled back at " << PrintableText(r.rolled_back_at) << "\n";
   }
   return out.str();
 }

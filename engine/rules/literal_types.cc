@@ -1,6 +1,7 @@
 #include "rules/literal_types.h"
 
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 #include "common/text.h"
@@ -38,6 +39,56 @@ size_t Utf8Characters(const std::string& text) {
   }));
 }
 
+// The values an integer column holds, by its declared type: MySQL's TINYINT, SMALLINT, MEDIUMINT,
+// INT and BIGINT (signed or unsigned; MySQL outside strict mode clamps what does not fit,
+// silently), PostgreSQL's smallint, integer and bigint (int2, int4, int8). SQLite's INTEGER holds
+// 64 bits, and PostgreSQL refuses an integer out of its range itself, so "integer" is taken as 64
+// bits.
+struct IntegerRange {
+  __int128 min;
+  __int128 max;
+};
+
+IntegerRange RangeOf(const std::string& declared_type) {
+  const std::string t = ToLower(declared_type);
+  auto has = [&](const char* word) { return t.find(word) != std::string::npos; };
+  int bits = 64;
+  if (has("tinyint")) {
+    bits = 8;
+  } else if (has("smallint") || has("int2")) {
+    bits = 16;
+  } else if (has("mediumint")) {
+    bits = 24;
+  } else if (!has("bigint") && !has("integer") && !has("int8")) {
+    bits = 32;  // int, int(11), int4
+  }
+  const __int128 span = static_cast<__int128>(1) << bits;
+  if (has("unsigned")) return {0, span - 1};
+  return {-(span / 2), span / 2 - 1};
+}
+
+// `text` as a whole number, when it is one (an optional sign and digits) that fits 128 bits.
+std::optional<__int128> WholeNumber(const std::string& text) {
+  static const std::regex kWhole(R"([-+]?\d{1,38})");
+  if (!std::regex_match(text, kWhole)) return std::nullopt;
+  __int128 value = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') value = value * 10 + (c - '0');
+  }
+  return text[0] == '-' ? -value : value;
+}
+
+std::string ToDecimal(__int128 value) {
+  if (value == 0) return "0";
+  const bool negative = value < 0;
+  std::string digits;
+  for (; value != 0; value /= 10) {
+    const int digit = static_cast<int>(value % 10);
+    digits.insert(digits.begin(), static_cast<char>('0' + (digit < 0 ? -digit : digit)));
+  }
+  return negative ? "-" + digits : digits;
+}
+
 bool IsNumber(const std::string& text) {
   static const std::regex kNumber(R"([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)");
   return std::regex_match(text, kNumber);
@@ -46,6 +97,16 @@ bool IsNumber(const std::string& text) {
 bool IsDateTime(const std::string& text) {
   static const std::regex kDateTime(R"(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?)");
   return std::regex_match(text, kDateTime);
+}
+
+// Ok when `value` is within the range of the integer column; else the refusal naming that range.
+template <typename Refuse>
+Status CheckRange(__int128 value, const std::string& literal, const db::ColumnInfo& column,
+                  const Refuse& refuse) {
+  const IntegerRange range = RangeOf(column.declared_type);
+  if (value >= range.min && value <= range.max) return Status::Ok();
+  return refuse(literal, "the column holds whole numbers from " + ToDecimal(range.min) + " to " +
+                             ToDecimal(range.max));
 }
 
 }  // namespace
@@ -87,13 +148,20 @@ Status CheckLiteral(const Operand& op, const std::string& table, const db::Colum
     if (*number < 0 && ToLower(column.declared_type).find("unsigned") != std::string::npos) {
       return refuse(literal, "the column is unsigned");
     }
+    if (cls == ColumnClass::kInteger) return CheckRange(*number, literal, column, refuse);
     return Status::Ok();
   }
   const auto* text = std::get_if<std::string>(&op.literal);
   if (text == nullptr) return Status::Ok();
   const std::string literal = "the text '" + *text + "'";
   switch (cls) {
-    case ColumnClass::kInteger:
+    case ColumnClass::kInteger: {
+      const auto whole = WholeNumber(*text);
+      if (whole.has_value()) return CheckRange(*whole, literal, column, refuse);
+      const bool boolean = ToLower(*text) == "true" || ToLower(*text) == "false";
+      return refuse(literal, std::string("the column holds whole numbers") +
+                                 (boolean ? " (write 1 or 0 for true or false)" : ""));
+    }
     case ColumnClass::kDecimal:
       if (!IsNumber(*text)) {
         const bool boolean = ToLower(*text) == "true" || ToLower(*text) == "false";

@@ -19,8 +19,10 @@ enum class LiteralUse { kCompared, kStored };
 // type, the column and the column's type when:
 // - a whole number meets a column of text or date-time (write it quoted to mean the text), or a
 //   negative number an unsigned column;
-// - a text meets a numeric column (integer, decimal, boolean 0/1) and is no number, or a boolean
-//   column and is neither a number nor true/false;
+// - a text meets an integer column and is no whole number, or a decimal column and is no number,
+//   or a boolean column and is neither a number nor true/false;
+// - a whole number (written as a number or as text) is outside the integer column's range
+//   (TINYINT, SMALLINT, MEDIUMINT, INT, BIGINT, signed or unsigned);
 // - a text meets a date-time column and is not YYYY-MM-DD[ HH:MM:SS];
 // - a text is longer than the column's width (varchar(N), char(N): N characters);
 // - NULL is stored into a NOT NULL column;

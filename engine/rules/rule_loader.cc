@@ -11,6 +11,7 @@
 
 #include "common/closest_word.h"
 #include "common/human_bytes.h"
+#include "rules/plain_yaml.h"
 #include "rules/run_parameters.h"
 
 namespace csm::rules {
@@ -592,6 +593,7 @@ const ProviderSpec* RuleSet::FindProvider(const std::string& provider) const {
 }
 
 Result<RuleSet> LoadRuleText(const std::string& text, const std::string& file_name) {
+  CSM_RETURN_IF_ERROR(CheckPlainYaml(text, file_name));
   YAML::Node root;
   try {
     root = YAML::Load(text);

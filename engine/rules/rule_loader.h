@@ -16,8 +16,9 @@ namespace csm::rules {
 inline constexpr size_t kMaxRuleFileBytes = 1024 * 1024;
 
 // Loads the rule file at `path`. Errors are kInvalidRules (or kNotFound for a missing file), among
-// them a file larger than kMaxRuleFileBytes, a mapping that repeats a key, an empty list and a
-// file with no steps.
+// them a file larger than kMaxRuleFileBytes, text that is not UTF-8 or uses YAML beyond plain
+// mappings, lists and values (rules/plain_yaml.h), a mapping that repeats a key, an empty list and
+// a file with no steps.
 Result<RuleSet> LoadRuleFile(const std::string& path);
 
 // Loads rules from `text`, reporting positions as `file_name`:line.

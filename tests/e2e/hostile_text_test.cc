@@ -197,6 +197,25 @@ TEST_F(HostileText, ATemplateNameFromTheDatabaseIsEscapedByPlanApplyAndStatus) {
   EXPECT_TRUE(nlohmann::json::accept(status_json.out)) << status_json.out;
 }
 
+// An admin's --name holding control characters (valid UTF-8) is kept as given, and every text
+// output shows it escaped: the statements plan prints, apply's summary and status.
+TEST_F(HostileText, AParameterWithControlCharactersIsShownEscapedInPlanApplyAndStatus) {
+  const std::string name = "s3\x1B[2J\nregion";
+  const std::string shown = R"(s3\x1b[2J\nregion)";
+  const CommandResult plan = RunCsmigrate(S3Args("plan", db_, name));
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("\"name\" = '" + shown + "'"), std::string::npos) << plan.out;
+  EXPECT_TRUE(Inert(plan.out + plan.err)) << plan.out << plan.err;
+  const CommandResult apply = RunCsmigrate(S3Args("apply", db_, name));
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_NE(apply.out.find("name '" + shown + "'"), std::string::npos) << apply.out;
+  EXPECT_TRUE(Inert(apply.out + apply.err)) << apply.out << apply.err;
+  EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM image_store WHERE name = '" + name + "'"), "1");
+  const CommandResult status = RunCsmigrate({"status", "--db", Url()});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_TRUE(Inert(status.out)) << status.out;
+}
+
 // basic-s3 converted, its store 1 named by an attacker and its NFS export holding what the rows
 // claim plus a file whose name is hostile: every report format shows both, inertly.
 TEST_F(HostileText, HostileStoreAndFileNamesAreEscapedInEveryReportFormat) {

@@ -9,7 +9,9 @@ CREATE TABLE image_store (
   data_center_id BIGINT,
   created timestamp without time zone,
   readonly boolean,
-  ref_cnt INTEGER
+  ref_cnt INTEGER,
+  destroyed "tinyint(1)",
+  used_bytes "int(10) unsigned"
 );
 CREATE TABLE refs (id INTEGER PRIMARY KEY, store_id, obj NOT NULL, ref_cnt);
 CREATE TABLE links (link_id INTEGER PRIMARY KEY, store_id);

@@ -1,0 +1,20 @@
+// The subset of YAML a rule file may use: one document of mappings, lists and plain values. What
+// YAML readers resolve differently or expand without bound is refused before the file is read
+// into nodes, so that the rules a reviewer reads are the rules that run.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+
+namespace csm::rules {
+
+// The deepest nesting of mappings and lists a rule file may use (the shipped one nests 7 deep).
+inline constexpr int kMaxRuleNesting = 32;
+
+// Ok when `text` is well-formed UTF-8 and holds one YAML document with no anchor (&name), alias
+// (*name) or merge key (<<) and no nesting deeper than kMaxRuleNesting. Else kInvalidRules naming
+// `file_name`:LINE and what to write instead. Malformed YAML is left to the loader to report.
+Status CheckPlainYaml(const std::string& text, const std::string& file_name);
+
+}  // namespace csm::rules

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -50,6 +51,18 @@ std::unique_ptr<spdlog::formatter> Formatter(const std::string& pattern) {
   return formatter;
 }
 
+// The first failure to write the log file, empty while there is none.
+struct LogFileFailure {
+  std::mutex mutex;
+  std::string file;
+  std::string reason;
+};
+
+LogFileFailure& Failure() {
+  static LogFileFailure failure;
+  return failure;
+}
+
 constexpr const char* kJsonPattern =
     R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":%j})";
 
@@ -78,10 +91,28 @@ Status ConfigureLogging(const LogOptions& options) {
     }
   }
   auto logger = std::make_shared<spdlog::logger>("csmigrate", sinks.begin(), sinks.end());
+  // Only the file sink reports failures (spdlog's stderr sinks ignore theirs).
+  logger->set_error_handler([file = options.file](const std::string& reason) {
+    if (file.empty()) return;
+    LogFileFailure& failure = Failure();
+    const std::lock_guard<std::mutex> lock(failure.mutex);
+    if (failure.reason.empty()) {
+      failure.file = file;
+      failure.reason = reason;
+    }
+  });
   logger->set_level(detail);
   logger->flush_on(spdlog::level::debug);
   spdlog::set_default_logger(logger);
   return Status::Ok();
+}
+
+Status LogFileStatus() {
+  LogFileFailure& failure = Failure();
+  const std::lock_guard<std::mutex> lock(failure.mutex);
+  if (failure.reason.empty()) return Status::Ok();
+  return Status(ErrorCode::kIo, "--log-file " + failure.file + ": a line could not be written (" +
+                                    failure.reason + "): the log is incomplete");
 }
 
 }  // namespace csm::cli

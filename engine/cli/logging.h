@@ -23,4 +23,8 @@ struct LogOptions {
 // time. kInvalidArgument for an unknown format; kIo when the file cannot be opened for appending.
 Status ConfigureLogging(const LogOptions& options);
 
+// Ok while every line meant for --log-file reached it; else kIo naming the file and the system's
+// first reason (logging goes on, but the file misses lines from then on).
+Status LogFileStatus();
+
 }  // namespace csm::cli

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cassert>
+#include <csignal>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -19,12 +20,12 @@
 #include "cli/json_document.h"
 #include "cli/logging.h"
 #include "cli/options.h"
+#include "cli/output_check.h"
 #include "cli/plan_apply_command.h"
 #include "cli/push_command.h"
 #include "cli/reconcile_command.h"
 #include "cli/rollback_command.h"
 #include "cli/status_command.h"
-#include "cli/stdout_check.h"
 #include "common/printable_text.h"
 #include "common/result.h"
 #include "common/version.h"
@@ -123,5 +124,8 @@ int Main(int argc, char** argv) {
 }  // namespace csm::cli
 
 int main(int argc, char** argv) {
-  return csm::cli::FinishStdout(csm::cli::Main(argc, argv));
+  // A reader that goes away (`csmigrate status | head -1`) makes writes fail with EPIPE, which
+  // FinishOutputs reports (exit 8), instead of a SIGPIPE that ends the process unannounced.
+  std::signal(SIGPIPE, SIG_IGN);
+  return csm::cli::FinishOutputs(csm::cli::Main(argc, argv));
 }

@@ -11,7 +11,7 @@
 #include "cli/output.h"
 #include "cli/rules_flag.h"
 #include "cli/run_parameters_flags.h"
-#include "cli/stdout_check.h"
+#include "cli/output_check.h"
 
 namespace csm::cli {
 

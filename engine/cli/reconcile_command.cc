@@ -1,6 +1,8 @@
 #include "cli/reconcile_command.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -97,9 +99,11 @@ int RunReconcile(const Options& o) {
   auto write = [&](std::ostream& out) {
     return (*report)->Write(out, outcome->stores, outcome->verdicts);
   };
+  errno = 0;
   const Status written = o.output.empty() ? write(std::cout) : WriteFileAtomically(o.output, write);
   if (!written.ok() && o.output.empty()) {
-    return FailReconcile(o, Status(written.code(), written.message() + " to stdout"));
+    const std::string reason = errno != 0 ? " (" + std::string(std::strerror(errno)) + ")" : "";
+    return FailReconcile(o, Status(written.code(), written.message() + " to stdout" + reason));
   }
   if (!written.ok()) return FailReconcile(o, written);
   if (!o.repair_sql.empty()) {

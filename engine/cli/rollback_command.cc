@@ -9,7 +9,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/rules_flag.h"
-#include "cli/stdout_check.h"
+#include "cli/output_check.h"
 
 namespace csm::cli {
 

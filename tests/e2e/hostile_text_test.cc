@@ -374,10 +374,52 @@ TEST_F(HostileText, EveryCommandWhoseStdoutFailsExitsEightNamingStdout) {
                 .exit_code,
             8);
   EXPECT_EQ(full({"drain", "--db", Url(), "--dry-run", "--json"}).exit_code, 8);
+  // A pipe whose reader is gone: EPIPE, reported, not a silent death by SIGPIPE (exit 141). The
+  // child opens the pipe's write end through /proc/self/fd (it inherits the descriptor).
+  int ends[2];
+  ASSERT_EQ(pipe(ends), 0);
+  close(ends[0]);
+  const CommandResult piped =
+      RunCsmigrateWithStdout("/proc/self/fd/" + std::to_string(ends[1]), {"status", "--db", Url()});
+  close(ends[1]);
+  EXPECT_EQ(piped.exit_code, 8) << piped.err;
+  EXPECT_NE(piped.err.find("cannot write the result to stdout (Broken pipe)"), std::string::npos)
+      << piped.err;
   // A failure is reported with its own code (its stderr message already says why).
   EXPECT_EQ(
       RunCsmigrateWithStdout("/dev/full", {"rollback", "--db", Url(), "99", "--json"}).exit_code,
       6);
+}
+
+// A report file and the log file are outputs too: a write that fails names the file and the
+// system's reason; a log line lost turns a success into exit 8, saying what was committed.
+TEST_F(HostileText, AReportOrLogFileThatCannotBeWrittenIsAnErrorNamingIt) {
+  fs::create_directories(nfs_);
+  const std::vector<std::string> reconcile = {"reconcile", "--db",       Url(),      "--store",
+                                              "1",         "--nfs-root", "1=" + nfs_};
+  for (const char* option : {"--output", "--repair-sql"}) {
+    auto args = reconcile;
+    args.insert(args.end(), {option, "/dev/full"});
+    const CommandResult r = RunCsmigrate(args);
+    EXPECT_EQ(r.exit_code, 2) << option << ": " << r.err;
+    EXPECT_NE(r.err.find("to /dev/full (No space left on device)"), std::string::npos) << r.err;
+  }
+  auto logged = reconcile;
+  logged.insert(logged.end(), {"--log-file", "/dev/full", "-v"});
+  const CommandResult log = RunCsmigrate(logged);
+  EXPECT_EQ(log.exit_code, 8) << log.err;  // 1 (findings) had the log been written
+  EXPECT_NE(log.err.find("--log-file /dev/full: a line could not be written"), std::string::npos)
+      << log.err;
+  EXPECT_NE(log.err.find("No space left on device"), std::string::npos) << log.err;
+
+  auto apply = S3Args("apply", db_);
+  apply.insert(apply.end(), {"--log-file", "/dev/full"});
+  const CommandResult applied = RunCsmigrate(apply);
+  EXPECT_EQ(applied.exit_code, 8) << applied.err;
+  EXPECT_NE(applied.err.find("the log is incomplete; run 1 was applied and committed"),
+            std::string::npos)
+      << applied.err;
+  EXPECT_EQ(Cell(db_, "SELECT state FROM csm_run WHERE id = 1"), "applied");
 }
 
 }  // namespace

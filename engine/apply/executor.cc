@@ -470,7 +470,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   TestSeam("apply.before_lock");
 
   // Creates the engine tables (DDL: outside the data transaction) under the advisory lock.
-  CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
+  CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn, options.lock_wait));
   CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
   // The same run may have been applied by another process since the look above (several started
   // at once): under the lock, that is "already applied", not a failed precondition.

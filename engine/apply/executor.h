@@ -5,6 +5,7 @@
 // parameters with another secret are refused (kConflict).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -62,6 +63,8 @@ struct ApplyOptions {
   std::function<void(const StepOutcome&)> on_step;
   // When set, secret details are stored encrypted as the installation does (cloudstack.md §6).
   std::optional<SecretEncryption> encryption;
+  // How long Apply waits for another apply or rollback that holds the lock (RunLock::Acquire).
+  std::chrono::seconds lock_wait{0};
 };
 
 // Runs every step inside a transaction that is always rolled back, and reports what each would

@@ -319,7 +319,8 @@ Status Refusal(const Assessment& a, int64_t run_id, bool force) {
 }  // namespace
 
 Result<RollbackOutcome> Rollback(db::Connection& conn, int64_t run_id, bool force,
-                                 const RulesForOlderRun& rules_for_older_run) {
+                                 const RulesForOlderRun& rules_for_older_run,
+                                 std::chrono::seconds lock_wait) {
   CSM_ASSIGN_OR_RETURN(bool engine_tables, db::EngineTablesExist(conn));
   if (!engine_tables) {
     return Status(ErrorCode::kNotFound, "csmigrate has never applied anything to this database");
@@ -348,7 +349,7 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, int64_t run_id, bool forc
   CSM_ASSIGN_OR_RETURN(Assessment first, Assess(conn, run_id, result, guards));
   CSM_RETURN_IF_ERROR(Refusal(first, run_id, force));
 
-  CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn));
+  CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn, lock_wait));
   CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
   CSM_ASSIGN_OR_RETURN(const Assessment a, Assess(conn, run_id, result, guards));
   CSM_RETURN_IF_ERROR(Refusal(a, run_id, force));

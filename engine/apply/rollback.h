@@ -6,6 +6,7 @@
 // rollback guards, takes them from a rule file.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -33,8 +34,10 @@ using RulesForOlderRun = std::function<Result<rules::RuleSet>()>;
 // called only for a run whose record has none (applied by an earlier csmigrate); its error is
 // returned, saying why a rule file was needed. With `force`, conflicts are reported in the outcome
 // but do not stop the rollback. A run rolled back before is reported as such
-// (already_rolled_back) and nothing is done, as a repeated apply.
+// (already_rolled_back) and nothing is done, as a repeated apply. `lock_wait` is how long it waits
+// for another apply or rollback that holds the lock (RunLock::Acquire).
 Result<RollbackOutcome> Rollback(db::Connection& conn, int64_t run_id, bool force,
-                                 const RulesForOlderRun& rules_for_older_run);
+                                 const RulesForOlderRun& rules_for_older_run,
+                                 std::chrono::seconds lock_wait = std::chrono::seconds(0));
 
 }  // namespace csm::apply

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
+#include <thread>
 
 #include "common/digest.h"
 #include "common/process_name.h"
@@ -32,7 +33,26 @@ std::string RunLock::HolderName() {
   return ProcessName();
 }
 
-Result<RunLock> RunLock::Acquire(db::Connection& conn, int lease_seconds) {
+Result<RunLock> RunLock::Acquire(db::Connection& conn, std::chrono::seconds wait,
+                                 int lease_seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (bool said = false;; said = true) {
+    auto lock = TryAcquire(conn, lease_seconds);
+    if (lock.ok() || lock.status().code() != ErrorCode::kConflict) return lock;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (wait.count() == 0) return lock;
+      return Status(ErrorCode::kConflict, lock.status().message() + " (waited " +
+                                              std::to_string(wait.count()) +
+                                              " s; --lock-wait SECONDS waits longer)");
+    }
+    if (!said) {
+      spdlog::info("waiting up to {} s for the lock: {}", wait.count(), lock.status().message());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
+Result<RunLock> RunLock::TryAcquire(db::Connection& conn, int lease_seconds) {
   const std::string select = std::string("SELECT holder, acquired_at, expires_at FROM ") +
                              db::kLockTable + " WHERE name = ?";
   const int64_t now = static_cast<int64_t>(std::time(nullptr));

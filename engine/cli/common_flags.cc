@@ -19,6 +19,14 @@ void AddJson(CLI::App* cmd, Options& o) {
   cmd->add_flag("--json", o.json, "Print machine-readable JSON on stdout");
 }
 
+void AddLockWait(CLI::App* cmd, Options& o) {
+  cmd->add_option("--lock-wait", o.lock_wait,
+                  "Seconds to wait for another apply or rollback that holds the lock to finish "
+                  "before giving up with exit 5 (0: give up at once)")
+      ->check(WholeNumber(0, 86400))
+      ->capture_default_str();
+}
+
 void AddStallTimeout(CLI::App* cmd, Options& o) {
   cmd->add_option("--stall-timeout", o.stall_timeout,
                   "Seconds an object-store request may go without moving a byte before it fails "

@@ -1,4 +1,5 @@
-// Flags and checks several commands share: --json, --stall-timeout, whole-number arguments.
+// Flags and checks several commands share: --json, --lock-wait, --stall-timeout, whole-number
+// arguments.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,9 @@ CLI::Validator WholeNumber(int64_t min, int64_t max = std::numeric_limits<int64_
 
 // Adds --json (machine-readable JSON on stdout) to `cmd`.
 void AddJson(CLI::App* cmd, Options& o);
+
+// Adds --lock-wait (seconds to wait for another apply or rollback holding the lock) to `cmd`.
+void AddLockWait(CLI::App* cmd, Options& o);
 
 // Adds --stall-timeout (seconds an object-store request may go without moving a byte) to `cmd`.
 void AddStallTimeout(CLI::App* cmd, Options& o);

@@ -26,6 +26,7 @@ struct Options {
   // rollback
   int64_t run_id = 0;
   bool force = false;
+  int64_t lock_wait = 10;  // apply, rollback: seconds to wait for the lock
   // fixture
   std::string fixture_dir;
   // reconcile

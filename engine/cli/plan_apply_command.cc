@@ -2,16 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <string>
 
 #include "apply/executor.h"
 #include "cli/command_result.h"
+#include "cli/common_flags.h"
 #include "cli/connect.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/output_check.h"
 #include "cli/rules_flag.h"
 #include "cli/run_parameters_flags.h"
-#include "cli/output_check.h"
 
 namespace csm::cli {
 
@@ -28,6 +30,7 @@ CLI::App* AddApplyCommand(CLI::App& app, Options& o) {
       "Validate every parameter and precondition, then run all steps in one transaction with "
       "the rollback journal. Running it again with the same arguments changes nothing.");
   AddRunParameters(apply, o);
+  AddLockWait(apply, o);
   apply->footer(
       "Example (S3; the secret key read from a file):\n"
       "  echo 'secretkey=...' > s3.properties\n"
@@ -51,6 +54,7 @@ int RunPlanOrApply(const Options& o, bool is_plan) {
   apply::ApplyOptions options;
   options.on_step = [](const apply::StepOutcome& s) { spdlog::info("{}", StepLine(s)); };
   options.encryption = target->encryption;
+  options.lock_wait = std::chrono::seconds(o.lock_wait);
   auto outcome = is_plan ? apply::Plan(*target->conn, *rules, *params, options)
                          : apply::Apply(*target->conn, *rules, *params, options);
   if (!outcome.ok()) return Fail(o, outcome.status());

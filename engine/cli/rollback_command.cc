@@ -1,5 +1,6 @@
 #include "cli/rollback_command.h"
 
+#include <chrono>
 #include <string>
 
 #include "apply/rollback.h"
@@ -8,8 +9,8 @@
 #include "cli/connect.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
-#include "cli/rules_flag.h"
 #include "cli/output_check.h"
+#include "cli/rules_flag.h"
 
 namespace csm::cli {
 
@@ -28,6 +29,7 @@ CLI::App* AddRollbackCommand(CLI::App& app, Options& o) {
       ->required()
       ->check(WholeNumber(1));
   rollback->add_flag("--force", o.force, "Roll back even over rows changed since the run");
+  AddLockWait(rollback, o);
   rollback->footer(
       "Refuses (exit 5), naming tables and ids, when rows the run wrote have changed since\n"
       "(a push filled a placeholder) or rows written since point at rows it inserted (a new\n"
@@ -43,7 +45,9 @@ CLI::App* AddRollbackCommand(CLI::App& app, Options& o) {
 int RunRollback(const Options& o) {
   auto target = Connect(o, false);
   if (!target.ok()) return Fail(o, target.status());
-  auto outcome = apply::Rollback(*target->conn, o.run_id, o.force, [&o] { return Rules(o); });
+  auto outcome = apply::Rollback(
+      *target->conn, o.run_id, o.force, [&o] { return Rules(o); },
+      std::chrono::seconds(o.lock_wait));
   if (!outcome.ok()) return Fail(o, outcome.status());
   if (!outcome->already_rolled_back) {
     NoteCommitted("run " + std::to_string(o.run_id) +

@@ -1,6 +1,7 @@
 // A process killed in the middle of apply leaves CloudStack's tables unchanged and a re-run
-// completes; a second apply while one runs is refused at once, naming the holder; a lease left by
-// a dead or expired holder is taken over without manual help.
+// completes; a second apply while one runs waits for it (--lock-wait) and is then refused naming
+// the holder, or finds the same run applied; a lease left by a dead or expired holder is taken
+// over without manual help.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -54,10 +55,12 @@ TEST_F(CrashAndLock, SigkillMidApplyLeavesNoChangeAndRerunCompletes) {
   EXPECT_EQ(nlohmann::json::parse(runs.out)["runs"].size(), 1u);
 }
 
-TEST_F(CrashAndLock, SecondApplyIsRefusedAtOnceNamingTheHolder) {
+TEST_F(CrashAndLock, SecondApplyWithLockWaitZeroIsRefusedAtOnceNamingTheHolder) {
   const int pid = StartPausedApply();
   const auto started = std::chrono::steady_clock::now();
-  CommandResult second = RunCsmigrate(S3Args("apply", db_, "another-name"));
+  auto args = S3Args("apply", db_, "another-name");
+  args.insert(args.end(), {"--lock-wait", "0"});
+  CommandResult second = RunCsmigrate(args);
   const auto waited = std::chrono::steady_clock::now() - started;
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
@@ -66,7 +69,37 @@ TEST_F(CrashAndLock, SecondApplyIsRefusedAtOnceNamingTheHolder) {
   EXPECT_NE(second.err.find(":" + std::to_string(pid) + " since "), std::string::npos)
       << second.err;
   EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(waited).count(), 5)
-      << "the refusal must not wait for the holder";
+      << "--lock-wait 0 must not wait for the holder";
+}
+
+TEST_F(CrashAndLock, SecondApplyGivesUpAfterItsLockWaitNamingTheHolderAndTheWait) {
+  const int pid = StartPausedApply();  // holds the lock for 60 s
+  auto args = S3Args("apply", db_, "another-name");
+  args.insert(args.end(), {"--lock-wait", "1"});
+  CommandResult second = RunCsmigrate(args);
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(second.exit_code, 5) << second.err;
+  EXPECT_NE(second.err.find("waiting up to 1 s for the lock"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find(":" + std::to_string(pid) + " since "), std::string::npos)
+      << second.err;
+  EXPECT_NE(second.err.find("(waited 1 s; --lock-wait SECONDS waits longer)"), std::string::npos)
+      << second.err;
+}
+
+// The same apply started while the first holds the lock waits for it (default --lock-wait, 10 s)
+// and then finds the run applied: exit 0, one run, one store.
+TEST_F(CrashAndLock, TheSameApplyStartedWhileOneRunsWaitsAndFindsItApplied) {
+  const int pid = StartCsmigrate(S3Args("apply", db_), {"CSM_TEST_PAUSE=10:2"}, log_);
+  ASSERT_TRUE(WaitForText(log_, "test pause")) << "apply never reached the pause";
+  CommandResult second = RunCsmigrate(S3Args("apply", db_));
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.err.find("waiting up to 10 s for the lock"), std::string::npos) << second.err;
+  EXPECT_NE(second.out.find("already applied"), std::string::npos) << second.out;
+  EXPECT_EQ(Cell(db_, "SELECT COUNT(*) FROM csm_run"), "1");
 }
 
 TEST_F(CrashAndLock, ExpiredLeaseOfAnotherHostIsTakenOver) {
@@ -85,7 +118,9 @@ TEST_F(CrashAndLock, LiveLeaseOfAnotherHostRefuses) {
           "INSERT INTO csm_lock (name, holder, acquired_at, expires_at) VALUES ('apply', "
           "'other-host:4242', '2026-11-25 08:00:00', 99999999999)");
   const std::string before = DumpDatabase(db_);
-  CommandResult r = RunCsmigrate(S3Args("apply", db_));
+  auto args = S3Args("apply", db_);
+  args.insert(args.end(), {"--lock-wait", "0"});
+  CommandResult r = RunCsmigrate(args);
   EXPECT_EQ(r.exit_code, 5) << r.err;
   EXPECT_NE(r.err.find("other-host:4242 since 2026-11-25 08:00:00"), std::string::npos) << r.err;
   EXPECT_EQ(DumpDatabase(db_), before);

@@ -151,7 +151,9 @@ TEST_P(ServerReliability, SecondApplyIsRefusedWhileOneRuns) {
   const std::string log = dir_.File("first.log");
   const int pid = StartCsmigrate(Apply(db.url()), {"CSM_TEST_PAUSE=10:60"}, log);
   ASSERT_TRUE(WaitForText(log, "test pause"));
-  CommandResult second = RunCsmigrate(Apply(db.url(), "other"));
+  auto args = Apply(db.url(), "other");
+  args.insert(args.end(), {"--lock-wait", "1"});
+  CommandResult second = RunCsmigrate(args);
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
   EXPECT_EQ(second.exit_code, 5) << second.err;

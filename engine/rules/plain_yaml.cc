@@ -26,7 +26,7 @@ class ShapeCheck : public YAML::EventHandler {
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (++documents_ > 1) {
       throw Refused{mark.line + 1,
-                    "a second YAML document (after ---): csmigrate reads one rule set per file, "
+                    "a second YAML document (after ---): csmigrate reads one document per file, "
                     "so put the second in a file of its own"};
     }
   }
@@ -68,8 +68,8 @@ class ShapeCheck : public YAML::EventHandler {
   };
 
   static constexpr const char* kWriteOut =
-      "rule files write every rule out where it applies (YAML readers expand these "
-      "differently, and without bound)";
+      "write every part out where it applies (YAML readers expand these differently, and "
+      "without bound)";
 
   [[noreturn]] static void RefuseAnchor(const YAML::Mark& mark) {
     throw Refused{mark.line + 1, "an anchor (&name) marks a part of the file to repeat; " +
@@ -85,10 +85,10 @@ class ShapeCheck : public YAML::EventHandler {
   }
   void Open(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map) {
     Start(mark, anchor);
-    if (static_cast<int>(levels_.size()) >= kMaxRuleNesting) {
+    if (static_cast<int>(levels_.size()) >= kMaxYamlNesting) {
       throw Refused{mark.line + 1, "mappings and lists nest more than " +
-                                       std::to_string(kMaxRuleNesting) +
-                                       " deep, far more than any rule needs"};
+                                       std::to_string(kMaxYamlNesting) +
+                                       " deep, far more than csmigrate's files need"};
     }
     levels_.push_back({is_map, true});
   }
@@ -103,13 +103,12 @@ class ShapeCheck : public YAML::EventHandler {
 
 }  // namespace
 
-Status CheckPlainYaml(const std::string& text, const std::string& file_name) {
+Status CheckPlainYaml(const std::string& text, const std::string& file_name, ErrorCode code) {
   if (const auto bad = FirstInvalidUtf8Byte(text)) {
     const auto line =
         std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*bad), '\n') + 1;
-    return Status(ErrorCode::kInvalidRules,
-                  file_name + ":" + std::to_string(line) + ": not valid UTF-8 (byte offset " +
-                      std::to_string(*bad) + " of the file); save the rule file as UTF-8");
+    return Status(code, file_name + ":" + std::to_string(line) + ": not valid UTF-8 (byte offset " +
+                            std::to_string(*bad) + " of the file); save the file as UTF-8");
   }
   std::istringstream in(text);
   YAML::Parser parser(in);
@@ -118,8 +117,7 @@ Status CheckPlainYaml(const std::string& text, const std::string& file_name) {
     while (parser.HandleNextDocument(check)) {
     }
   } catch (const Refused& r) {
-    return Status(ErrorCode::kInvalidRules,
-                  file_name + ":" + std::to_string(r.line) + ": " + r.message);
+    return Status(code, file_name + ":" + std::to_string(r.line) + ": " + r.message);
   } catch (const YAML::Exception&) {
     // Malformed YAML: the loader's own parse reports it with its position.
   }

@@ -1,6 +1,6 @@
-// The subset of YAML a rule file may use: one document of mappings, lists and plain values. What
-// YAML readers resolve differently or expand without bound is refused before the file is read
-// into nodes, so that the rules a reviewer reads are the rules that run.
+// The subset of YAML csmigrate's files (rule files, fixtures) may use: one document of mappings,
+// lists and plain values. What YAML readers resolve differently or expand without bound is refused
+// before the file is read into nodes, so that the rules a reviewer reads are the rules that run.
 #pragma once
 
 #include <string>
@@ -9,12 +9,12 @@
 
 namespace csm::rules {
 
-// The deepest nesting of mappings and lists a rule file may use (the shipped one nests 7 deep).
-inline constexpr int kMaxRuleNesting = 32;
+// The deepest nesting of mappings and lists a file may use (the shipped rule file nests 7 deep).
+inline constexpr int kMaxYamlNesting = 32;
 
 // Ok when `text` is well-formed UTF-8 and holds one YAML document with no anchor (&name), alias
-// (*name) or merge key (<<) and no nesting deeper than kMaxRuleNesting. Else kInvalidRules naming
-// `file_name`:LINE and what to write instead. Malformed YAML is left to the loader to report.
-Status CheckPlainYaml(const std::string& text, const std::string& file_name);
+// (*name) or merge key (<<) and no nesting deeper than kMaxYamlNesting. Else an error of `code`
+// naming `file_name`:LINE and what to write instead. Malformed YAML is left to the loader.
+Status CheckPlainYaml(const std::string& text, const std::string& file_name, ErrorCode code);
 
 }  // namespace csm::rules

@@ -593,7 +593,7 @@ const ProviderSpec* RuleSet::FindProvider(const std::string& provider) const {
 }
 
 Result<RuleSet> LoadRuleText(const std::string& text, const std::string& file_name) {
-  CSM_RETURN_IF_ERROR(CheckPlainYaml(text, file_name));
+  CSM_RETURN_IF_ERROR(CheckPlainYaml(text, file_name, ErrorCode::kInvalidRules));
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -1,6 +1,6 @@
 // A fixture file is read as plain YAML (rules/plain_yaml.h), as a rule file is: an anchor or alias
-// (an alias of itself made the loader recurse without end), a second document, or text that is
-// not UTF-8 is refused with the file and the line (exit 2), before any row is read from it.
+// (YAML readers expand these differently), a second document, or text that is not UTF-8 is
+// refused with the file and the line (exit 2), before any row is read from it.
 #include <gtest/gtest.h>
 
 #include <filesystem>

@@ -23,6 +23,15 @@ Status CheckArgumentsAreUtf8(const CLI::App& app) {
   return Status::Ok();
 }
 
+Status CheckEnvironmentIsUtf8() {
+  for (const char* name : {"CSM_DB", "CSM_DATA_DIR", "CLOUD_SECRET_KEY"}) {
+    if (const char* value = std::getenv(name); value != nullptr) {
+      CSM_RETURN_IF_ERROR(CheckUtf8(value, std::string("$") + name));
+    }
+  }
+  return Status::Ok();
+}
+
 FileRoles FileRolesOf(const Options& o) {
   FileRoles roles;
   roles.outputs = {

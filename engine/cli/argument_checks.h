@@ -13,6 +13,11 @@ namespace csm::cli {
 // encoding is refused before it can reach the database, a report or a log.
 Status CheckArgumentsAreUtf8(const CLI::App& app);
 
+// The environment variables that stand for arguments ($CSM_DB for --db, $CSM_DATA_DIR, and
+// $CLOUD_SECRET_KEY for --key-file), as UTF-8, refused as an argument would be (named, never
+// shown). The database clients' own passwords (MYSQL_PWD, PGPASSWORD) go to them as bytes.
+Status CheckEnvironmentIsUtf8();
+
 // The files this invocation writes (--output, --repair-sql, --log-file) and every file or tree
 // it may read, for the output guard.
 FileRoles FileRolesOf(const Options& o);

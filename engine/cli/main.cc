@@ -102,6 +102,7 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   if (Status s = CheckArgumentsAreUtf8(app); !s.ok()) return Fail(o, s);
+  if (Status s = CheckEnvironmentIsUtf8(); !s.ok()) return Fail(o, s);
   // Before the log file is opened: no output may land on a file this command reads.
   if (Status s = CheckOutputsAreNotInputs(FileRolesOf(o)); !s.ok()) return Fail(o, s);
   if (Status s = ConfigureLogging(o.log); !s.ok()) return Fail(o, s);

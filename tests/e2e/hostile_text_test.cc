@@ -151,6 +151,20 @@ TEST_F(HostileText, AParameterThatIsNotUtf8IsRefusedNamingItAndTheOffset) {
   EXPECT_NE(root.err.find("--nfs-root: not valid UTF-8 (byte offset 7)"), std::string::npos)
       << root.err;
   EXPECT_EQ(FileDigest(db_), digest);
+
+  // The environment variables that stand for arguments are arguments too.
+  const CommandResult env = RunCsmigrate({"status"}, {"CSM_DB=sqlite://" + db_ + "\xFF"});
+  EXPECT_EQ(env.exit_code, 2) << env.err;
+  EXPECT_NE(
+      env.err.find("$CSM_DB: not valid UTF-8 (byte offset " + std::to_string(db_.size() + 9) + ")"),
+      std::string::npos)
+      << env.err;
+  const CommandResult key =
+      RunCsmigrate({"status", "--db", Url()}, {"CLOUD_SECRET_KEY=m\xE4nagement"});
+  EXPECT_EQ(key.exit_code, 2) << key.err;
+  EXPECT_NE(key.err.find("$CLOUD_SECRET_KEY: not valid UTF-8 (byte offset 1)"), std::string::npos)
+      << key.err;
+  EXPECT_EQ(key.err.find("nagement"), std::string::npos) << key.err;
 }
 
 TEST_F(HostileText, ATemplateNameFromTheDatabaseIsEscapedByPlanApplyAndStatus) {

@@ -1,5 +1,6 @@
 #include "apply/rollback.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "apply/ledger.h"
@@ -93,6 +94,22 @@ class Restorer {
                    " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND j.op = 'D' "
                    "ORDER BY j.row_id",
                {run_id_, table});
+  }
+
+  // The ids of rows of `table` the run inserted that hold another row now: their `created` is
+  // later than `run_started_at`. CloudStack sets a row's `created` when it inserts it and no update
+  // changes it (GenericDao), and a row the run inserted was created at the run's start or copied an
+  // earlier time; so the run's row was deleted since and its id taken (MySQL before 8.0 and
+  // MariaDB before 10.2.4 hand out the highest id again after a restart). Rows the run updated are
+  // left out: they were created before the run, by clocks csmigrate cannot compare with its own.
+  Result<std::vector<int64_t>> Replaced(const std::string& table,
+                                        const std::string& run_started_at) {
+    return Ids(conn_,
+               std::string("SELECT j.row_id FROM ") + db::kJournalTable + " j JOIN " +
+                   conn_.dialect().Quote(table) +
+                   " t ON t.id = j.row_id WHERE j.run_id = ? AND j.table_name = ? AND j.op = 'I' "
+                   "AND t.created > ? ORDER BY j.row_id",
+               {run_id_, table, run_started_at});
   }
 
   // The journal's rows of the run per table and op, as TableChanges; kDatabase on an op that is
@@ -191,13 +208,16 @@ struct Assessment {
   std::vector<std::string> tables;  // in the order of their first change
   std::map<std::string, std::vector<std::string>> columns, update_columns;
   std::vector<std::string> conflicts;  // rows changed since; --force restores over them
-  std::vector<std::string> reused;     // ids a deleted row had, taken since: always refused
+  // Ids of rows the run deleted, or inserted and that were deleted since, taken by another row:
+  // always refused.
+  std::vector<std::string> reused;
 };
 
-// Compares run `run_id`'s record `result` (its rollback guards given) and journal with the live
-// tables. Read-only. Fails (kDatabase) when csmigrate's own record of the run is damaged.
-Result<Assessment> Assess(db::Connection& conn, int64_t run_id, const RunResult& result,
-                          const std::vector<RecordedGuard>& guards) {
+// Compares run `run_id`'s record `result` (its rollback guards given; it started at
+// `run_started_at`) and journal with the live tables. Read-only. Fails (kDatabase) when
+// csmigrate's own record of the run is damaged.
+Result<Assessment> Assess(db::Connection& conn, int64_t run_id, const std::string& run_started_at,
+                          const RunResult& result, const std::vector<RecordedGuard>& guards) {
   Restorer restorer(conn, run_id);
   Assessment a;
   CSM_ASSIGN_OR_RETURN(a.tables, restorer.Tables());
@@ -246,6 +266,18 @@ Result<Assessment> Assess(db::Connection& conn, int64_t run_id, const RunResult&
                                   "deleted by run " + std::to_string(run_id) +
                                       "; a row written since has its id, and restoring the "
                                       "deleted row would overwrite it"));
+    }
+    const auto& columns = a.columns[table];
+    if (std::find(columns.begin(), columns.end(), "created") != columns.end()) {
+      CSM_ASSIGN_OR_RETURN(auto replaced, restorer.Replaced(table, run_started_at));
+      if (!replaced.empty()) {
+        a.reused.push_back(Describe(
+            table, replaced,
+            "inserted by run " + std::to_string(run_id) +
+                ", now created later than the run started (" + run_started_at +
+                "): the run's row was deleted since and another took its id, which rolling back "
+                "would delete or overwrite"));
+      }
     }
     const auto mask = result.digest_masks.find(table);
     CSM_ASSIGN_OR_RETURN(
@@ -346,12 +378,12 @@ Result<RollbackOutcome> Rollback(db::Connection& conn, int64_t run_id, bool forc
   // Every refusal is decided here, before the lock and the first write, so that a refused
   // rollback leaves the database as it was, byte for byte; the same checks are repeated under the
   // lock, for what another client may have written in between.
-  CSM_ASSIGN_OR_RETURN(Assessment first, Assess(conn, run_id, result, guards));
+  CSM_ASSIGN_OR_RETURN(Assessment first, Assess(conn, run_id, record.started_at, result, guards));
   CSM_RETURN_IF_ERROR(Refusal(first, run_id, force));
 
   CSM_ASSIGN_OR_RETURN(RunLock lock, RunLock::Acquire(conn, lock_wait));
   CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
-  CSM_ASSIGN_OR_RETURN(const Assessment a, Assess(conn, run_id, result, guards));
+  CSM_ASSIGN_OR_RETURN(const Assessment a, Assess(conn, run_id, record.started_at, result, guards));
   CSM_RETURN_IF_ERROR(Refusal(a, run_id, force));
 
   RollbackOutcome outcome;

@@ -64,6 +64,41 @@ TEST_F(RollbackHardening, ARowThatTookADeletedRowsIdIsNeverOverwrittenEvenWithFo
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// The placeholder the run inserted (template_store_ref 2) is deleted and a new row, created after
+// the run, takes its id (MySQL before 8.0 hands the highest id out again after a restart): it is
+// another row, which rollback would delete, so it is refused even with --force.
+TEST_F(RollbackHardening, ARowThatTookAnInsertedRowsIdIsNeverDeletedEvenWithForce) {
+  ApplyRun();
+  ASSERT_EQ(Cell(db_,
+                 "SELECT COUNT(*) FROM csm_journal WHERE op = 'I' AND table_name = "
+                 "'template_store_ref' AND row_id = 2"),
+            "1");
+  ExecSql(db_, "DELETE FROM template_store_ref WHERE id = 2");
+  ExecSql(db_,
+          "INSERT INTO template_store_ref (id, store_id, template_id, created, store_role, "
+          "download_state, state, destroyed, is_copy, ref_cnt) VALUES (2, 1, 777, "
+          "'2999-01-01 00:00:00', 'ImageCache', 'DOWNLOADED', 'Ready', 0, 0, 0)");
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--force"}}) {
+    ExpectRollbackRefused(5,
+                          {"not even with --force", "template_store_ref id 2",
+                           "now created later than the run started"},
+                          extra);
+  }
+  EXPECT_EQ(Cell(db_, "SELECT template_id FROM template_store_ref WHERE id = 2"), "777");
+  // A placeholder the run inserted and CloudStack changed since (push filled it) is its own row:
+  // refused as changed, and --force rolls it back.
+  ExecSql(db_, "DELETE FROM template_store_ref WHERE id = 2");
+  ExecSql(db_,
+          "INSERT INTO template_store_ref (id, store_id, template_id, created, store_role, "
+          "download_state, state, destroyed, is_copy, ref_cnt, install_path) SELECT 2, 2, 201, "
+          "started_at, 'Image', 'DOWNLOADED', 'Ready', 0, 0, 0, 'template/tmpl/2/201/x.qcow2' "
+          "FROM csm_run WHERE id = 1");
+  ExpectRollbackRefused(5, {"changed since run 1", "template_store_ref id 2"});
+  const CommandResult forced =
+      RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1", "--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+}
+
 TEST_F(RollbackHardening, AResultJsonThatDoesNotParseIsCsmigratesOwnDamagedRecord) {
   ApplyRun();
   ExecSql(db_, "UPDATE csm_run SET result_json = substr(result_json, 1, 40) WHERE id = 1");

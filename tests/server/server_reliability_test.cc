@@ -81,6 +81,37 @@ TEST_P(ServerReliability, RollbackIsExactAndRefusedAfterCloudStackKeptWorking) {
   EXPECT_EQ(DumpCloudTables(db.conn()), before);
 }
 
+// A row created after the run holds the id of a placeholder the run inserted (the placeholder
+// deleted, its id handed out again): rollback would delete another row, so it is refused even
+// with --force; the comparison of `created` with the run's start holds on each server's types.
+TEST_P(ServerReliability, ARowThatTookAnInsertedRowsIdIsRefusedEvenWithForce) {
+  CSM_REQUIRE_SERVER(backend, GetParam());
+  ScratchDatabase db(backend);
+  LoadFixture(db.conn(), "basic-s3");
+  const std::string before = DumpCloudTables(db.conn());
+  ASSERT_EQ(RunCsmigrate(Apply(db.url())).exit_code, 0);
+  const std::string placeholder = "(SELECT m FROM (SELECT MAX(id) AS m FROM template_store_ref) x)";
+  Exec(db.conn(),
+       "UPDATE template_store_ref SET created = '2999-01-01 00:00:00' WHERE id = " + placeholder);
+  const std::string replaced = DumpCloudTables(db.conn());
+  for (const char* force : {"", "--force"}) {
+    std::vector<std::string> args = {"rollback", "--db", db.url(), "1"};
+    if (*force != '\0') args.push_back(force);
+    const CommandResult refused = RunCsmigrate(args);
+    EXPECT_EQ(refused.exit_code, 5) << refused.err;
+    EXPECT_NE(refused.err.find("now created later than the run started"), std::string::npos)
+        << refused.err;
+    EXPECT_EQ(DumpCloudTables(db.conn()), replaced);
+  }
+  Exec(db.conn(),
+       "UPDATE template_store_ref SET created = (SELECT started_at FROM csm_run WHERE "
+       "id = 1) WHERE id = " +
+           placeholder);
+  const CommandResult rolled = RunCsmigrate({"rollback", "--db", db.url(), "1"});
+  ASSERT_EQ(rolled.exit_code, 0) << rolled.err;
+  EXPECT_EQ(DumpCloudTables(db.conn()), before);
+}
+
 // CloudStack's upload table (not in `init`'s schema) points at image_store with ON DELETE CASCADE:
 // rolling back the new store would delete CloudStack's upload rows with it, so it is refused.
 TEST_P(ServerReliability, RollbackRefusesWhileAnUploadCascadesFromTheNewStore) {

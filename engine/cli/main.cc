@@ -6,7 +6,6 @@
 #include <cassert>
 #include <csignal>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include "cli/argument_checks.h"
@@ -53,10 +52,13 @@ int Main(int argc, char** argv) {
   // CLI11's own messages repeat the arguments: shown escaped, as every message (before the
   // commands are added: they copy it).
   app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
-    std::string shown;
-    std::istringstream lines(CLI::FailureMessage::simple(failed, e));
-    for (std::string line; std::getline(lines, line);) shown += PrintableText(line) + "\n";
-    return shown;
+    std::string command;  // the command given, if any ("plan", "fixture load")
+    for (const CLI::App* app = failed; app != nullptr && !app->get_subcommands().empty();) {
+      app = app->get_subcommands().front();
+      command += " " + app->get_name();
+    }
+    return "csmigrate: error: " + PrintableText(e.what()) + "\nRun `csmigrate" + command +
+           " --help` for the options.\n";
   });
   app.require_subcommand(1);
   app.set_version_flag("-V,--version", "csmigrate " + Version(), "Print the version and exit");

@@ -306,6 +306,10 @@ TEST_F(HostileText, ArgumentsRepeatedInErrorsAreEscaped) {
   EXPECT_EQ(unexpected.exit_code, 2);
   EXPECT_TRUE(Inert(unexpected.err)) << unexpected.err;
   EXPECT_NE(unexpected.err.find("x\\x1b[31m\\xff"), std::string::npos) << unexpected.err;
+  // A command-line error reads as every other error, and says where the options are.
+  EXPECT_EQ(unexpected.err.rfind("csmigrate: error: ", 0), 0u) << unexpected.err;
+  EXPECT_NE(unexpected.err.find("Run `csmigrate plan --help` for the options."), std::string::npos)
+      << unexpected.err;
   const CommandResult help = RunCsmigrate({"help", "dr\x1Bn"});
   EXPECT_EQ(help.exit_code, 2);
   EXPECT_TRUE(Inert(help.err)) << help.err;

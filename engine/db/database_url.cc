@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <optional>
 
@@ -19,18 +20,26 @@ constexpr const char* kForms =
     "postgresql://user@host:port/cloud (user and database percent-encoded where needed, an IPv6 "
     "host in brackets: mysql://user@[::1]:3306/cloud)";
 
-// `url` as an error may show it: a password it carries is replaced by "***".
+// `url` as an error may show it, whatever shape it has (a URL that does not parse is shown too):
+// what may be a password is replaced by "***": from the first ':' of what may be the user part
+// (after
+// "://", or from the start when there is none) to the last '@'; so is a query or fragment after
+// the host (libpq takes ?password=...). The mask may hide more than the password; never less.
 std::string Shown(const std::string& url) {
-  const auto sep = url.find("://");
-  if (sep == std::string::npos) return url;
-  const auto authority_end = url.find_first_of("/?#", sep + 3);
-  const std::string authority = url.substr(
-      sep + 3, authority_end == std::string::npos ? std::string::npos : authority_end - sep - 3);
-  const auto at = authority.rfind('@');
-  if (at == std::string::npos) return url;
-  const auto colon = authority.find(':');
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, sep + 3 + colon + 1) + "***" + url.substr(sep + 3 + at);
+  std::string shown = url;
+  size_t host = 0;
+  if (const auto at = shown.rfind('@'); at != std::string::npos) {
+    const auto sep = shown.find("://");
+    const size_t start = sep != std::string::npos && sep < at ? sep + 3 : 0;
+    if (const auto colon = shown.find(':', start); colon < at) {
+      shown = shown.substr(0, colon + 1) + "***" + shown.substr(at);
+    }
+    host = shown.rfind('@');
+  }
+  if (const auto query = shown.find_first_of("?#", host); query != std::string::npos) {
+    shown = shown.substr(0, query) + "?***";
+  }
+  return shown;
 }
 
 // One part of a parsed URL, percent-decoded; "" when the URL has none.
@@ -157,14 +166,20 @@ Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
   if (parsed.scheme == "sqlite") {
     parsed.path = url.substr(sep + 3);
     if (parsed.path.empty()) {
-      return Status(ErrorCode::kInvalidArgument, "--db '" + url + "' names no file: " + kForms);
+      return Status(ErrorCode::kInvalidArgument,
+                    "--db '" + Shown(url) + "' names no file: " + kForms);
     }
     return parsed;
   }
   if (parsed.scheme == "postgres") parsed.scheme = "postgresql";
   if (parsed.scheme != "mysql" && parsed.scheme != "postgresql") {
+    // A scheme is letters; anything else before "://" is shown masked, as the URL is.
+    const bool word = std::all_of(parsed.scheme.begin(), parsed.scheme.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c));
+    });
     return Status(ErrorCode::kInvalidArgument,
-                  "--db scheme '" + parsed.scheme + "' is not supported: " + kForms);
+                  "--db '" + Shown(word ? url : "***" + url.substr(sep)) +
+                      "': its scheme is not one csmigrate supports: " + kForms);
   }
   return ParseServerUrl(url, parsed);
 }

@@ -10,6 +10,7 @@
 #include "store/etag.h"
 #include "store/local_file.h"
 #include "store/s3_xml.h"
+#include "store/server_message.h"
 #include "store/store_time.h"
 
 namespace csm::store {
@@ -125,7 +126,9 @@ Result<HttpResponse> S3Store::Send(const Call& call, const HttpSink& sink) {
 }
 
 Status S3Store::Failure(const HttpResponse& response, const std::string& what) const {
-  const S3ErrorInfo error = ParseS3Error(response.body);
+  S3ErrorInfo error = ParseS3Error(response.body);
+  error.code = ShownErrorCode(error.code);
+  error.message = ShownServerMessage(error.message);
   const std::string code =
       error.code.empty() ? "HTTP " + std::to_string(response.status) : error.code;
   if (response.status == 403 &&
@@ -139,7 +142,8 @@ Status S3Store::Failure(const HttpResponse& response, const std::string& what) c
   }
   if (error.code == "AuthorizationHeaderMalformed") {
     return Invalid("S3 refused a request signed for region " + config_.region + " by " + where_ +
-                   " (" + code + ": " + error.message + "): check the region");
+                   " (" + code + (error.message.empty() ? "" : ": " + error.message) +
+                   "): check the region");
   }
   if (error.code == "NoSuchBucket") {
     return Status(ErrorCode::kNotFound, "S3 " + where_ + ": the bucket does not exist");

@@ -6,6 +6,7 @@
 
 #include "common/uri.h"
 #include "store/http_client.h"
+#include "store/server_message.h"
 
 namespace csm::store {
 namespace {
@@ -96,8 +97,11 @@ Result<std::string> ParseInitiateMultipartUpload(std::string_view xml) {
 Result<std::string> ParseCompleteMultipartUpload(std::string_view xml) {
   const S3ErrorInfo error = ParseS3Error(xml);
   if (!error.code.empty()) {
-    return Status(ErrorCode::kIo, "S3 could not complete the multipart upload (" + error.code +
-                                      ": " + error.message + ")");
+    const std::string code = ShownErrorCode(error.code);
+    const std::string message = ShownServerMessage(error.message);
+    return Status(ErrorCode::kIo, "S3 could not complete the multipart upload (" +
+                                      (code.empty() ? "an error" : code) +
+                                      (message.empty() ? "" : ": " + message) + ")");
   }
   pugi::xml_document doc;
   CSM_RETURN_IF_ERROR(Load(xml, "CompleteMultipartUploadResult", doc));

@@ -12,6 +12,7 @@
 #include "common/uri.h"
 #include "store/etag.h"
 #include "store/local_file.h"
+#include "store/server_message.h"
 #include "store/store_time.h"
 
 namespace csm::store {
@@ -161,8 +162,7 @@ Status SwiftStore::Failure(const HttpResponse& response, const std::string& what
   if (response.status == 404) {
     return Status(ErrorCode::kNotFound, "Swift " + where_ + " has nothing for " + what);
   }
-  std::string detail = response.body.substr(0, 200);
-  std::replace(detail.begin(), detail.end(), '\n', ' ');
+  const std::string detail = ShownServerMessage(response.body);
   return Status(ErrorCode::kIo, "Swift " + what + " in " + where_ + " failed: " + status +
                                     (detail.empty() ? "" : ": " + detail));
 }

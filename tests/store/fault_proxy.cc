@@ -64,11 +64,35 @@ int ConnectTo(const std::string& host, int port) {
   return fd;
 }
 
-// The answer of a kStatus fault, in the form S3 gives errors (Swift clients just show the text).
-std::string StatusAnswer(int status, bool head_request) {
+// `text` with XML's special characters escaped.
+std::string XmlEscaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// The answer of a kStatus fault, in the form S3 gives errors (Swift clients just show the text):
+// its Message says the fault was injected, or repeats `echo` (the request's head) when given.
+std::string StatusAnswer(int status, bool head_request, const std::string& echo = "") {
   const std::string code = status == 503 ? "ServiceUnavailable" : "InternalError";
+  const std::string message =
+      echo.empty() ? "fault injected by the test proxy" : "you sent: " + XmlEscaped(echo);
   const std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code +
-                           "</Code><Message>fault injected by the test proxy</Message></Error>";
+                           "</Code><Message>" + message + "</Message></Error>";
   std::string answer =
       "HTTP/1.1 " + std::to_string(status) + " Injected Fault\r\n" +
       "Content-Type: application/xml\r\nContent-Length: " + std::to_string(body.size()) +
@@ -82,6 +106,12 @@ FaultRule FaultRule::Answer(int status) {
   FaultRule rule;
   rule.fault = Fault::kStatus;
   rule.status = status;
+  return rule;
+}
+
+FaultRule FaultRule::AnswerEchoingTheRequest(int status) {
+  FaultRule rule = Answer(status);
+  rule.echo_request = true;
   return rule;
 }
 
@@ -340,7 +370,8 @@ void FaultProxy::Serve(int client) {
         left -= n;
       }
     }
-    SendAll(client, StatusAnswer(fault->status, head.Method() == "HEAD"));
+    SendAll(client, StatusAnswer(fault->status, head.Method() == "HEAD",
+                                 fault->echo_request ? *head_text : std::string()));
     shutdown(client, SHUT_WR);
     char sink[1024];
     while (recv(client, sink, sizeof sink, 0) > 0) {

@@ -36,6 +36,9 @@ enum class Fault {
 //   proxy.Add(FaultRule::Answer(500).For("HEAD", "snap-12").After(1));
 struct FaultRule {
   static FaultRule Answer(int status);
+  // Answers `status` with an S3 error whose Message repeats the request's head, headers and all,
+  // as a debugging front end or a misconfigured proxy might.
+  static FaultRule AnswerEchoingTheRequest(int status);
   static FaultRule Stall(int64_t forward_bytes);
   static FaultRule Drop(int64_t forward_bytes);
   // Only requests with `method` ("" = any) whose target contains `target_contains`.
@@ -51,6 +54,7 @@ struct FaultRule {
   int skip = 0;                 // the first `skip` requests the rule matches go through untouched
   int times = -1;               // then it applies to this many of them; -1 = all, until Clear
   int status = 500;             // kStatus: 500 answers S3's InternalError, 503 ServiceUnavailable
+  bool echo_request = false;    // kStatus: the error's Message repeats the request's head
   int64_t forward_bytes = 0;    // kStall: request-body bytes; kDrop: response-body bytes
 };
 

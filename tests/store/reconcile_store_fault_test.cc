@@ -90,6 +90,37 @@ TEST_F(ReconcileStoreFaults, AListingAnswering500sGivesExit2AndNoFindingInAnyFor
   EXPECT_FALSE(fs::exists(repair));
 }
 
+// A front end that echoes the request in its error (the Authorization header's signature beside
+// the date and path it signed would let anyone confirm a guessed secret offline, a Swift token
+// opens the account): the error says the status and the code, never what the server repeated.
+TEST_F(ReconcileStoreFaults, AnS3ErrorEchoingTheRequestIsNeverRepeated) {
+  CSM_REQUIRE_SWIFT(url);
+  FaultProxy proxy(url);
+  ConvertThrough(proxy, url);
+  proxy.Add(FaultRule::AnswerEchoingTheRequest(400).For("GET", "list-type=2"));
+  const CommandResult r = Reconcile({"--json"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("failed: HTTP 400 InternalError"), std::string::npos) << r.err;
+  for (const std::string& output : {r.err, r.out}) {
+    EXPECT_EQ(output.find("Signature="), std::string::npos) << output;
+    EXPECT_EQ(output.find("you sent"), std::string::npos) << output;
+  }
+}
+
+TEST_F(ReconcileStoreFaults, ANativeSwiftErrorEchoingTheRequestIsNeverRepeated) {
+  CSM_REQUIRE_SWIFT(url);
+  FaultProxy proxy(url);
+  ExclusiveSwiftAccount account(url, "fault");
+  Convert({"--provider", "Swift", "--url", proxy.url() + "/auth/v1.0", "--detail", "account=fault",
+           "--detail", "username=tester", "--detail", "key=testing"});
+  proxy.Add(FaultRule::AnswerEchoingTheRequest(400).For("GET", "format=json"));
+  const CommandResult swift = Reconcile();
+  EXPECT_EQ(swift.exit_code, 2) << swift.out << swift.err;
+  EXPECT_NE(swift.err.find("failed: HTTP 400"), std::string::npos) << swift.err;
+  EXPECT_EQ(swift.err.find("X-Auth-Token"), std::string::npos) << swift.err;
+  EXPECT_EQ(swift.err.find("you sent"), std::string::npos) << swift.err;
+}
+
 TEST_F(ReconcileStoreFaults, AStalledListingGivesExit2AfterTheStallTimeoutAndNoFinding) {
   CSM_REQUIRE_SWIFT(url);
   FaultProxy proxy(url);

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "common/uri.h"
+#include "common/utf8.h"
 #include "db/mysql_connection.h"
 #include "db/postgres_connection.h"
 #include "db/sqlite_connection.h"
@@ -108,6 +109,9 @@ Result<DatabaseUrl> ParseServerUrl(const std::string& url, DatabaseUrl parsed) {
   if (parts.Get(CURLUPART_USER, false)) {
     auto user = parts.Get(CURLUPART_USER);
     if (!user) return bad("has a user name that does not decode");
+    // "mysql://@host/db": the client library would log in as the operating system's user.
+    if (user->empty()) return bad("names an empty user; give one (mysql://cloud@host/cloud)");
+    if (FirstInvalidUtf8Byte(*user)) return bad("has a user name that is not UTF-8 once decoded");
     parsed.user = *user;
   }
   // A host is written as it is: curl decodes a percent-encoded one without normalising it as it
@@ -136,6 +140,9 @@ Result<DatabaseUrl> ParseServerUrl(const std::string& url, DatabaseUrl parsed) {
   const auto path = parts.Get(CURLUPART_PATH);
   if (!path) return bad("has a database name that does not decode");
   parsed.database = path->substr(1);
+  if (FirstInvalidUtf8Byte(parsed.database)) {
+    return bad("has a database name that is not UTF-8 once decoded");
+  }
   if (parsed.database == "." || parsed.database == "..") {  // a URL's path would drop them
     return bad("names the database \"" + parsed.database + "\", which no server has");
   }
@@ -152,8 +159,8 @@ std::string DatabaseUrl::ToString() const {
     shown_host = "[" + host.substr(0, zone) +
                  (zone == std::string::npos ? "" : "%25" + host.substr(zone + 1)) + "]";
   }
-  return scheme + "://" + UriEncode(user, false) + "@" + shown_host + ":" + std::to_string(port) +
-         "/" + UriEncode(database, false);
+  return scheme + "://" + (user.empty() ? "" : UriEncode(user, false) + "@") + shown_host + ":" +
+         std::to_string(port) + "/" + UriEncode(database, false);
 }
 
 Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
@@ -168,6 +175,15 @@ Result<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
     if (parsed.path.empty()) {
       return Status(ErrorCode::kInvalidArgument,
                     "--db '" + Shown(url) + "' names no file: " + kForms);
+    }
+    // SQLite reads these as its own names, not files: a database in memory keeps nothing.
+    if (parsed.path.rfind(":memory:", 0) == 0 || parsed.path.rfind("file:", 0) == 0) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--db '" + Shown(url) +
+                        "' is an SQLite name for a database in memory or a URI, not a file: "
+                        "csmigrate's work would be lost at exit; give the path of the file "
+                        "(a relative one as ./" +
+                        parsed.path + ")");
     }
     return parsed;
   }

@@ -2,6 +2,7 @@
 
 #include <mysql.h>
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 
@@ -35,6 +36,16 @@ Value ParseDefault(const char* text) {
   return s;
 }
 
+// An integer column's value: an int64_t, or for an unsigned value above 2^63-1 (BIGINT UNSIGNED
+// holds up to 2^64-1; CloudStack's ref_cnt wraps there) its decimal text, kept exact instead of
+// wrapped to a negative number.
+Value IntegerValue(std::string text, bool is_unsigned) {
+  if (!is_unsigned) return static_cast<int64_t>(std::stoll(text));
+  const unsigned long long n = std::stoull(text);
+
+  return static_cast<int64_t>(n);
+}
+
 constexpr size_t kMaxCachedStatements = 256;  // the engine uses a few dozen
 
 // A result set (or a statement's result metadata) owned: mysql_free_result runs when it goes out of
@@ -53,6 +64,10 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const DatabaseUrl
   mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &kConnectTimeoutSeconds);
   mysql_options(mysql, MYSQL_OPT_READ_TIMEOUT, &kReadTimeoutSeconds);
   mysql_options(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  // Always TCP, as CloudStack's JDBC driver connects: for "localhost" the client library would
+  // take its Unix socket and ignore the port, reaching perhaps another server than the one named.
+  const unsigned int tcp = MYSQL_PROTOCOL_TCP;
+  mysql_options(mysql, MYSQL_OPT_PROTOCOL, &tcp);
   const std::string where = url.host + ":" + std::to_string(url.port) + "/" + url.database;
   if (mysql_real_connect(mysql, url.host.c_str(), url.user.c_str(), password.c_str(),
                          url.database.c_str(), static_cast<unsigned>(url.port), nullptr,
@@ -233,8 +248,7 @@ Result<int64_t> MysqlConnection::Run(
         text.assign(buffers[i].data(), out_lengths[i]);
       }
       if (IsIntegerType(fields[i].type)) {
-        row[i] = static_cast<int64_t>((fields[i].flags & UNSIGNED_FLAG) ? std::stoull(text)
-                                                                        : std::stoll(text));
+        row[i] = IntegerValue(std::move(text), (fields[i].flags & UNSIGNED_FLAG) != 0);
       } else if (IsFloatType(fields[i].type)) {
         row[i] = std::stod(text);
       } else {
@@ -319,9 +333,9 @@ Result<TableSchema> MysqlConnection::DescribeTable(const std::string& table) {
   TableSchema schema{table, {}};
   CSM_ASSIGN_OR_RETURN(
       QueryResult info,
-      Query("SELECT column_name, column_type, is_nullable, column_default, column_key FROM "
-            "information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? "
-            "ORDER BY ordinal_position",
+      Query("SELECT column_name, column_type, is_nullable, column_default, column_key, "
+            "character_set_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+            "AND table_name = ? ORDER BY ordinal_position",
             {table}));
   for (const auto& row : info.rows) {
     ColumnInfo column;
@@ -331,6 +345,7 @@ Result<TableSchema> MysqlConnection::DescribeTable(const std::string& table) {
     column.has_default = !IsNull(row[3]) && ToDisplay(row[3]) != "NULL";
     if (column.has_default) column.default_value = ParseDefault(ToDisplay(row[3]).c_str());
     column.primary_key = ToDisplay(row[4]) == "PRI";
+    column.character_set = TextOrEmpty(row[5]);
     schema.columns.push_back(std::move(column));
   }
   return schema;

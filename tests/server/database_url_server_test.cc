@@ -1,5 +1,6 @@
 // --db URLs as libcurl's URL API parses them reach the real servers: an IPv6 literal in brackets
-// ([::1]) is passed to the client without them, and a percent-encoded user name is decoded.
+// ([::1]) is passed to the client without them, "localhost" with a port is reached over TCP, and a
+// percent-encoded user name is decoded.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -40,6 +41,17 @@ TEST(DatabaseUrlServer, MysqlIsReachedThroughAnIpv6Literal) {
 }
 
 class PercentEncodedUser : public ::testing::TestWithParam<std::string> {};
+
+// "localhost" with a port reaches that port over TCP, as CloudStack's JDBC driver does; the
+// client library alone would go to its Unix socket and ignore the port (another server, or none).
+TEST(DatabaseUrlServer, MysqlLocalhostWithAPortIsReachedOverTcp) {
+  CSM_REQUIRE_SERVER(backend, "mysql");
+  ScratchDatabase db(backend);
+  const std::string url = WithUserAndHost(db.url(), "cloud", "localhost");
+  ASSERT_NE(url.find("mysql://cloud@localhost:"), std::string::npos) << url;
+  const CommandResult r = RunCsmigrate({"status", "--db", url});
+  EXPECT_EQ(r.exit_code, 0) << url << ": " << r.err;
+}
 
 TEST_P(PercentEncodedUser, IsDecodedBeforeItReachesTheServer) {
   CSM_REQUIRE_SERVER(backend, GetParam());

@@ -91,7 +91,12 @@ TEST(DatabaseUrl, MalformedUrlsAreRefusedNamingWhatIsWrong) {
         Case{"mysql://t/%2E", "names the database \".\""},
         Case{"mysql://u%40x@db%2Eexample.org/cloud", "percent-encoded host"},
         Case{"mysql://u@[fe80::1%25a%2Fb]/cloud", "IPv6 zone"},
-        Case{"mysql://u%00x@h/cloud", "does not decode"}}) {
+        Case{"mysql://u%00x@h/cloud", "does not decode"},
+        Case{"mysql://@h/cloud", "names an empty user"},
+        Case{"mysql://cl%FFoud@h/cloud", "user name that is not UTF-8"},
+        Case{"postgresql://u@h/clo%FFud", "database name that is not UTF-8"},
+        Case{"sqlite://:memory:", "for a database in memory"},
+        Case{"sqlite://file::memory:?cache=shared", "give the path of the file"}}) {
     auto url = ParseDatabaseUrl(c.url);
     ASSERT_FALSE(url.ok()) << c.url;
     EXPECT_EQ(url.status().code(), ErrorCode::kInvalidArgument) << c.url;

@@ -2,23 +2,9 @@
 
 #include "crypto/secret_cipher.h"
 #include "db/engine_tables.h"
+#include "rules/secret_masks.h"
 
 namespace csm::apply {
-
-std::vector<DetailColumns> DetailTables(const rules::RuleSet& rules) {
-  std::vector<DetailColumns> tables;
-  for (const auto& step : rules.steps) {
-    if (step.kind != rules::Step::Kind::kInsertEach) continue;
-    DetailColumns columns{step.for_each, step.table, "", ""};
-    for (const auto& a : step.values) {
-      if (a.value.kind != rules::Operand::Kind::kParameter) continue;
-      if (a.value.parameter == "key") columns.key_column = a.column;
-      if (a.value.parameter == "value") columns.value_column = a.column;
-    }
-    if (!columns.key_column.empty() && !columns.value_column.empty()) tables.push_back(columns);
-  }
-  return tables;
-}
 
 Result<SecretComparison> CompareAppliedSecrets(db::Connection& conn, const rules::RuleSet& rules,
                                                const rules::RunParameters& params, int64_t run_id,
@@ -26,7 +12,7 @@ Result<SecretComparison> CompareAppliedSecrets(db::Connection& conn, const rules
   const std::set<std::string> secrets = rules::SecretNames(rules);
   const db::Dialect& d = conn.dialect();
   SecretComparison comparison;
-  for (const DetailColumns& columns : DetailTables(rules)) {
+  for (const rules::DetailColumns& columns : rules::DetailTables(rules)) {
     const auto map = params.maps.find(columns.map);
     if (map == params.maps.end()) continue;
     const std::string sql =
@@ -35,7 +21,7 @@ Result<SecretComparison> CompareAppliedSecrets(db::Connection& conn, const rules
         " j ON j.row_id = t.id WHERE j.run_id = ? AND j.table_name = ? AND j.op = 'I' AND " +
         d.Equals("t." + d.Quote(columns.key_column), "?", true);
     for (const auto& [key, given] : map->second) {
-      if (!secrets.count(key)) continue;
+      if (!rules::IsSecretName(secrets, key)) continue;
       CSM_ASSIGN_OR_RETURN(db::QueryResult stored, conn.Query(sql, {run_id, columns.table, key}));
       if (stored.rows.empty() || db::IsNull(stored.rows[0][0])) {
         comparison.missing.push_back(key);

@@ -17,15 +17,6 @@
 
 namespace csm::apply {
 
-// Where an insert_each step writes the entries of a map parameter (`map`, e.g. "details"): the
-// table, the column that receives $key and the column that receives $value.
-struct DetailColumns {
-  std::string map, table, key_column, value_column;
-};
-
-// The detail tables of `rules`: one per insert_each step that assigns both $key and $value.
-std::vector<DetailColumns> DetailTables(const rules::RuleSet& rules);
-
 // How the secrets of `params` compare with those run `run_id` wrote.
 struct SecretComparison {
   std::vector<std::string> differing;  // detail names whose stored value is another secret
@@ -33,10 +24,10 @@ struct SecretComparison {
   bool same() const { return differing.empty() && missing.empty(); }
 };
 
-// Compares each secret detail of `params` (rules::SecretNames) with the value of the row of that
-// name run `run_id` inserted into its detail table (found through the run's journal), as stored
-// or, when `encryption` is given and the stored value decrypts with its secret, decrypted. Reads
-// only; the secrets appear in no message.
+// Compares each secret detail of `params` (rules::IsSecretName) with the value of the row of that
+// name run `run_id` inserted into its detail table (rules::DetailTables; found through the run's
+// journal), as stored or, when `encryption` is given and the stored value decrypts with its
+// secret, decrypted. Reads only; the secrets appear in no message.
 Result<SecretComparison> CompareAppliedSecrets(db::Connection& conn, const rules::RuleSet& rules,
                                                const rules::RunParameters& params, int64_t run_id,
                                                const std::optional<SecretEncryption>& encryption);

@@ -51,8 +51,10 @@ std::string ParameterName(const rules::RuleSet& rules, const std::string& parame
   return "$" + parameter;
 }
 
-// Whether `value` fits `limit`; else what is wrong with it, for "<who> is ...".
-std::string Misfit(const db::Value& value, const ColumnLimit& limit, const std::string& type) {
+// Whether `value` fits `limit`; else what is wrong with it, for "<who> is ...". The length of a
+// `secret` value is not told, only that it is too long.
+std::string Misfit(const db::Value& value, const ColumnLimit& limit, const std::string& type,
+                   bool secret = false) {
   if (db::IsNull(value)) return "";
   if (limit.integer) {
     const auto n = db::AsInteger(value);
@@ -64,12 +66,16 @@ std::string Misfit(const db::Value& value, const ColumnLimit& limit, const std::
   }
   const std::string text = db::ToDisplay(value);
   if (limit.max_chars > 0 && Characters(text) > limit.max_chars) {
-    return std::to_string(Characters(text)) + " characters long; " + type + " holds at most " +
-           std::to_string(limit.max_chars);
+    return (secret
+                ? "longer than " + type + " holds (at most " + std::to_string(limit.max_chars) + ")"
+                : std::to_string(Characters(text)) + " characters long; " + type +
+                      " holds at most " + std::to_string(limit.max_chars));
   }
   if (limit.max_bytes > 0 && text.size() > limit.max_bytes) {
-    return std::to_string(text.size()) + " bytes long; " + type + " holds at most " +
-           std::to_string(limit.max_bytes) + " bytes";
+    return (secret ? "longer than " + type + " holds (at most " + std::to_string(limit.max_bytes) +
+                         " bytes)"
+                   : std::to_string(text.size()) + " bytes long; " + type + " holds at most " +
+                         std::to_string(limit.max_bytes) + " bytes");
   }
   return "";
 }
@@ -136,11 +142,11 @@ Status CheckValuesFitColumns(const rules::RuleSet& rules, const rules::Catalog& 
         if (map == bindings.maps.end()) return Status::Ok();
         for (const auto& [key, value] : map->second) {
           const bool is_key = a.value.parameter == "key";
-          const std::string problem = Misfit(is_key ? key : value, limit, where);
+          const bool secret = !is_key && rules::IsSecretName(secrets, key);
+          const std::string problem = Misfit(is_key ? key : value, limit, where, secret);
           if (problem.empty()) continue;
-          const std::string who =
-              is_key ? "the key of --detail " + key
-                     : "--detail " + key + (secrets.count(key) > 0 ? " (as stored)" : "");
+          const std::string who = is_key ? "the key of --detail " + key
+                                         : "--detail " + key + (secret ? " (as stored)" : "");
           return Status(ErrorCode::kInvalidArgument,
                         who + " is " + problem + "; nothing was changed");
         }

@@ -29,8 +29,8 @@ ColumnLimit LimitOf(const std::string& declared_type, const std::string& dialect
 
 // Checks every value bound from `bindings` into a column the steps of `rules` write, against
 // `catalog`. kInvalidArgument naming the parameter (--name, --detail KEY, $derived and what it
-// comes from), table.column, its width or type and the value's length (never a value of a secret
-// detail).
+// comes from), table.column, its width or type and the value's length (of a secret detail
+// (rules::IsSecretName) neither its value nor its length: only that it is too long).
 Status CheckValuesFitColumns(const rules::RuleSet& rules, const rules::Catalog& catalog,
                              const rules::Bindings& bindings, const std::string& dialect);
 

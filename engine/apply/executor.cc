@@ -21,6 +21,7 @@
 #include "rules/rule_checksum.h"
 #include "rules/rule_compiler.h"
 #include "rules/rule_validator.h"
+#include "rules/secret_masks.h"
 
 namespace csm::apply {
 namespace {
@@ -33,6 +34,9 @@ struct PreparedRun {
   rules::Bindings bindings;
   rules::CompiledPlan plan;
   std::string rules_checksum, params_checksum;
+  // The masks of the secret values rows of detail tables may hold (rules/secret_masks.h): applied
+  // to every row a message or report shows.
+  std::map<std::string, db::DigestMask> secret_masks;
 };
 
 std::string KindName(Step::Kind kind) {
@@ -66,19 +70,23 @@ Result<PreparedRun> Prepare(db::Connection& conn, const rules::RuleSet& rules,
   run.plan = rules::Compile(rules, run.catalog, conn.dialect(), run.bindings);
   run.rules_checksum = rules::RuleChecksum(rules);
   run.params_checksum = rules::ParametersChecksum(rules, params);
+  run.secret_masks = rules::SecretMasks(rules, params);
   return run;
 }
 
-// Runs the require_none checks; the first that finds a row fails with its message.
+// Runs the require_none checks; the first that finds a row fails with its message (a secret the
+// row holds masked).
 Status CheckPreconditions(db::Connection& conn, const PreparedRun& run, int64_t run_id) {
   for (const auto& step : run.plan.steps) {
     if (step.check.empty()) continue;
     CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(step.check, run.bindings, run_id));
     CSM_ASSIGN_OR_RETURN(db::QueryResult r, conn.Query(step.check.text, params));
     if (!r.rows.empty()) {
+      const db::Row shown =
+          rules::MaskedRow(run.secret_masks, step.step->table, r.columns, r.rows[0]);
       return Status(ErrorCode::kPrecondition,
                     "precondition '" + step.step->name +
-                        "' failed: " + FormatRowMessage(step.step->message, r.columns, r.rows[0]));
+                        "' failed: " + FormatRowMessage(step.step->message, r.columns, shown));
     }
   }
   return Status::Ok();
@@ -115,17 +123,20 @@ bool IsInsert(Step::Kind kind) {
 enum class Reports { kRun, kSkip };
 
 // Runs the data steps of `run`, and its report steps unless told to skip them; journals the data
-// steps when `journal` is given.
+// steps when `journal` is given. With SecretValues::kMasked (runs that are always rolled back),
+// secret values are bound masked (rules/sql.h).
 class StepRunner {
  public:
   StepRunner(db::Connection& conn, PreparedRun& run, int64_t run_id, Journal* journal,
-             const ApplyOptions& options, Reports reports = Reports::kRun)
+             const ApplyOptions& options, Reports reports = Reports::kRun,
+             rules::SecretValues secrets = rules::SecretValues::kReal)
       : conn_(conn),
         run_(run),
         run_id_(run_id),
         journal_(journal),
         options_(options),
-        reports_(reports) {}
+        reports_(reports),
+        secrets_(secrets) {}
 
   Result<std::vector<StepOutcome>> RunAll() {
     std::vector<StepOutcome> outcomes;
@@ -147,7 +158,7 @@ class StepRunner {
 
  private:
   Result<int64_t> Exec(const db::Statement& sql) {
-    CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(sql, run_.bindings, run_id_));
+    CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(sql, run_.bindings, run_id_, secrets_));
     return conn_.Execute(sql.text, params);
   }
 
@@ -191,14 +202,16 @@ class StepRunner {
     return Status::Ok();
   }
 
-  // Lists the rows report step `step` finds, each with its message. Changes nothing.
+  // Lists the rows report step `step` finds, each with its message; a secret a row holds is shown
+  // masked, in the message and in the row. Changes nothing.
   Result<StepOutcome> RunReport(const rules::CompiledStep& step) {
     const Step& rule = *step.step;
     StepOutcome outcome{step.number, rule.name, KindName(rule.kind), {}, 0, 0, false, {}};
     outcome.sql.push_back(rules::Preview(step.report, run_.bindings, run_id_));
     CSM_ASSIGN_OR_RETURN(auto params, rules::ResolveParams(step.report, run_.bindings, run_id_));
     CSM_ASSIGN_OR_RETURN(db::QueryResult found, conn_.Query(step.report.text, params));
-    for (const db::Row& row : found.rows) {
+    for (const db::Row& found_row : found.rows) {
+      const db::Row row = rules::MaskedRow(run_.secret_masks, rule.table, found.columns, found_row);
       ReportedRow reported{rule.table, {}, FormatRowMessage(rule.message, found.columns, row)};
       for (size_t c = 0; c < found.columns.size() && c < row.size(); ++c) {
         reported.values.emplace_back(found.columns[c], row[c]);
@@ -273,21 +286,16 @@ class StepRunner {
   Journal* journal_;
   const ApplyOptions options_;  // a copy: callers pass temporaries ({})
   Reports reports_;
+  rules::SecretValues secrets_;
 };
 
-// The masks that keep secrets stored in clear out of the journal's digests (apply/journal.h): per
-// detail table, its secret rows' values. None when the installation encrypts its secrets (the
+// The masks that keep secrets stored in clear out of the journal's digests (apply/journal.h): the
+// run's secret masks (rules/secret_masks.h). None when the installation encrypts its secrets (the
 // digests then see only ciphertext under a random salt).
-std::map<std::string, db::DigestMask> SecretDigestMasks(const rules::RuleSet& rules,
+std::map<std::string, db::DigestMask> SecretDigestMasks(const PreparedRun& run,
                                                         const ApplyOptions& options) {
-  std::map<std::string, db::DigestMask> masks;
-  if (options.encryption) return masks;
-  const std::set<std::string> secrets = rules::SecretNames(rules);
-  for (const DetailColumns& columns : DetailTables(rules)) {
-    masks[columns.table] = {columns.key_column, columns.value_column,
-                            std::vector<std::string>(secrets.begin(), secrets.end())};
-  }
-  return masks;
+  if (options.encryption) return {};
+  return run.secret_masks;
 }
 
 // The record of run `outcome`, with what its rollback needs: the journal's image columns, digest
@@ -394,7 +402,7 @@ Status CheckGaleraWriteSet(db::Connection& conn, PreparedRun& run) {
   CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
   CSM_RETURN_IF_ERROR(db::EnsurePickTableForPlan(conn));
   const ApplyOptions quiet;  // no progress: this is not the run yet
-  StepRunner runner(conn, run, 0, nullptr, quiet);
+  StepRunner runner(conn, run, 0, nullptr, quiet, Reports::kRun, rules::SecretValues::kMasked);
   auto steps = runner.RunAll();
   if (!steps.ok()) {
     return IsWriteSetLimitError(steps.status()) ? PlanReachedRowLimit(limits) : steps.status();
@@ -427,7 +435,8 @@ Result<RunOutcome> Plan(db::Connection& conn, const rules::RuleSet& rules,
   // implicitly (MySQL's CREATE/ALTER TABLE would, and the steps after it would then autocommit).
   CSM_ASSIGN_OR_RETURN(db::Transaction transaction, db::Transaction::Begin(conn));
   CSM_RETURN_IF_ERROR(db::EnsurePickTableForPlan(conn));
-  StepRunner runner(conn, run, 0, nullptr, {});
+  // Rolled back: the secrets, checked against their columns already, are bound masked.
+  StepRunner runner(conn, run, 0, nullptr, {}, Reports::kRun, rules::SecretValues::kMasked);
   auto steps = runner.RunAll();
   if (!steps.ok()) {
     return limits.galera && IsWriteSetLimitError(steps.status()) ? PlanReachedRowLimit(limits)
@@ -494,7 +503,7 @@ Result<RunOutcome> Apply(db::Connection& conn, const rules::RuleSet& rules,
   CSM_RETURN_IF_ERROR(CheckPreconditions(conn, run, outcome.run_id));
 
   Journal journal(conn, run.catalog, run.bindings, outcome.run_id,
-                  UpdateColumns(run.plan, run.catalog), SecretDigestMasks(rules, options));
+                  UpdateColumns(run.plan, run.catalog), SecretDigestMasks(run, options));
   StepRunner runner(conn, run, outcome.run_id, &journal, options);
   CSM_ASSIGN_OR_RETURN(outcome.steps, runner.RunAll());
 

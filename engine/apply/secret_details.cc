@@ -55,25 +55,27 @@ Status PrepareDetailValues(const rules::RuleSet& rules, const rules::Catalog& ca
       }
     }
     for (auto& [key, value] : bindings.maps[step.for_each]) {
-      const bool secret = secrets.count(key) > 0 && !value.empty();
-      if (secret && encryption) {
+      // A secret's length is never told: only that it is longer than what fits.
+      const bool secret = rules::IsSecretName(secrets, key);
+      if (secret && !value.empty() && encryption) {
         const size_t limit =
             width == 0 ? value.size() : crypto::MaxPlaintextBytes(encryption->version, width);
         if (value.size() > limit) {
           return Status(ErrorCode::kInvalidArgument,
-                        "--detail " + key + " is " + std::to_string(value.size()) +
-                            " bytes; encrypted in format " +
+                        "--detail " + key + " is too long: encrypted in format " +
                             std::string(crypto::VersionName(encryption->version)) +
-                            " it must be "
-                            "at most " +
-                            std::to_string(limit) + " bytes to fit " + step.table + ".value");
+                            " it must be at most " + std::to_string(limit) + " bytes to fit " +
+                            step.table + ".value");
         }
         CSM_ASSIGN_OR_RETURN(value,
                              crypto::Encrypt(encryption->version, encryption->password, value));
       } else if (width > 0 && value.size() > width) {
         return Status(ErrorCode::kInvalidArgument,
-                      "--detail " + key + " is " + std::to_string(value.size()) + " characters; " +
-                          step.table + ".value holds at most " + std::to_string(width));
+                      "--detail " + key + " is " +
+                          (secret ? "longer than " + step.table + ".value holds (at most " +
+                                        std::to_string(width) + ")"
+                                  : std::to_string(value.size()) + " characters; " + step.table +
+                                        ".value holds at most " + std::to_string(width)));
       }
     }
   }

@@ -31,7 +31,8 @@ Result<std::optional<SecretEncryption>> SecretEncryptionFor(
 // Replaces each secret detail value in `bindings` by its encrypted form (when `encryption` is
 // given) and checks every detail value against the width of the column insert_each steps write it
 // to: kInvalidArgument naming the detail when it cannot fit (for secrets, the plaintext limit of
-// the format, e.g. 175 bytes in V1 and 161 in V2 for varchar(255)).
+// the format, e.g. 175 bytes in V1 and 161 in V2 for varchar(255)); the length of a secret is not
+// told, only that it is too long. Secrets are the details rules::IsSecretName calls so.
 Status PrepareDetailValues(const rules::RuleSet& rules, const rules::Catalog& catalog,
                            const std::optional<SecretEncryption>& encryption,
                            rules::Bindings& bindings);

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/printable_text.h"
+#include "rules/run_parameters.h"
 
 namespace csm::cli {
 namespace {
@@ -54,6 +55,13 @@ nlohmann::ordered_json SkippedJson(const std::vector<apply::StepOutcome>& steps)
     }
   }
   return out;
+}
+
+// A run's parameters as the ledger keeps them, masked again (rules::RemaskedParametersJson): JSON
+// null when they are not a JSON object.
+nlohmann::json ParametersJson(const std::string& params_json) {
+  const std::optional<std::string> masked = rules::RemaskedParametersJson(params_json);
+  return masked ? nlohmann::json::parse(*masked, nullptr, false) : nlohmann::json();
 }
 
 nlohmann::json TablesJson(const std::map<std::string, apply::TableChanges>& tables) {
@@ -170,7 +178,7 @@ nlohmann::ordered_json RunsJson(const std::vector<apply::RunRecord>& runs) {
         {{"run_id", r.id},
          {"rules", r.rules_name},
          {"rules_checksum", r.rules_checksum},
-         {"parameters", nlohmann::json::parse(r.params_json, nullptr, false)},
+         {"parameters", ParametersJson(r.params_json)},
          {"state", r.state},
          {"operator", r.operator_name},
          {"started_at", UtcTimeJson(r.started_at)},
@@ -197,7 +205,10 @@ std::string RunsText(const std::vector<apply::RunRecord>& runs) {
         << Changes(result.is_object() && result.contains("tables") ? result["tables"]
                                                                    : nlohmann::json::object())
         << "\n"
-        << Pad("", 75) << PrintableText(r.params_json) << "\n";
+        << Pad("", 75)
+        << PrintableText(rules::RemaskedParametersJson(r.params_json)
+                             .value_or("(parameters not shown: the record is not JSON)"))
+        << "\n";
     if (!r.rolled_back_at.empty())
       out << Pad("", 75) << "rolled back at " << PrintableText(r.rolled_back_at) << "\n";
   }

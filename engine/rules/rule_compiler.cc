@@ -322,7 +322,7 @@ class Compiler {
         if (op.kind == Operand::Kind::kParameter && op.parameter == "key") {
           out.main.Bind(key);
         } else if (op.kind == Operand::Kind::kParameter && op.parameter == "value") {
-          out.main.Bind({db::StatementParam::Kind::kValue, value, "", secrets.count(key) > 0});
+          out.main.Bind({db::StatementParam::Kind::kValue, value, "", IsSecretName(secrets, key)});
         } else {
           out.main.Append(Operand(op, {}));
         }

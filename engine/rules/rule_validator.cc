@@ -3,13 +3,15 @@
 #include <set>
 
 #include "rules/literal_types.h"
+#include "rules/secret_masks.h"
 
 namespace csm::rules {
 namespace {
 
 class Validator {
  public:
-  Validator(const RuleSet& rules, const Catalog& catalog) : rules_(rules), catalog_(catalog) {
+  Validator(const RuleSet& rules, const Catalog& catalog)
+      : rules_(rules), catalog_(catalog), secret_tables_(SecretMasks(rules, {})) {
     for (const auto& p : rules.parameters) (p.is_map ? maps_ : scalars_).insert(p.name);
     scalars_.insert({"uuid", "now"});
     for (const auto& d : rules.derived) scalars_.insert(d.name);
@@ -144,6 +146,20 @@ class Validator {
     return Status::Ok();
   }
 
+  // Refuses `what` (update, delete, pin_source), which changes existing rows of `table`, when that
+  // table may hold secrets in clear (rules/secret_masks.h): the journal would have to keep the old
+  // secret (a before-image) or a digest of it to roll the change back.
+  Status NoChangeToSecrets(const std::string& table, const std::string& what) const {
+    const auto mask = secret_tables_.find(table);
+    if (mask == secret_tables_.end()) return Status::Ok();
+    return Status(ErrorCode::kInvalidRules,
+                  what + " of " + table + " refused: its rows hold secrets (the " +
+                      mask->second.value_column + " of a row whose " + mask->second.key_column +
+                      " is secretkey, key, password, ...), and rolling such a change back would "
+                      "need the secret kept in csmigrate's journal; rules may only insert into " +
+                      table + " (change such rows in CloudStack itself)");
+  }
+
   // Every NOT NULL column without a default must get a value.
   Status Filled(const std::string& table, const std::set<std::string>& assigned) const {
     for (const auto& c : catalog_.at(table).columns) {
@@ -170,8 +186,10 @@ class Validator {
         CSM_RETURN_IF_ERROR(MessageColumns(step));
         return Conditions(step.where, step.table, aliases);
       case Step::Kind::kDelete:
+        CSM_RETURN_IF_ERROR(NoChangeToSecrets(step.table, "delete"));
         return Conditions(step.where, step.table, aliases);
       case Step::Kind::kUpdate:
+        CSM_RETURN_IF_ERROR(NoChangeToSecrets(step.table, "update"));
         CSM_RETURN_IF_ERROR(Conditions(step.where, step.table, aliases));
         return Assignments(step.values, step.table, aliases);
       case Step::Kind::kInsert:
@@ -249,6 +267,7 @@ class Validator {
       CSM_RETURN_IF_ERROR(Column(step.table, a.column));
       CSM_RETURN_IF_ERROR(Literal(a.value, step.table, a.column, LiteralUse::kStored));
     }
+    if (!step.pin_source.empty()) CSM_RETURN_IF_ERROR(NoChangeToSecrets(step.table, "pin_source"));
     if (!step.pin_source.empty() && step.one_per.empty()) {
       return Status(ErrorCode::kInvalidRules, "pin_source needs one_per (which rows to pin)");
     }
@@ -258,6 +277,7 @@ class Validator {
   const RuleSet& rules_;
   const Catalog& catalog_;
   std::set<std::string> scalars_, maps_, picked_;
+  std::map<std::string, db::DigestMask> secret_tables_;  // tables that may hold secrets
 };
 
 void Mention(std::set<std::string>& tables, const std::vector<Condition>& conditions) {

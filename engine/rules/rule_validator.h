@@ -1,7 +1,8 @@
 // Checks a loaded RuleSet against the live database schema: every table, column, alias, parameter
 // and step reference must resolve, every insert must fill the target's NOT NULL columns that have
-// no default, and every literal must fit the live type of the column it meets
-// (rules/literal_types.h). Errors point at the rule file's line and say what was expected.
+// no default, every literal must fit the live type of the column it meets
+// (rules/literal_types.h), and no step may update, delete or pin rows of a table that may hold
+// secrets (rules/secret_masks.h). Errors point at the rule file's line and say what was expected.
 #pragma once
 
 #include "common/result.h"

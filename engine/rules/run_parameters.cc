@@ -168,6 +168,22 @@ std::set<std::string> SecretNames(const RuleSet& rules) {
   return names;
 }
 
+bool IsSecretName(const std::set<std::string>& secrets, const std::string& key) {
+  const std::string lower = ToLower(key);
+  return secrets.count(key) > 0 || lower.find("secret") != std::string::npos ||
+         lower.find("password") != std::string::npos;
+}
+
+std::set<std::string> SecretNames(const RuleSet& rules, const RunParameters& params) {
+  std::set<std::string> names = SecretNames(rules);
+  for (const auto& [map, entries] : params.maps) {
+    for (const auto& [key, value] : entries) {
+      if (IsSecretName(names, key)) names.insert(key);
+    }
+  }
+  return names;
+}
+
 std::string MaskedParametersJson(const RuleSet& rules, const RunParameters& params) {
   const std::set<std::string> secrets = SecretNames(rules);
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
@@ -176,10 +192,24 @@ std::string MaskedParametersJson(const RuleSet& rules, const RunParameters& para
   }
   for (const auto& [name, entries] : params.maps) {
     nlohmann::ordered_json map = nlohmann::ordered_json::object();
-    for (const auto& [key, value] : entries) map[key] = secrets.count(key) ? "******" : value;
+    for (const auto& [key, value] : entries) {
+      map[key] = IsSecretName(secrets, key) ? "******" : value;
+    }
     out[name] = map;
   }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<std::string> RemaskedParametersJson(const std::string& stored_json) {
+  auto parsed = nlohmann::ordered_json::parse(stored_json, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  for (auto& [name, value] : parsed.items()) {
+    if (!value.is_object()) continue;
+    for (auto& [key, entry] : value.items()) {
+      if (IsSecretName(CloudStackSecretNames(), key)) entry = "******";
+    }
+  }
+  return parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string MaskedParametersChecksum(const std::string& masked_json) {

@@ -52,8 +52,24 @@ const std::set<std::string>& CloudStackSecretNames();
 // secret_details, and always CloudStackSecretNames().
 std::set<std::string> SecretNames(const RuleSet& rules);
 
-// The parameters as a JSON object text with every secret value replaced by "******".
+// Whether a detail named `key` holds a secret, `secrets` being SecretNames(rules): one of
+// `secrets` (exactly, case-sensitive), or a name that contains "secret" or "password" in any case
+// (db.cloud.password or db.cloud.encrypt.secret given by mistake as a detail).
+bool IsSecretName(const std::set<std::string>& secrets, const std::string& key);
+
+// SecretNames(rules) and the detail names of `params` that IsSecretName calls secret: every name
+// whose value a run of `params` masks.
+std::set<std::string> SecretNames(const RuleSet& rules, const RunParameters& params);
+
+// The parameters as a JSON object text with every secret value (IsSecretName) replaced by
+// "******".
 std::string MaskedParametersJson(const RuleSet& rules, const RunParameters& params);
+
+// A parameters JSON text as the ledger keeps it (csm_run.params_json), masked again for display:
+// in each map parameter, every value whose key IsSecretName(CloudStackSecretNames()) calls secret
+// is "******", so that a record an older csmigrate wrote, or one tampered with, shows no secret.
+// nullopt when the text is not a JSON object (it is then not shown at all).
+std::optional<std::string> RemaskedParametersJson(const std::string& stored_json);
 
 // A checksum identifying the parameters but for their secrets: the SHA-256 of
 // MaskedParametersJson in a canonical form (keys sorted, map entries too), so no secret value

@@ -6,7 +6,7 @@
 namespace csm::rules {
 
 Result<std::vector<db::Value>> ResolveParams(const db::Statement& sql, const Bindings& bindings,
-                                             int64_t run_id) {
+                                             int64_t run_id, SecretValues secrets) {
   assert(static_cast<size_t>(std::count(sql.text.begin(), sql.text.end(), '?')) ==
              sql.params.size() &&
          "every placeholder needs exactly one bound value");
@@ -15,7 +15,11 @@ Result<std::vector<db::Value>> ResolveParams(const db::Statement& sql, const Bin
   for (const auto& p : sql.params) {
     switch (p.kind) {
       case db::StatementParam::Kind::kValue:
-        values.push_back(p.value);
+        if (p.secret && secrets == SecretValues::kMasked && !db::IsNull(p.value)) {
+          values.push_back(std::string(std::min<size_t>(6, db::ToDisplay(p.value).size()), '*'));
+        } else {
+          values.push_back(p.value);
+        }
         break;
       case db::StatementParam::Kind::kRunId:
         values.push_back(run_id);

@@ -1,9 +1,11 @@
 // Secrets on MariaDB and PostgreSQL: a repeated apply is recognised without the ledger holding
-// anything secret-derived, the same parameters with another secret are refused, and the
-// journal's digests of the detail rows are the same whatever the secret.
+// anything secret-derived, the same parameters with another secret are refused, the journal's
+// digests of the detail rows are the same whatever the secret, and plan never sends the secret to
+// the server (MariaDB's general log shows what it received).
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 
 #include "fixture/fixture.h"
 #include "server_support.h"
@@ -133,6 +135,73 @@ TEST(ServerSecretsEncrypted, AReapplyIsRecognisedByTheDecryptedSecret) {
   CommandResult refused = RunCsmigrate({"rollback", "--db", db.url(), "1"});
   EXPECT_EQ(refused.exit_code, 5) << refused.err;
   EXPECT_NE(refused.err.find("image_store_details id"), std::string::npos) << refused.err;
+}
+
+// MariaDB's general log, written to mysql.general_log while the object lives; the server's
+// settings are restored when it dies. (The scratch server's user may set them; the log holds
+// every statement each client sent, bound values included.)
+class GeneralLog {
+ public:
+  explicit GeneralLog(db::Connection& conn) : conn_(conn) {
+    auto was = conn_.Query("SELECT @@GLOBAL.general_log, @@GLOBAL.log_output");
+    EXPECT_TRUE(was.ok()) << was.status().message();
+    if (was.ok()) {
+      general_log_ = db::ToDisplay(was->rows[0][0]);
+      log_output_ = db::ToDisplay(was->rows[0][1]);
+    }
+    Set("SET GLOBAL log_output = 'TABLE'");
+    Set("SET GLOBAL general_log = 1");
+  }
+  ~GeneralLog() {
+    Set("SET GLOBAL general_log = " + general_log_);
+    Set("SET GLOBAL log_output = '" + log_output_ + "'");
+  }
+  GeneralLog(const GeneralLog&) = delete;
+  GeneralLog& operator=(const GeneralLog&) = delete;
+
+  // How many statements the server received that contain `text`. Pauses the log while it looks,
+  // so that the look itself (which contains `text`) is not counted.
+  int64_t Count(const std::string& text) {
+    Set("SET GLOBAL general_log = 0");
+    auto count =
+        conn_.Query("SELECT COUNT(*) FROM mysql.general_log WHERE CAST(argument AS CHAR) LIKE ?",
+                    {"%" + text + "%"});
+    EXPECT_TRUE(count.ok()) << count.status().message();
+    Set("SET GLOBAL general_log = 1");
+    return count.ok() ? *db::AsInteger(count->rows[0][0]) : -1;
+  }
+
+ private:
+  void Set(const std::string& sql) {
+    auto set = conn_.Execute(sql, {});
+    EXPECT_TRUE(set.ok()) << sql << ": " << set.status().message();
+  }
+
+  db::Connection& conn_;
+  std::string general_log_ = "0", log_output_ = "FILE";
+};
+
+// plan runs the steps in a transaction it rolls back, and binds '******' for a secret there: the
+// secret would otherwise reach the server (its binary and redo logs) although nothing is written.
+// apply, which writes it, binds it: that the general log shows it then proves the log sees bound
+// values.
+TEST(ServerSecretsPlan, PlanNeverSendsTheSecretToTheServer) {
+  CSM_REQUIRE_SERVER(backend, "mysql");
+  ScratchDatabase db(backend);
+  LoadBasicS3(db.conn());
+  // A secret no other test uses, as other tests may run on this server meanwhile.
+  const std::string secret = "PlanOnly-" + std::to_string(std::random_device()());
+  GeneralLog log(db.conn());
+  auto plan = Apply(db.url(), secret);
+  plan[0] = "plan";
+  const CommandResult planned = RunCsmigrate(plan);
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+  EXPECT_NE(planned.out.find("'secretkey', '******'"), std::string::npos) << planned.out;
+  EXPECT_EQ(log.Count(secret), 0);
+  EXPECT_GT(log.Count("'secretkey'"), 0) << "the plan's INSERT of the details was not logged";
+  const CommandResult applied = RunCsmigrate(Apply(db.url(), secret));
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_GT(log.Count(secret), 0);
 }
 
 }  // namespace

@@ -152,8 +152,8 @@ TEST(ColumnFit, ADetailIsNamedByItsKeyAndASecretsValueIsNeverShown) {
   const Status secret = CheckStoreInsert(StoreBindings("s3", 1, {{"key", "0123456789ab"}}));
   ASSERT_FALSE(secret.ok());
   EXPECT_EQ(secret.message(),
-            "--detail key (as stored) is 12 characters long; image_store_details.value "
-            "(varchar(10)) holds at most 10; nothing was changed");
+            "--detail key (as stored) is longer than image_store_details.value (varchar(10)) "
+            "holds (at most 10); nothing was changed");
 }
 
 }  // namespace

@@ -15,3 +15,9 @@ CREATE TABLE image_store (
 );
 CREATE TABLE refs (id INTEGER PRIMARY KEY, store_id, obj NOT NULL, ref_cnt);
 CREATE TABLE links (link_id INTEGER PRIMARY KEY, store_id);
+CREATE TABLE image_store_details (
+  id INTEGER PRIMARY KEY,
+  store_id BIGINT,
+  name varchar(255),
+  value varchar(255)
+);

@@ -39,8 +39,9 @@ class ShapeCheck : public YAML::EventHandler {
     throw Refused{mark.line + 1,
                   "an alias (*name) repeats another part of the file; " + std::string(kWriteOut)};
   }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    CheckTag(mark, tag);
     if (value == "<<" && AtKey()) {
       throw Refused{mark.line + 1,
                     "a merge key (<<) copies another mapping in; " + std::string(kWriteOut)};
@@ -48,13 +49,15 @@ class ShapeCheck : public YAML::EventHandler {
     Start(mark, anchor);
     Finish();
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
+    CheckTag(mark, tag);
     Open(mark, anchor, false);
   }
   void OnSequenceEnd() override { Close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
+    CheckTag(mark, tag);
     Open(mark, anchor, true);
   }
   void OnMapEnd() override { Close(); }
@@ -74,6 +77,14 @@ class ShapeCheck : public YAML::EventHandler {
   [[noreturn]] static void RefuseAnchor(const YAML::Mark& mark) {
     throw Refused{mark.line + 1, "an anchor (&name) marks a part of the file to repeat; " +
                                      std::string(kWriteOut)};
+  }
+  // "?" and "!" are what a node without a tag gets; any other is a tag the file wrote (!!binary,
+  // !!str, !custom), which readers resolve differently.
+  static void CheckTag(const YAML::Mark& mark, const std::string& tag) {
+    if (tag.empty() || tag == "?" || tag == "!") return;
+    throw Refused{mark.line + 1, "a YAML tag (" + tag +
+                                     ") asks readers to convert a value, which they do "
+                                     "differently; write the value plainly"};
   }
   bool AtKey() const { return !levels_.empty() && levels_.back().is_map && levels_.back().at_key; }
   static void Start(const YAML::Mark& mark, YAML::anchor_t anchor) {
@@ -109,6 +120,16 @@ Status CheckPlainYaml(const std::string& text, const std::string& file_name, Err
         std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*bad), '\n') + 1;
     return Status(code, file_name + ":" + std::to_string(line) + ": not valid UTF-8 (byte offset " +
                             std::to_string(*bad) + " of the file); save the file as UTF-8");
+  }
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      const auto line =
+          std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n') + 1;
+      return Status(code, file_name + ":" + std::to_string(line) +
+                              ": a control character (byte offset " + std::to_string(i) +
+                              " of the file), which no rule or fixture needs; remove it");
+    }
   }
   std::istringstream in(text);
   YAML::Parser parser(in);

@@ -12,8 +12,9 @@ namespace csm::rules {
 // The deepest nesting of mappings and lists a file may use (the shipped rule file nests 7 deep).
 inline constexpr int kMaxYamlNesting = 32;
 
-// Ok when `text` is well-formed UTF-8 and holds one YAML document with no anchor (&name), alias
-// (*name) or merge key (<<) and no nesting deeper than kMaxYamlNesting. Else an error of `code`
+// Ok when `text` is well-formed UTF-8 without control characters (tab and line ends aside) and
+// holds one YAML document with no anchor (&name), alias (*name), merge key (<<) or tag (!!binary)
+// and no nesting deeper than kMaxYamlNesting. Else an error of `code`
 // naming `file_name`:LINE and what to write instead. Malformed YAML is left to the loader.
 Status CheckPlainYaml(const std::string& text, const std::string& file_name, ErrorCode code);
 

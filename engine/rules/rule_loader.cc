@@ -612,6 +612,10 @@ Result<RuleSet> LoadRuleText(const std::string& text, const std::string& file_na
 }
 
 Result<RuleSet> LoadRuleFile(const std::string& path) {
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "rule file " + path + " is a directory; give the rule file itself");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status(ErrorCode::kNotFound, "cannot read rule file " + path);
   auto too_large = [&](const std::string& size) {

@@ -88,6 +88,15 @@ TEST(RuleLoader, AcceptsCloudStacksOwnSecretDetailNames) {
   EXPECT_TRUE(swift.ok()) << swift.status().message();
 }
 
+TEST(RuleLoader, ADirectoryIsNamedAsOneNotReadAsAnEmptyFile) {
+  test::ScratchDir dir;
+  auto rules = LoadRuleFile(dir.path());
+  ASSERT_FALSE(rules.ok());
+  EXPECT_EQ(rules.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(rules.status().message(),
+            "rule file " + dir.path() + " is a directory; give the rule file itself");
+}
+
 TEST(RuleLoader, RefusesARuleFileLargerThanTheLimitBeforeParsingIt) {
   test::ScratchDir dir;
   const std::string path = dir.File("big.yaml");

@@ -22,6 +22,9 @@ struct ColumnInfo {
   bool has_default = false;
   Value default_value;  // meaningful when has_default
   bool primary_key = false;
+  // The character set of a MySQL text column ("utf8mb3", "utf8", "utf8mb4", ...); empty where the
+  // backend has no per-column one (SQLite, PostgreSQL: text holds any character).
+  std::string character_set;
 };
 
 // The live shape of a table; empty `columns` means the table does not exist.

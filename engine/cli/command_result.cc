@@ -4,12 +4,14 @@
 
 #include "cli/exit_codes.h"
 #include "cli/json_document.h"
+#include "cli/logging.h"
+#include "cli/secret_arguments.h"
 #include "common/printable_text.h"
 
 namespace csm::cli {
 
 int Fail(const Options& o, const Status& s) {
-  std::cerr << "csmigrate: error: " << PrintableText(s.message()) << "\n";
+  ReportError(WithoutSecretArguments(s.message()));
   if (o.json) std::cout << JsonText(ErrorDocument(s)) << "\n";
   return ExitCodeFor(s.code());
 }

@@ -4,6 +4,7 @@
 
 #include "cli/command_names.h"
 #include "cli/exit_codes.h"
+#include "cli/secret_arguments.h"
 #include "common/closest_word.h"
 #include "common/printable_text.h"
 
@@ -28,8 +29,8 @@ int ShowHelp(const CLI::App& app, const std::string& topic) {
     }
   }
   const auto closest = ClosestWord(topic, CommandNames(app));
-  std::cerr << "csmigrate: error: unknown command '" << PrintableText(topic) << "'"
-            << (closest ? ": did you mean '" + *closest + "'?" : std::string()) << "\n";
+  std::cerr << "csmigrate: error: unknown command '" << PrintableText(WithoutSecretArguments(topic))
+            << "'" << (closest ? ": did you mean '" + *closest + "'?" : std::string()) << "\n";
   return kExitUsage;
 }
 

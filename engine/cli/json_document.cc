@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "cli/exit_codes.h"
+#include "cli/secret_arguments.h"
 #include "common/version.h"
 
 namespace csm::cli {
@@ -18,7 +19,7 @@ nlohmann::ordered_json ErrorDocument(const Status& status, std::optional<int> ex
   return JsonDocument({{"error",
                         {{"code", ErrorCodeName(status.code())},
                          {"exit_code", exit_code.value_or(ExitCodeFor(status.code()))},
-                         {"message", status.message()}}}});
+                         {"message", WithoutSecretArguments(status.message())}}}});
 }
 
 std::string JsonText(const nlohmann::ordered_json& document) {

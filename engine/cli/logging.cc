@@ -5,6 +5,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -63,6 +65,18 @@ LogFileFailure& Failure() {
   return failure;
 }
 
+// Where the final error goes besides stderr, and in which form (set by ConfigureLogging).
+struct ErrorTargets {
+  bool json = false;
+  spdlog::sink_ptr file;  // null without --log-file
+  std::string file_name;
+};
+
+ErrorTargets& Targets() {
+  static ErrorTargets targets;
+  return targets;
+}
+
 constexpr const char* kJsonPattern =
     R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":%j})";
 
@@ -80,9 +94,17 @@ Status ConfigureLogging(const LogOptions& options) {
   console->set_formatter(Formatter(json ? kJsonPattern : "%^%l%$: %*"));
   console->set_level(options.quiet ? spdlog::level::warn : detail);
   sinks.push_back(console);
+  Targets() = ErrorTargets{json, nullptr, options.file};
   if (!options.file.empty()) {
+    // spdlog would create missing directories; an output is written where it is named, or not.
+    const auto parent = std::filesystem::path(options.file).parent_path();
+    if (std::error_code ec; !parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      return Status(ErrorCode::kIo, "--log-file " + options.file + ": the directory " +
+                                        parent.string() + " does not exist");
+    }
     try {
       auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file);
+      Targets().file = file;
       file->set_formatter(Formatter(json ? kJsonPattern : "%Y-%m-%dT%H:%M:%S.%eZ %l: %*"));
       file->set_level(detail);  // -q quiets the terminal, not the record
       sinks.push_back(file);
@@ -105,6 +127,29 @@ Status ConfigureLogging(const LogOptions& options) {
   logger->flush_on(spdlog::level::debug);
   spdlog::set_default_logger(logger);
   return Status::Ok();
+}
+
+void ReportError(const std::string& message) {
+  const ErrorTargets& targets = Targets();
+  if (targets.json) {
+    spdlog::error("{}", message);  // a JSON line on stderr, and in the file
+    return;
+  }
+  std::cerr << "csmigrate: error: " << PrintableText(message) << "\n";
+  if (targets.file != nullptr) {
+    const spdlog::details::log_msg line("csmigrate", spdlog::level::err, message);
+    try {
+      targets.file->log(line);
+      targets.file->flush();
+    } catch (const spdlog::spdlog_ex& e) {
+      LogFileFailure& failure = Failure();
+      const std::lock_guard<std::mutex> lock(failure.mutex);
+      if (failure.reason.empty()) {
+        failure.file = targets.file_name;
+        failure.reason = e.what();
+      }
+    }
+  }
 }
 
 Status LogFileStatus() {

@@ -23,6 +23,12 @@ struct LogOptions {
 // time. kInvalidArgument for an unknown format; kIo when the file cannot be opened for appending.
 Status ConfigureLogging(const LogOptions& options);
 
+// Says `message` as the command's final error: "csmigrate: error: MESSAGE" on stderr (escaped as
+// every line), or with --log-format json a JSON line of level "error"; and in --log-file, with
+// its time. Before ConfigureLogging ran with the command's options, on stderr alone. `message`
+// must hold no secret: callers mask what they repeat.
+void ReportError(const std::string& message);
+
 // Ok while every line meant for --log-file reached it; else kIo naming the file and the system's
 // first reason (logging goes on, but the file misses lines from then on).
 Status LogFileStatus();

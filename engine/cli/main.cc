@@ -24,6 +24,7 @@
 #include "cli/push_command.h"
 #include "cli/reconcile_command.h"
 #include "cli/rollback_command.h"
+#include "cli/secret_arguments.h"
 #include "cli/status_command.h"
 #include "common/printable_text.h"
 #include "common/result.h"
@@ -32,6 +33,7 @@
 namespace csm::cli {
 
 int Main(int argc, char** argv) {
+  NoteSecretArguments(std::vector<std::string>(argv + 1, argv + argc));
   const Status logging = ConfigureLogging({});
   assert(logging.ok() && "the default logger needs no file");
 
@@ -57,8 +59,8 @@ int Main(int argc, char** argv) {
       app = app->get_subcommands().front();
       command += " " + app->get_name();
     }
-    return "csmigrate: error: " + PrintableText(e.what()) + "\nRun `csmigrate" + command +
-           " --help` for the options.\n";
+    return "csmigrate: error: " + PrintableText(WithoutSecretArguments(e.what())) +
+           "\nRun `csmigrate" + command + " --help` for the options.\n";
   });
   app.require_subcommand(1);
   app.set_version_flag("-V,--version", "csmigrate " + Version(), "Print the version and exit");
@@ -94,7 +96,7 @@ int Main(int argc, char** argv) {
     std::string problem = e.what();
     if (auto typo = UnknownCommand(app, argc, argv)) {
       problem = *typo;
-      std::cerr << "csmigrate: error: " << PrintableText(problem) << "\n";
+      std::cerr << "csmigrate: error: " << PrintableText(WithoutSecretArguments(problem)) << "\n";
     } else if (app.exit(e) == 0) {
       return kExitOk;  // --help
     }

@@ -28,7 +28,11 @@ Result<std::map<int64_t, std::string>> NfsRoots(const Options& o) {
     if (!id || *id <= 0) {
       return Status(ErrorCode::kInvalidArgument, "--nfs-root " + text + ": expected STORE_ID=PATH");
     }
-    roots[*id] = pair.second;
+    if (const auto [given, inserted] = roots.emplace(*id, pair.second); !inserted) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--nfs-root is given twice for store " + std::to_string(*id) + " (" +
+                        given->second + " and " + pair.second + "); give each store's export once");
+    }
   }
   return roots;
 }

@@ -30,13 +30,13 @@ int FinishOutputs(int exit_code) {
   const int reason = errno;
   const std::string committed = Committed().empty() ? std::string() : "; " + Committed();
   if (stdout_failed) {
-    std::cerr << "csmigrate: error: cannot write the result to stdout"
-              << (reason != 0 ? std::string(" (") + std::strerror(reason) + ")" : std::string())
-              << ": the output is incomplete or missing" << committed << "\n";
+    ReportError(std::string("cannot write the result to stdout") +
+                (reason != 0 ? std::string(" (") + std::strerror(reason) + ")" : std::string()) +
+                ": the output is incomplete or missing" + committed);
     return kExitIo;
   }
   if (const Status log = LogFileStatus(); !log.ok()) {
-    std::cerr << "csmigrate: error: " << log.message() << committed << "\n";
+    ReportError(log.message() + committed);
     return kExitIo;
   }
   return exit_code;

@@ -11,7 +11,9 @@
 #include "cli/connect.h"
 #include "cli/exit_codes.h"
 #include "cli/json_document.h"
+#include "cli/logging.h"
 #include "cli/nfs_roots.h"
+#include "cli/secret_arguments.h"
 #include "common/atomic_file.h"
 #include "common/printable_text.h"
 #include "reconcile/reconciler.h"
@@ -21,8 +23,7 @@ namespace {
 
 // reconcile exits 0 (clean), 1 (findings) or 2 (could not complete), whatever the cause.
 int FailReconcile(const Options& o, const Status& s) {
-  std::cerr << "csmigrate: error: reconcile could not complete: " << PrintableText(s.message())
-            << "\n";
+  ReportError("reconcile could not complete: " + WithoutSecretArguments(s.message()));
   if (o.json) std::cout << JsonText(ErrorDocument(s, kExitUsage)) << "\n";
   return kExitUsage;
 }

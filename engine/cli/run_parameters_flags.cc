@@ -1,5 +1,6 @@
 #include "cli/run_parameters_flags.h"
 
+#include <optional>
 #include <set>
 #include <string>
 
@@ -26,7 +27,28 @@ void AddRunParameters(CLI::App* cmd, Options& o) {
                   "Read details from a file of KEY=VALUE lines, so secrets stay out of `ps`");
 }
 
+namespace {
+
+// Ok when `value` of `flag` holds no control character: a store's name or URL with a line break,
+// a NUL or an escape sequence is no name CloudStack can show or use.
+Status CheckNoControlCharacters(const std::optional<std::string>& value, const std::string& flag) {
+  if (!value) return Status::Ok();
+  for (size_t i = 0; i < value->size(); ++i) {
+    const auto c = static_cast<unsigned char>((*value)[i]);
+    if (c < 0x20 || c == 0x7F) {
+      return Status(ErrorCode::kInvalidArgument,
+                    flag + " holds a control character at byte offset " + std::to_string(i) +
+                        " (a line break, a NUL, an escape sequence); give it as plain text");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<rules::RunParameters> Parameters(const Options& o, const rules::RuleSet& rule_set) {
+  CSM_RETURN_IF_ERROR(CheckNoControlCharacters(o.name, "--name"));
+  CSM_RETURN_IF_ERROR(CheckNoControlCharacters(o.url, "--url"));
   rules::RunParameters p;
   if (o.provider) p.scalars["provider"] = *o.provider;
   if (o.name) p.scalars["name"] = *o.name;

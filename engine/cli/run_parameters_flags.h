@@ -15,7 +15,8 @@ namespace csm::cli {
 void AddRunParameters(CLI::App* cmd, Options& o);
 
 // The run's parameters; the details of --details-file first, then those of --detail, each trimmed
-// (rules/detail_entries.h: no error repeats a value).
+// (rules/detail_entries.h: no error repeats a value). kInvalidArgument for a --name or --url
+// holding a control character, or a detail that is not UTF-8.
 Result<rules::RunParameters> Parameters(const Options& o, const rules::RuleSet& rule_set);
 
 }  // namespace csm::cli

@@ -1,7 +1,9 @@
 #include "rules/detail_entries.h"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace csm::rules {
 namespace {
@@ -41,24 +43,56 @@ Result<std::pair<std::string, std::string>> ParseDetailEntry(
                       (eq == std::string::npos ? ", found no '='" : ", found no key before '='") +
                       not_shown);
   }
+  // CloudStack's detail names are ASCII words: a look-alike (a byte order mark, a zero-width or
+  // no-break space, a control character) would pass for another detail, unmasked.
   for (const char c : key) {
-    if (std::isspace(static_cast<unsigned char>(c)) ||
-        std::iscntrl(static_cast<unsigned char>(c))) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
       return Status(ErrorCode::kInvalidArgument,
                     origin + ": expected KEY=VALUE" + KnownFirstWord(text, known_keys) +
-                        ", found a key with a space or a control character in it" + not_shown);
+                        ", found a key with a character detail names do not use (only ASCII "
+                        "letters, digits, '.', '_' and '-')" +
+                        not_shown);
     }
   }
-  return std::make_pair(key, Trimmed(text.substr(eq + 1)));
+  const std::string value = Trimmed(text.substr(eq + 1));
+  for (const char c : value) {
+    if (std::iscntrl(static_cast<unsigned char>(c))) {
+      return Status(ErrorCode::kInvalidArgument,
+                    origin + ": the value of " +
+                        (known_keys.count(key) ? "'" + key + "'" : "the entry") +
+                        " holds a control character (a NUL, a tab, a line break, an escape): no "
+                        "store detail has one" +
+                        not_shown);
+    }
+  }
+  return std::make_pair(key, value);
 }
 
 Result<KeyValues> ReadDetailsFile(const std::string& path,
                                   const std::set<std::string>& known_keys) {
-  std::ifstream in(path);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--details-file " + path + " is a directory; give the file of KEY=VALUE lines");
+  }
+  std::ifstream in(path, std::ios::binary);
   if (!in) return Status(ErrorCode::kNotFound, "cannot read --details-file " + path);
+  // At most one byte past the limit, whatever the file is (/dev/zero has no size).
+  std::string text(kMaxDetailsFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return Status(ErrorCode::kIo, "cannot read --details-file " + path);
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxDetailsFileBytes) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--details-file " + path + " is larger than " +
+                      std::to_string(kMaxDetailsFileBytes / 1024) +
+                      " KiB, far more than any store's details: is it the right file?");
+  }
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a byte order mark, as editors save
   KeyValues entries;
+  std::istringstream lines(text);
   std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
+  for (int number = 1; std::getline(lines, line); ++number) {
     const std::string trimmed = Trimmed(line);
     if (trimmed.empty() || trimmed[0] == '#') continue;
     CSM_ASSIGN_OR_RETURN(auto entry,

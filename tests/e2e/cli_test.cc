@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -87,6 +88,37 @@ TEST_F(Cli, LogOptionsWorkBeforeOrAfterTheCommand) {
   EXPECT_TRUE(
       std::regex_search(first, std::regex(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z \w+: )")))
       << first;
+}
+
+// The command's final error is a log line too: in --log-file, with its time, and with
+// --log-format json a JSON line on stderr; a --log-file in a directory that does not exist is
+// refused, the directory not made.
+TEST_F(Cli, TheFinalErrorReachesTheLogFileAndTheJsonLog) {
+  const std::string log = dir_.File("csmigrate.log");
+  const std::string missing = dir_.File("no-such.db");
+  const CommandResult text =
+      RunCsmigrate({"status", "--db", "sqlite://" + missing, "--log-file", log});
+  EXPECT_EQ(text.exit_code, 6) << text.err;
+  EXPECT_EQ(text.err.rfind("csmigrate: error: SQLite database " + missing, 0), 0u) << text.err;
+  std::ifstream file(log);
+  const std::string logged((std::istreambuf_iterator<char>(file)), {});
+  EXPECT_TRUE(std::regex_search(
+      logged, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z error: SQLite database )")))
+      << logged;
+
+  const CommandResult json =
+      RunCsmigrate({"status", "--db", "sqlite://" + missing, "--log-format", "json"});
+  EXPECT_EQ(json.exit_code, 6) << json.err;
+  const auto line = nlohmann::json::parse(json.err, nullptr, false);
+  ASSERT_TRUE(line.is_object()) << json.err;
+  EXPECT_EQ(line["level"], "error");
+  EXPECT_NE(line["message"].get<std::string>().find("SQLite database"), std::string::npos);
+
+  const std::string nowhere = dir_.File("no-such-dir") + "/csmigrate.log";
+  const CommandResult refused = RunCsmigrate({"status", "--db", Url(), "--log-file", nowhere});
+  EXPECT_EQ(refused.exit_code, 8) << refused.err;
+  EXPECT_NE(refused.err.find("does not exist"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("no-such-dir")));
 }
 
 TEST_F(Cli, TheDatabaseMayComeFromCsmDb) {

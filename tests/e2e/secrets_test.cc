@@ -231,5 +231,30 @@ TEST_F(SecretRuns, CloudStacksSecretsAreMaskedEvenWhenTheRuleFileDeclaresNone) {
             "0");
 }
 
+// A command line the parser cannot take is echoed in its error (an option it does not know, the
+// arguments after it): a value that may be a secret is masked there, on stderr and in the JSON
+// error document, as it is in every other error (a file name given as --details-file=secretkey=).
+TEST(SecretArguments, AMistypedOptionNeverRepeatsTheSecretItCarries) {
+  ScratchDir dir;
+  const std::string db = dir.File("cloud.db");
+  CreateCloudDb(db, SourceDir() + "/fixtures/basic-s3");
+  const std::string secret = "Zq9xLeakSecretK3y";
+  for (const std::vector<std::string>& typo :
+       {std::vector<std::string>{"--details", "secretkey=" + secret},
+        {"--detial", "SecretKey=" + secret},
+        {"--secretkey", secret},
+        {"--password=" + secret},
+        {"--details-file=secretkey=" + secret}}) {
+    std::vector<std::string> args = {"plan",       "--db", "sqlite://" + db,
+                                     "--provider", "S3",   "--json"};
+    args.insert(args.end(), typo.begin(), typo.end());
+    const CommandResult r = RunCsmigrate(args);
+    EXPECT_NE(r.exit_code, 0) << typo[0];
+    EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find(secret), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("******"), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace csm::test

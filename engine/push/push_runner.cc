@@ -107,6 +107,7 @@ Result<PushedObject> PushItemBytes(WorkerStores& stores, const PushItem& item,
                            ? " (placeholder row #" + std::to_string(*item.placeholder_id) + ")"
                            : std::string()));
   }
+  CSM_RETURN_IF_ERROR(CheckDestinationKeyParts(stores.Row(item.object_store_id).provider, item));
   std::string reasons;
   for (const auto& copy : item.copies) {
     store::NfsStore* nfs = nullptr;

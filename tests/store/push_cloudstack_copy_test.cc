@@ -315,6 +315,31 @@ TEST_P(PushCloudStackCopy, WhatCannotBePushedIsNamedWithItsReasonAndKeepsItsPin)
   EXPECT_NE(unknown.err.find("no template with id 999"), std::string::npos) << unknown.err;
 }
 
+// On S3 a template's unique_name is a directory of its key: one that climbs out of it (or is
+// empty) would put the object where CloudStack's template sync does not look, and the sync would
+// drop the row and delete the object. Refused (exit 4), nothing uploaded, the pin kept.
+TEST_P(PushCloudStackCopy, AUniqueNameThatIsNoDirectoryIsRefusedOnS3) {
+  CSM_REQUIRE_SWIFT(url);
+  Load();
+  StageTemplate(1, 1);
+  Convert(url, "copy4");
+  ExecSql(db_, "UPDATE vm_template SET unique_name = '../../evil/u' WHERE id = 201");
+  const CommandResult r = Run("push", {"template", "201"});
+  if (swift()) {  // Swift's key is T-<id>/<file>: the name is not part of it
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return;
+  }
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("template 201: its unique_name '../../evil/u' cannot be the directory"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Cell(db_, "SELECT ref_cnt FROM template_store_ref WHERE id = 1"), "1");
+  EXPECT_EQ(Cell(db_,
+                 "SELECT COUNT(*) FROM template_store_ref WHERE store_id = 2 AND "
+                 "install_path IS NOT NULL"),
+            "0");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, PushCloudStackCopy, ::testing::Values("S3", "Swift"));
 
 // Swift only: template.properties is adopted when right, rewritten when wrong, repaired by push

@@ -71,7 +71,13 @@ Result<TemplateProperties> ReadTemplateProperties(const std::string& path) {
   std::string text;
   char buffer[4096];
   size_t got;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, got);
+  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+    if (text.size() + got > kMaxTemplatePropertiesBytes) {
+      return Status(ErrorCode::kInvalidArgument,
+                    path + " is larger than 1 MiB: not a template.properties");
+    }
+    text.append(buffer, got);
+  }
   if (std::ferror(file.get())) {
     return Status(ErrorCode::kIo, "cannot read " + path + ": " + std::strerror(errno));
   }

@@ -3,6 +3,7 @@
 // template's file is called, how big it is, and whether its download finished.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,6 +13,10 @@
 #include "common/result.h"
 
 namespace csm::cloudstack {
+
+// The most bytes a template.properties is read to: a real one holds a few hundred. A larger file
+// is not one, and is never read whole.
+inline constexpr size_t kMaxTemplatePropertiesBytes = 1 << 20;
 
 // What a template.properties says, read as CloudStack's TemplateLocation reads it.
 struct TemplateProperties {
@@ -34,8 +39,9 @@ struct TemplateProperties {
 };
 
 // The template.properties at `path`: kNotFound when it does not exist, kIo when it cannot be
-// read, kInvalidArgument naming the path and line when it is not a valid properties file (a
-// malformed \uXXXX escape, the only thing Java's Properties.load rejects).
+// read, kInvalidArgument naming the path (and line) when it is not a valid properties file (a
+// malformed \uXXXX escape, the only thing Java's Properties.load rejects) or is larger than
+// kMaxTemplatePropertiesBytes (of which no more is read).
 Result<TemplateProperties> ReadTemplateProperties(const std::string& path);
 
 // The properties in `text` (the bytes of a template.properties). Text that is not a valid

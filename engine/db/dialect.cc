@@ -1,8 +1,39 @@
 #include "db/dialect.h"
 
+#include "common/printable_text.h"
 #include "db/value.h"
 
 namespace csm::db {
+
+std::string Dialect::Literal(const Value& value) const {
+  if (const auto* text = std::get_if<std::string>(&value)) return TextLiteral(*text);
+  return ToDisplay(value);
+}
+
+bool Dialect::IsPrintable(std::string_view text) {
+  return PrintableText(text) == text;
+}
+
+std::string Dialect::SingleQuoted(std::string_view text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    quoted += c;
+    if (c == '\'') quoted += '\'';
+  }
+  return quoted + "'";
+}
+
+std::string Dialect::HexDigits(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(text.size() * 2);
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0xF];
+  }
+  return hex;
+}
 
 std::string Dialect::DigestedColumn(const std::string& alias, const std::string& column,
                                     const DigestMask& mask) const {

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "db/value.h"
 
 namespace csm::db {
 
@@ -27,6 +30,16 @@ class Dialect {
 
   // `name` quoted as an identifier.
   virtual std::string Quote(const std::string& name) const = 0;
+
+  // `value` as a literal of this backend, for statements people read and may run (plan previews,
+  // the reconcile repair script): NULL, a number as written, text as TextLiteral.
+  std::string Literal(const Value& value) const;
+
+  // A literal that is exactly `text` when this backend runs it (its default settings or not), and
+  // printable: text PrintableText leaves as it is, quoted with ' doubled; any other text (control
+  // characters, bytes that are not UTF-8, and whatever the backend's quoting cannot hold as it is)
+  // as its bytes in hex. Never holds a line break or a control character.
+  virtual std::string TextLiteral(std::string_view text) const = 0;
 
   // A boolean expression: `lhs` equals `rhs`. When `text`, the comparison is case-sensitive
   // (CloudStack compares provider and role names with Java's String.equals), whatever the column's
@@ -138,6 +151,14 @@ class Dialect {
     (void)declared_type;
     return expr;
   }
+
+ protected:
+  // Whether `text` is shown as it is by PrintableText (printable, well-formed UTF-8).
+  static bool IsPrintable(std::string_view text);
+  // `text` between single quotes, each ' doubled.
+  static std::string SingleQuoted(std::string_view text);
+  // The bytes of `text` as lowercase hex digits, two per byte.
+  static std::string HexDigits(std::string_view text);
 };
 
 }  // namespace csm::db

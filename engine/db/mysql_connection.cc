@@ -42,7 +42,7 @@ Value ParseDefault(const char* text) {
 Value IntegerValue(std::string text, bool is_unsigned) {
   if (!is_unsigned) return static_cast<int64_t>(std::stoll(text));
   const unsigned long long n = std::stoull(text);
-
+  if (n > static_cast<unsigned long long>(INT64_MAX)) return text;
   return static_cast<int64_t>(n);
 }
 

@@ -2,6 +2,14 @@
 
 namespace csm::db {
 
+// MySQL reads a backslash in a quoted literal as an escape (unless sql_mode has
+// NO_BACKSLASH_ESCAPES), so text holding one is written as a hex literal, exact in either mode: a
+// binary string, compared byte for byte with a text column and stored as those bytes.
+std::string MysqlDialect::TextLiteral(std::string_view text) const {
+  if (IsPrintable(text) && text.find('\\') == std::string_view::npos) return SingleQuoted(text);
+  return "X'" + HexDigits(text) + "'";
+}
+
 std::string MysqlDialect::Quote(const std::string& name) const {
   std::string quoted = "`";
   for (char c : name) {

@@ -22,6 +22,7 @@ class MysqlDialect final : public Dialect {
     return skip_locked_ ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
   }
   std::string Quote(const std::string& name) const override;
+  std::string TextLiteral(std::string_view text) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
   std::string ByteOrder(const std::string& expr) const override;
   std::string RowDigest(const std::string& alias, const std::vector<std::string>& columns,

@@ -4,6 +4,14 @@
 
 namespace csm::db {
 
+// A backslash is literal in a quoted string only with standard_conforming_strings on (the default
+// since 9.1), so text holding one is decoded from hex too, which reads the same either way; text
+// that is not UTF-8 fails there, as PostgreSQL stores none.
+std::string PostgresDialect::TextLiteral(std::string_view text) const {
+  if (IsPrintable(text) && text.find('\\') == std::string_view::npos) return SingleQuoted(text);
+  return "convert_from(decode('" + HexDigits(text) + "', 'hex'), 'UTF8')";
+}
+
 std::string PostgresDialect::Quote(const std::string& name) const {
   std::string quoted = "\"";
   for (char c : name) {

@@ -13,6 +13,7 @@ class PostgresDialect final : public Dialect {
   std::string NowMillis() const override;
   std::string LockSkippingLocked() const override { return " FOR UPDATE SKIP LOCKED"; }
   std::string Quote(const std::string& name) const override;
+  std::string TextLiteral(std::string_view text) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
   std::string ByteOrder(const std::string& expr) const override;
   std::string RowDigest(const std::string& alias, const std::vector<std::string>& columns,

@@ -2,6 +2,13 @@
 
 namespace csm::db {
 
+// SQLite reads no escape in a quoted literal; other text is a blob of its bytes cast to text, so
+// that it compares equal to the text value it stands for.
+std::string SqliteDialect::TextLiteral(std::string_view text) const {
+  if (IsPrintable(text)) return SingleQuoted(text);
+  return "CAST(X'" + HexDigits(text) + "' AS TEXT)";
+}
+
 std::string SqliteDialect::Quote(const std::string& name) const {
   std::string quoted = "\"";
   for (char c : name) {

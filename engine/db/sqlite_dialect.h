@@ -9,6 +9,7 @@ class SqliteDialect final : public Dialect {
  public:
   std::string name() const override { return "sqlite"; }
   std::string Quote(const std::string& name) const override;
+  std::string TextLiteral(std::string_view text) const override;
   std::string Equals(const std::string& lhs, const std::string& rhs, bool text) const override;
   std::string NowMillis() const override;
   std::string LockSkippingLocked() const override { return ""; }

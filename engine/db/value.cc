@@ -3,6 +3,8 @@
 #include <charconv>
 #include <sstream>
 
+#include "common/printable_text.h"
+
 namespace csm::db {
 
 std::optional<int64_t> AsInteger(const Value& v) {
@@ -32,7 +34,9 @@ std::string ToDisplay(const Value& v) {
 }
 
 std::string ToSqlLiteral(const Value& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) {
+  const auto* s = std::get_if<std::string>(&v);
+  if (s == nullptr) return ToDisplay(v);
+  if (PrintableText(*s) == *s && s->find('\\') == std::string::npos) {
     std::string quoted = "'";
     for (char c : *s) {
       quoted += c;
@@ -40,7 +44,13 @@ std::string ToSqlLiteral(const Value& v) {
     }
     return quoted + "'";
   }
-  return ToDisplay(v);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex = "X'";
+  for (char c : *s) {
+    hex += kDigits[static_cast<unsigned char>(c) >> 4];
+    hex += kDigits[static_cast<unsigned char>(c) & 0xF];
+  }
+  return hex + "'";
 }
 
 }  // namespace csm::db

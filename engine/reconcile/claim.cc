@@ -34,6 +34,12 @@ Status ForEachClaim(db::Connection& conn, int64_t store_id,
         claim.object_id = db::AsInteger(row[2]).value_or(0);
         claim.key = db::ToDisplay(row[3]);
         claim.physical_size = db::AsInteger(row[4]);
+        claim.impossible_size.clear();
+        if ((claim.physical_size && *claim.physical_size < 0) ||
+            (!claim.physical_size && !db::IsNull(row[4]))) {
+          claim.physical_size.reset();
+          claim.impossible_size = db::ToDisplay(row[4]);
+        }
         claim.state = db::TextOrEmpty(row[5]);
         failure = on_claim(claim);
         return failure.ok();

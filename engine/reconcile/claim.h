@@ -18,6 +18,9 @@ struct Claim {
   int64_t object_id = 0;  // template_id, snapshot_id or volume_id
   std::string key;        // install_path: the NFS path, the S3 key or Swift's container/object
   std::optional<int64_t> physical_size;  // what the row says the file weighs; NULL when unknown
+  // physical_size as the row holds it when that is impossible (negative, or above 2^63-1 as a
+  // wrapped unsigned column gives it): then physical_size is nullopt. "" otherwise.
+  std::string impossible_size;
   std::string state;
 };
 

@@ -125,6 +125,18 @@ void ClaimMerge::SettleWaiting(const std::string* next) {
 }
 
 void ClaimMerge::Matched(const Claim& claim, const store::ObjectInfo& object) {
+  if (!claim.impossible_size.empty()) {
+    auto f = FindingFor(FindingKind::kSizeMismatch, store_id_, claim);
+    f.key = object.key;
+    f.store_size = object.size;
+    f.detail = "physical_size " + claim.impossible_size +
+               " in the row is impossible (a size is never negative, nor above 2^63-1)";
+    f.repair = "-- size_mismatch: " + claim.table + " #" + std::to_string(claim.row_id) +
+               " says physical_size " + claim.impossible_size + ", which is impossible; the " +
+               "store lists " + std::to_string(object.size) + " bytes: check the file.";
+    emit_(f);
+    return;
+  }
   const bool size_known = claim.physical_size && *claim.physical_size > 0;
   const bool differs = size_known && *claim.physical_size != object.size;
   auto f = FindingFor(differs ? FindingKind::kSizeMismatch : FindingKind::kOk, store_id_, claim);

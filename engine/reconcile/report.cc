@@ -27,10 +27,21 @@ constexpr std::array<const char*, 15> kCsvColumns = {
     "record", "symbol",  "kind",       "store_id", "table", "row_id", "object_type", "object_id",
     "key",    "db_size", "store_size", "state",    "count", "bytes",  "detail"};
 
+// The columns whose cells may hold text from the database or a listing (the others hold numbers
+// or csmigrate's own fixed words).
+constexpr std::array<bool, kCsvColumns.size()> kCsvFreeText = {false, false, false, false, true,
+                                                               false, true,  false, true,  false,
+                                                               false, true,  false, false, true};
+
 // A CSV field of one line: text from the database or a listing as PrintableText, quoted when it
-// holds a comma or a quote.
-std::string CsvField(const std::string& raw) {
-  const std::string text = PrintableText(raw);
+// holds a comma or a quote. A `free_text` cell that starts with a character a spreadsheet reads as
+// the start of a formula (=, +, -, @, tab, carriage return) gets a ' in front (OWASP's CSV
+// injection advice), so that it opens as the text it is.
+std::string CsvField(const std::string& raw, bool free_text) {
+  std::string text = PrintableText(raw);
+  if (free_text && !raw.empty() && std::string_view("=+-@\t\r").find(raw[0]) != std::string::npos) {
+    text.insert(0, 1, '\'');
+  }
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
   std::string quoted = "\"";
   for (char c : text) {
@@ -44,7 +55,7 @@ std::string CsvLine(const std::array<std::string, kCsvColumns.size()>& fields) {
   std::string line;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) line += ',';
-    line += CsvField(fields[i]);
+    line += CsvField(fields[i], kCsvFreeText[i]);
   }
   return line + "\n";
 }
@@ -205,11 +216,11 @@ void Report::Add(const Finding& f) {
   Tally& tally = tallies_[f.store_id][f.kind];
   ++tally.count;
   tally.bytes += f.store_size ? *f.store_size : f.db_size.value_or(0);
-  std::string repair;
+  std::string repair;  // as the repair script holds it, and the html report shows it
   if (IsProblem(f.kind)) {
     ++problems_;
-    repair = f.repair.empty() ? RepairComment(f) : f.repair;
-    if (!repair.empty()) std::fputs((PrintableLines(repair) + "\n").c_str(), repair_.get());
+    repair = PrintableLines(f.repair.empty() ? RepairComment(f) : f.repair);
+    if (!repair.empty()) std::fputs((repair + "\n").c_str(), repair_.get());
   }
   if (f.kind == FindingKind::kOk && !show_ok_) return;
   std::fputs(FormatFinding(format_, f, repair).c_str(), SpoolOf(f.kind));

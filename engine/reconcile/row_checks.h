@@ -27,8 +27,10 @@ Status CheckPins(db::Connection& conn, const std::vector<cloudstack::RefTable>& 
 
 // state_mismatch findings: live rows of the stores `stores` (all when empty) whose state is not
 // the one their download_state implies (DOWNLOADED→Ready; CREATING, DOWNLOAD_IN_PROGRESS,
-// UPLOAD_IN_PROGRESS→Creating2; DOWNLOAD_ERROR, UPLOAD_ERROR→Failed; ABANDONED→Destroyed; any
-// other→Allocated). Rows with no download_state, and tables without the column, are skipped.
+// UPLOAD_IN_PROGRESS→Creating2; DOWNLOAD_ERROR, UPLOAD_ERROR→Failed; ABANDONED→Destroyed; the
+// other values CloudStack defines→Allocated), and rows whose download_state is not a value
+// CloudStack defines (compared case-sensitively; named in the finding, with no repair guessed).
+// Rows with no download_state, and tables without the column, are skipped.
 Status CheckStatePairs(db::Connection& conn, const std::vector<cloudstack::RefTable>& tables,
                        const std::vector<int64_t>& stores,
                        const std::function<void(const Finding&)>& emit);

@@ -71,12 +71,12 @@ std::vector<std::string> SyncListing::PropertiesToRead() const {
   return names;
 }
 
-void SyncListing::AddProperties(const std::string& container_name,
-                                const std::optional<std::string>& text) {
+std::string SyncListing::AddProperties(const std::string& container_name,
+                                       const std::optional<std::string>& text) {
   Container& container = containers_[container_name];
   if (!text) {
     container.invisible = "template.properties could not be read";
-    return;
+    return "";
   }
   const cloudstack::TemplateProperties properties = cloudstack::ParseTemplateProperties(*text);
   const auto value = [&](const char* key) -> std::optional<std::string> {
@@ -87,12 +87,12 @@ void SyncListing::AddProperties(const std::string& container_name,
   const std::optional<std::string> unique = value("uniquename");
   if (!unique) {
     container.invisible = "template.properties has no uniquename=";
-    return;
+    return "";
   }
   const std::optional<std::string> unique_name = JavaSplitValue(*unique);
   if (!unique_name) {
     container.invisible = "template.properties has an empty uniquename=";
-    return;
+    return "";
   }
   // filename= missing gives CloudStack the install path "<container>/null"; present but empty
   // throws, and the container is skipped. So does a size= that Long.parseLong rejects.
@@ -101,13 +101,13 @@ void SyncListing::AddProperties(const std::string& container_name,
     const std::optional<std::string> name = JavaSplitValue(*filename);
     if (!name) {
       container.invisible = "template.properties has an empty filename=";
-      return;
+      return "";
     }
     file_name = *name;
   }
   if (value("size") && properties.size < 0) {
     container.invisible = "template.properties has a size= that is not a number";
-    return;
+    return container.invisible;
   }
   container.unique_name = *unique_name;
   ListedTemplate& entry = templates_[*unique_name];
@@ -115,6 +115,10 @@ void SyncListing::AddProperties(const std::string& container_name,
   entry.install_path = container_name + "/" + file_name;
   entry.physical_size = properties.size;
   entry.size = properties.virtualsize >= 0 ? properties.virtualsize : properties.size;
+  if (value("virtualsize") && properties.virtualsize < 0) {
+    return "template.properties has a virtualsize= that is not a number";
+  }
+  return "";
 }
 
 bool SyncListing::HasStrayProperties(const std::string& key) const {

@@ -55,7 +55,9 @@ class SyncListing {
 
   // Swift: the bytes of "<container>/template.properties", or nullopt when it could not be read
   // (gone since the listing). Call once per container of PropertiesToRead, in that order.
-  void AddProperties(const std::string& container, const std::optional<std::string>& text);
+  // Returns what is wrong with the file's sizes ("template.properties has a size= that is not a
+  // number", the container then invisible; or the same of virtualsize=), "" when nothing is.
+  std::string AddProperties(const std::string& container, const std::optional<std::string>& text);
 
   // The templates the sync lists, by unique name. Complete after the listing and, on Swift, the
   // properties; the replay removes the ones it matches.

@@ -2,24 +2,13 @@
 
 #include <utility>
 
-#include "db/value.h"
-
 namespace csm::reconcile {
 namespace {
 
 const std::string kTable = "template_store_ref";
 
-std::string Literal(const std::string& text) {
-  return db::ToSqlLiteral(db::Value(text));
-}
-
 std::string PathText(const std::optional<std::string>& path) {
   return path ? *path : "NULL";
-}
-
-// "install_path = '<path>'" or "install_path IS NULL": the guard that the row still has it.
-std::string PathGuard(const std::optional<std::string>& path) {
-  return path ? "install_path = " + Literal(*path) : "install_path IS NULL";
 }
 
 std::string StagingName(const SyncStagingRow& s) {
@@ -50,6 +39,14 @@ bool PushTakes(const SyncRow& row) {
 
 }  // namespace
 
+std::string TemplateSyncReplay::Literal(const std::string& text) const {
+  return dialect_.TextLiteral(text);
+}
+
+std::string TemplateSyncReplay::PathGuard(const std::optional<std::string>& path) const {
+  return path ? "install_path = " + Literal(*path) : "install_path IS NULL";
+}
+
 bool IsConsidered(const SyncTemplate& t) {
   if (t.removed) return false;
   return t.state.empty() || t.state == "Active" || t.state == "NotUploaded" ||
@@ -57,8 +54,10 @@ bool IsConsidered(const SyncTemplate& t) {
 }
 
 TemplateSyncReplay::TemplateSyncReplay(SyncStore store, SyncListing& listing,
-                                       const std::set<int64_t>& missing_rows, Emit emit)
-    : store_(std::move(store)),
+                                       const std::set<int64_t>& missing_rows,
+                                       const db::Dialect& dialect, Emit emit)
+    : dialect_(dialect),
+      store_(std::move(store)),
       listing_(listing),
       missing_rows_(missing_rows),
       emit_(std::move(emit)) {}

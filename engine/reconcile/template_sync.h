@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "db/dialect.h"
 #include "reconcile/finding.h"
 #include "reconcile/sync_listing.h"
 
@@ -79,9 +80,10 @@ class TemplateSyncReplay {
 
   // Replays the sync of `store` over `listing` (complete). `missing_rows` are the ids of the
   // store's template_store_ref rows whose install_path the listing does not hold (the claims
-  // merge found them missing). Findings go to `emit`.
+  // merge found them missing). Findings go to `emit`, their repair statements written for
+  // `dialect`.
   TemplateSyncReplay(SyncStore store, SyncListing& listing, const std::set<int64_t>& missing_rows,
-                     Emit emit);
+                     const db::Dialect& dialect, Emit emit);
 
   // Takes the next template. Every child template must come before the first template that is
   // not a child (the sync sets children aside first); otherwise any order, by id as the sync
@@ -101,7 +103,12 @@ class TemplateSyncReplay {
   // Where push would put `t` copied from `copy` (cloudstack.md §3).
   std::string PushKey(const SyncTemplate& t, const SyncStagingRow& copy) const;
   Finding RowFinding(FindingKind kind, const SyncTemplate& t) const;
+  // `text` as a literal of the dialect the repairs are for.
+  std::string Literal(const std::string& text) const;
+  // "install_path = <literal>" or "install_path IS NULL": the guard that the row still has it.
+  std::string PathGuard(const std::optional<std::string>& path) const;
 
+  const db::Dialect& dialect_;
   SyncStore store_;
   SyncListing& listing_;
   const std::set<int64_t>& missing_rows_;

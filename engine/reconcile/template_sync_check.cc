@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cloudstack/ref_tables.h"
+#include "cloudstack/template_properties.h"
 #include "reconcile/template_sync.h"
 
 namespace csm::reconcile {
@@ -12,14 +13,15 @@ using cloudstack::AppendStoreRole;
 using db::Statement;
 namespace {
 
-constexpr size_t kMaxPropertiesBytes = 1 << 20;
-
-Status ReadSwiftProperties(store::ObjectStore& objects, SyncListing& listing) {
+// Reads the template.properties of each container `listing` needs; an incomplete finding on
+// store `store_id` for each whose sizes CloudStack cannot read.
+Status ReadSwiftProperties(store::ObjectStore& objects, int64_t store_id, SyncListing& listing,
+                           const std::function<void(const Finding&)>& emit) {
   for (const std::string& container : listing.PropertiesToRead()) {
     const std::string key = container + "/template.properties";
     std::string text;
     const Status got = objects.Get(key, [&](std::string_view chunk) {
-      if (text.size() + chunk.size() > kMaxPropertiesBytes) {
+      if (text.size() + chunk.size() > cloudstack::kMaxTemplatePropertiesBytes) {
         return Status(ErrorCode::kIo, key + " is larger than 1 MiB: not a template.properties");
       }
       text.append(chunk);
@@ -30,7 +32,15 @@ Status ReadSwiftProperties(store::ObjectStore& objects, SyncListing& listing) {
       continue;
     }
     CSM_RETURN_IF_ERROR(got);
-    listing.AddProperties(container, text);
+    const std::string problem = listing.AddProperties(container, text);
+    if (problem.empty()) continue;
+    Finding f;
+    f.kind = FindingKind::kIncomplete;
+    f.store_id = store_id;
+    f.key = key;
+    f.store_size = static_cast<int64_t>(text.size());
+    f.detail = problem + " (container " + container + ")";
+    emit(f);
   }
   return Status::Ok();
 }
@@ -47,7 +57,8 @@ Status PredictTemplateSync(db::Connection& conn, const cloudstack::ImageStoreRow
                            store::ObjectStore& objects, SyncListing& listing,
                            const std::set<int64_t>& missing_rows,
                            const std::function<void(const Finding&)>& emit) {
-  if (store.provider == "Swift") CSM_RETURN_IF_ERROR(ReadSwiftProperties(objects, listing));
+  if (store.provider == "Swift")
+    CSM_RETURN_IF_ERROR(ReadSwiftProperties(objects, store.id, listing, emit));
   CSM_ASSIGN_OR_RETURN(const db::TableSchema templates, conn.DescribeTable("vm_template"));
   const std::string child =
       IfColumn(templates, "parent_template_id",
@@ -79,7 +90,7 @@ Status PredictTemplateSync(db::Connection& conn, const cloudstack::ImageStoreRow
       (has_children ? child + " DESC, " : std::string()) + "t.id, r.id, s.id");
 
   SyncStore sync_store{store.id, store.provider, !store.data_center_id.has_value()};
-  TemplateSyncReplay replay(sync_store, listing, missing_rows, emit);
+  TemplateSyncReplay replay(sync_store, listing, missing_rows, conn.dialect(), emit);
   std::optional<SyncTemplate> current;
   CSM_RETURN_IF_ERROR(conn.ForEachRow(sql.text, sql.Values(), [&](const db::Row& row) {
     const int64_t id = db::AsInteger(row[0]).value_or(0);
@@ -105,6 +116,7 @@ Status PredictTemplateSync(db::Connection& conn, const cloudstack::ImageStoreRow
         r.download_state = db::TextOrEmpty(row[13]);
         if (!db::IsNull(row[14])) r.install_path = db::ToDisplay(row[14]);
         r.physical_size = db::AsInteger(row[15]);
+        if (r.physical_size && *r.physical_size < 0) r.physical_size.reset();  // impossible
         r.untouched = db::AsInteger(row[21]).value_or(0) != 0;
         t.row = std::move(r);
       }

@@ -324,6 +324,28 @@ TEST_P(ReconcileSyncSwift, ATemplateWithoutTemplatePropertiesIsRemovedUntilPushW
   EXPECT_EQ(ReportFindings(after.out), Pending()) << after.out;
 }
 
+TEST_P(ReconcileSyncSwift, ATemplatePropertiesWithABadSizeIsReportedNamingItsContainer) {
+  CSM_REQUIRE_SWIFT(url);
+  Convert(url);
+  PushByHand();
+  const std::string properties = "uniquename=" + std::string(kUnique) + "\nfilename=" + kFile;
+  // size= that Long.parseLong rejects: the sync skips the container (and removes the row).
+  Upload("T-201/template.properties", properties + "\nsize=12x\nvirtualsize=100\n");
+  const CommandResult bad_size = Reconcile();
+  EXPECT_EQ(bad_size.exit_code, 1) << bad_size.err;
+  EXPECT_EQ(ReportFindings(bad_size.out).count("incomplete  T-201/template.properties"), 1u)
+      << bad_size.out;
+  const auto f = FirstOf(bad_size.out, "incomplete");
+  ASSERT_FALSE(f.is_null()) << bad_size.out;
+  EXPECT_EQ(f["detail"], "template.properties has a size= that is not a number (container T-201)");
+  // A virtualsize= that is not a number: the sync lists the template, with a size it cannot trust.
+  Upload("T-201/template.properties",
+         properties + "\nsize=" + std::to_string(kBytes) + "\nvirtualsize=-\n");
+  const CommandResult bad_virtual = Reconcile();
+  EXPECT_EQ(ReportFindings(bad_virtual.out), Pending({"incomplete  T-201/template.properties"}))
+      << bad_virtual.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Swift, ReconcileSyncSwift, ::testing::Values("Swift"));
 
 class ReconcileSyncS3 : public ReconcileSync {};

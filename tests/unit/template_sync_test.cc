@@ -12,6 +12,7 @@
 #include <sstream>
 #include <vector>
 
+#include "db/sqlite_dialect.h"
 #include "reconcile/report.h"
 #include "reconcile/sync_listing.h"
 
@@ -90,13 +91,15 @@ Replayed Replay(const std::string& provider, const std::vector<std::string>& key
     listing.AddProperties(container, found == properties.end() ? std::nullopt : found->second);
   }
   Replayed run;
-  TemplateSyncReplay replay({2, provider, region}, listing, missing_rows, [&](const Finding& f) {
-    EXPECT_EQ(f.store_id, 2);
-    EXPECT_TRUE(IsSyncPrediction(f.kind));
-    EXPECT_FALSE(f.detail.empty());
-    EXPECT_FALSE(f.repair.empty());
-    run.findings.push_back(f);
-  });
+  const db::SqliteDialect dialect;
+  TemplateSyncReplay replay({2, provider, region}, listing, missing_rows, dialect,
+                            [&](const Finding& f) {
+                              EXPECT_EQ(f.store_id, 2);
+                              EXPECT_TRUE(IsSyncPrediction(f.kind));
+                              EXPECT_FALSE(f.detail.empty());
+                              EXPECT_FALSE(f.repair.empty());
+                              run.findings.push_back(f);
+                            });
   for (const auto& t : templates) replay.Add(t);
   replay.Finish();
   return run;
@@ -111,6 +114,21 @@ TEST(SyncListing, TheS3UniqueNameIsTheParentDirectorysName) {
   EXPECT_EQ(SyncListing::S3UniqueName("template/tmpl/2/201/x.qcow2"), "201");
   EXPECT_EQ(SyncListing::S3UniqueName("template/x.qcow2"), "");
   EXPECT_EQ(SyncListing::S3UniqueName("template/tmpl/2/201/U/"), "U");
+}
+
+TEST(SyncListing, ASizeOrVirtualSizeThatIsNotANumberIsSaid) {
+  SyncListing swift("Swift");
+  for (const char* key : {"T-1/a", "T-1/template.properties", "T-2/b", "T-2/template.properties",
+                          "T-3/c", "T-3/template.properties"}) {
+    swift.Observe(Object(key));
+  }
+  EXPECT_EQ(swift.AddProperties("T-1", "uniquename=u1\nfilename=a\nsize=1x\n"),
+            "template.properties has a size= that is not a number");
+  EXPECT_EQ(swift.AddProperties("T-2", "uniquename=u2\nfilename=b\nsize=1\nvirtualsize=-3\n"),
+            "template.properties has a virtualsize= that is not a number");
+  EXPECT_EQ(swift.AddProperties("T-3", Properties("u3", "c")), "");
+  EXPECT_EQ(swift.templates().count("u1"), 0u) << "the sync skips a container with a bad size=";
+  EXPECT_EQ(swift.templates().count("u2"), 1u);
 }
 
 TEST(SyncListing, OnlyTemplateKeysAndTContainersAreListed) {

@@ -148,12 +148,12 @@ std::string RepairComment(const Finding& f) {
   const std::string row = f.table + " #" + std::to_string(f.row_id);
   switch (f.kind) {
     case FindingKind::kMissing:
-      return "-- missing: " + row + " claims " + f.key + " on " + where +
+      return "-- missing: " + row + " claims " + PrintableText(f.key) + " on " + where +
              ". CloudStack's own sync would delete such a row; after checking the object is\n"
              "-- really gone (and that no placeholder depends on it):\n-- DELETE FROM " +
              f.table + " WHERE id = " + std::to_string(f.row_id) + ";";
     case FindingKind::kOrphan:
-      return "-- orphan: " + f.key + " on " + where +
+      return "-- orphan: " + PrintableText(f.key) + " on " + where +
              " is claimed by no row; no SQL fixes that: remove the object or register it.";
     case FindingKind::kSizeMismatch:
       return "-- size_mismatch: " + row + " says physical_size " + OptionalNumber(f.db_size) +
@@ -161,11 +161,12 @@ std::string RepairComment(const Finding& f) {
              " bytes; check the file before trusting either.";
     case FindingKind::kPlaceholderBroken:
       return "-- placeholder_broken: " + row + " (" + std::string(ObjectTypeOf(f.table)) + " " +
-             std::to_string(f.object_id) + "): " + f.detail +
+             std::to_string(f.object_id) + "): " + PrintableText(f.detail) +
              ".\n-- Restore the staging copy, or re-register the object; do not delete the "
              "placeholder blindly.";
     case FindingKind::kIncomplete:
-      return "-- incomplete: " + f.key + " on " + where + ": " + f.detail;
+      return "-- incomplete: " + PrintableText(f.key) + " on " + where + ": " +
+             PrintableText(f.detail);
     default:
       return "";
   }

@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "common/printable_text.h"
 namespace csm::reconcile {
 
 using cloudstack::AppendIdFilter;
@@ -161,15 +162,15 @@ Status CheckStatePairs(db::Connection& conn, const std::vector<RefTable>& tables
                    "\" is not one CloudStack defines, so no state goes with it (state " + state +
                    ")";
         f.repair = "-- state_mismatch: " + table.name + " #" + std::to_string(f.row_id) + ": " +
-                   f.detail + ".\n-- No repair is guessed: find out what wrote it.";
+                   PrintableText(f.detail) + ".\n-- No repair is guessed: find out what wrote it.";
         emit(f);
         return true;
       }
       const std::string expected = db::TextOrEmpty(row[6]);
       f.detail =
           "download_state " + download_state + " goes with state " + expected + ", not " + state;
-      f.repair = "-- review: download_state " + download_state + " implies state " + expected +
-                 "; if the download state is right:\n-- UPDATE " + table.name +
+      f.repair = "-- review: download_state " + PrintableText(download_state) + " implies state " +
+                 expected + "; if the download state is right:\n-- UPDATE " + table.name +
                  " SET state = " + d.Literal(expected) + " WHERE id = " + std::to_string(f.row_id) +
                  ";";
       emit(f);

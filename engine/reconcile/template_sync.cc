@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "common/printable_text.h"
 namespace csm::reconcile {
 namespace {
 
@@ -108,8 +109,9 @@ void TemplateSyncReplay::Finish() {
           ")";
     }
     f.repair =
-        "-- sync_delete: " + entry.install_path + " on store " + std::to_string(store_.id) + ": " +
-        f.detail + ".\n-- No SQL keeps it: if it must be kept, move it out of " +
+        "-- sync_delete: " + PrintableText(entry.install_path) + " on store " +
+        std::to_string(store_.id) + ": " + PrintableText(f.detail) +
+        ".\n-- No SQL keeps it: if it must be kept, move it out of " +
         (store_.provider == "S3" ? std::string("template/") : std::string("its T- container")) +
         " before CloudStack's next sync, or register it under a template that is Active.";
     emit_(f);
@@ -182,16 +184,17 @@ void TemplateSyncReplay::Listed(const SyncTemplate& t, const ListedTemplate& lis
   const std::string head = "-- sync_repoint: template_store_ref #" + std::to_string(row.id) +
                            " (template " + std::to_string(t.id) + ") on store " +
                            std::to_string(store_.id) + ": the sync would set install_path to " +
-                           listed.install_path + " (now " + PathText(row.install_path) + ").\n";
+                           PrintableText(listed.install_path) + " (now " +
+                           PrintableText(PathText(row.install_path)) + ").\n";
   const SyncStagingRow* copy = ReadyCopy(t);
   if (PushTakes(row) && copy != nullptr && PushKey(t, *copy) == listed.install_path) {
     f.action = "csmigrate push template " + std::to_string(t.id);
-    f.repair = head + "-- " + f.action + " fills it from " + StagingName(*copy) +
+    f.repair = head + "-- " + f.action + " fills it from " + PrintableText(StagingName(*copy)) +
                ", verifying the object, and gives the pin back.";
     emit_(f);
     return;
   }
-  std::string repair = head + "-- If " + listed.install_path + " is template " +
+  std::string repair = head + "-- If " + PrintableText(listed.install_path) + " is template " +
                        std::to_string(t.id) + "'s file, record it as the sync would:\n-- UPDATE " +
                        kTable + " SET install_path = " + Literal(listed.install_path);
   if (!row.install_path) {
@@ -225,7 +228,8 @@ void TemplateSyncReplay::NotListed(const SyncTemplate& t) {
     f.detail = "CloudStack's template sync does not list " + template_name +
                ", which is being uploaded through the SSVM (state " + t.state +
                "): it marks this row Failed (DOWNLOAD_ERROR) and the template's upload failed";
-    f.repair = head + f.detail + ".\n-- Finish or cancel the upload before the next sync.";
+    f.repair =
+        head + PrintableText(f.detail) + ".\n-- Finish or cancel the upload before the next sync.";
     emit_(f);
     return;
   }
@@ -253,6 +257,8 @@ void TemplateSyncReplay::NotListed(const SyncTemplate& t) {
     if (why.empty()) why = "another template of the same unique name took the listed object";
     why = "its object " + *row.install_path + " is on the store, but " + why;
   }
+  // Repair texts show it escaped: a value's line break would start a believable comment line.
+  why = PrintableText(why);
   std::string lost;
   if (t.url.empty()) {
     lost = "vm_template.url is empty, so CloudStack cannot download the template again: data loss";
@@ -280,7 +286,7 @@ void TemplateSyncReplay::NotListed(const SyncTemplate& t) {
                             row.install_path->size() > container.size() &&
                             row.install_path->find('/', container.size()) == std::string::npos;
   if (placeholder && copy != nullptr && !PushTakes(row)) {
-    f.repair = head + "a placeholder the sync deletes, in state " + row.state +
+    f.repair = head + "a placeholder the sync deletes, in state " + PrintableText(row.state) +
                " after CloudStack itself moved it there (update_count or last_updated set): "
                "push leaves it to CloudStack's own copy.\n-- Let that copy finish or fail, then "
                "reconcile again; if it is stuck: " +
@@ -290,7 +296,7 @@ void TemplateSyncReplay::NotListed(const SyncTemplate& t) {
   } else if (placeholder && copy != nullptr) {
     f.action = push;
     f.repair = head + "a placeholder the sync deletes.\n-- Before CloudStack's next sync: " + push +
-               " (fills it from " + StagingName(*copy) + ").";
+               " (fills it from " + PrintableText(StagingName(*copy)) + ").";
   } else if (object_present && swift_layout && store_.region) {
     // push template N writes the container's template.properties (and refuses next to others).
     if (listing_.HasStrayProperties(*row.install_path)) {
@@ -307,13 +313,13 @@ void TemplateSyncReplay::NotListed(const SyncTemplate& t) {
                                 ? "template/tmpl/" + std::to_string(t.account_id) + "/" + id + "/" +
                                       t.unique_name + "/" + file
                                 : "T-" + id + "/" + file;
-    f.repair = head + why + ".\n-- Copy the object to " + key +
+    f.repair = head + why + ".\n-- Copy the object to " + PrintableText(key) +
                (store_.provider == "S3" ? "" : " (with its template.properties)") +
                ", then:\n-- UPDATE " + kTable + " SET install_path = " + Literal(key) +
                " WHERE id = " + std::to_string(row.id) + " AND " + PathGuard(row.install_path) +
                ";";
   } else if (copy != nullptr) {
-    f.repair = head + why + ".\n-- " + StagingName(*copy) +
+    f.repair = head + why + ".\n-- " + PrintableText(StagingName(*copy)) +
                " still holds the template: make this row a placeholder again, pin that copy, "
                "then " +
                push + ":\n-- UPDATE " + kTable +

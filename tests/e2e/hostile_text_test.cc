@@ -354,6 +354,24 @@ TEST_F(HostileText, HostileStoreAndFileNamesAreEscapedInEveryReportFormat) {
   EXPECT_EQ(FileDigest(db_), digest);
 }
 
+// A value holding a line break and a comment marker (a file name here) could pass for one more
+// suggestion of the repair script ("-- UPDATE ..."), for someone to uncomment: each value shows
+// escaped on its line, and the only lines are those csmigrate writes.
+TEST_F(HostileText, AValueCannotAddALineToTheRepairScript) {
+  MakeSizedFile(nfs_ + "/" + kBasicS3VolumePath, 3);
+  const std::string fake = "-- UPDATE vm_template SET name = 'x' WHERE 1 = 1;";
+  MakeSizedFile(nfs_ + "/volumes/2/41/x\n" + fake, 1);
+  const std::string script = dir_.File("repair.sql");
+  const CommandResult r = RunCsmigrate({"reconcile", "--db", Url(), "--store", "1", "--nfs-root",
+                                        "1=" + nfs_, "--repair-sql", script});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string text = Read(script);
+  EXPECT_NE(text.find("x\\n" + fake), std::string::npos) << text;
+  for (const std::string& line : Lines(text)) {
+    EXPECT_NE(line.rfind(fake, 0), 0u) << "a line the file name wrote: " << line;
+  }
+}
+
 TEST_F(HostileText, ArgumentsRepeatedInErrorsAreEscaped) {
   const CommandResult unexpected = RunCsmigrate({"plan", "--nam", "x\x1B[31m\xFF"});
   EXPECT_EQ(unexpected.exit_code, 2);

@@ -31,6 +31,24 @@ size_t Characters(const std::string& text) {
   }));
 }
 
+// The position (1-based, in characters) of the first character of `text` past U+FFFF (4 bytes in
+// UTF-8), or 0 when there is none.
+size_t FirstBeyondBasicPlane(const std::string& text) {
+  size_t characters = 0;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) != 0x80) ++characters;
+    if (byte >= 0xF0) return characters;
+  }
+  return 0;
+}
+
+// Whether a column in character set `character_set` holds only characters up to U+FFFF.
+bool BasicPlaneOnly(const std::string& character_set) {
+  const std::string set = ToLower(character_set);
+  return set == "utf8" || set == "utf8mb3";
+}
+
 // A parameter as the admin gave it: --name, --detail KEY, or $derived (from --name, --url).
 std::string ParameterName(const rules::RuleSet& rules, const std::string& parameter) {
   for (const auto& p : rules.parameters) {
@@ -76,6 +94,11 @@ std::string Misfit(const db::Value& value, const ColumnLimit& limit, const std::
                          " bytes)"
                    : std::to_string(text.size()) + " bytes long; " + type + " holds at most " +
                          std::to_string(limit.max_bytes) + " bytes");
+  }
+  if (const size_t beyond = limit.basic_plane_only ? FirstBeyondBasicPlane(text) : 0; beyond > 0) {
+    return "not storable in " + type + ", which holds only characters up to U+FFFF (utf8mb3): " +
+           (secret ? "it has" : "its character " + std::to_string(beyond) + " is") +
+           " one past U+FFFF (an emoji, say)";
   }
   return "";
 }
@@ -134,7 +157,8 @@ Status CheckValuesFitColumns(const rules::RuleSet& rules, const rules::Catalog& 
       if (schema == catalog.end()) return Status::Ok();
       const db::ColumnInfo* column = schema->second.Find(a.column);
       if (column == nullptr) return Status::Ok();
-      const ColumnLimit limit = LimitOf(column->declared_type, dialect);
+      ColumnLimit limit = LimitOf(column->declared_type, dialect);
+      limit.basic_plane_only = BasicPlaneOnly(column->character_set);
       const std::string where = table + "." + a.column + " (" + column->declared_type + ")";
       if (step.kind == rules::Step::Kind::kInsertEach &&
           (a.value.parameter == "key" || a.value.parameter == "value")) {

@@ -20,6 +20,7 @@ struct ColumnLimit {
   size_t max_bytes = 0;      // MySQL's tinytext / text / mediumtext: bytes; 0: none
   bool integer = false;      // an integer type: the value must be a whole number in range
   int64_t min = 0, max = 0;  // integer: its range (bigint unsigned: up to INT64_MAX here)
+  bool basic_plane_only = false;  // MySQL's utf8 (utf8mb3): characters up to U+FFFF only
 };
 
 // The limit of a column declared `declared_type` (as DescribeTable reports it: "varchar(255)",
@@ -30,7 +31,10 @@ ColumnLimit LimitOf(const std::string& declared_type, const std::string& dialect
 // Checks every value bound from `bindings` into a column the steps of `rules` write, against
 // `catalog`. kInvalidArgument naming the parameter (--name, --detail KEY, $derived and what it
 // comes from), table.column, its width or type and the value's length (of a secret detail
-// (rules::IsSecretName) neither its value nor its length: only that it is too long).
+// (rules::IsSecretName) neither its value nor its length: only that it is too long). A text
+// column in MySQL's utf8 (utf8mb3, db::ColumnInfo::character_set) refuses a value with a
+// character past U+FFFF (4 bytes in UTF-8: an emoji), naming which character (not of a secret).
+// SQLite and PostgreSQL have no such limit.
 Status CheckValuesFitColumns(const rules::RuleSet& rules, const rules::Catalog& catalog,
                              const rules::Bindings& bindings, const std::string& dialect);
 

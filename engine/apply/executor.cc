@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "apply/applied_secrets.h"
@@ -15,9 +16,11 @@
 #include "apply/update_columns.h"
 #include "common/digest.h"
 #include "common/test_seam.h"
+#include "common/text.h"
 #include "db/engine_tables.h"
 #include "db/schema_files.h"
 #include "db/transaction.h"
+#include "rules/literal_types.h"
 #include "rules/rule_checksum.h"
 #include "rules/rule_compiler.h"
 #include "rules/rule_validator.h"
@@ -202,6 +205,63 @@ class StepRunner {
     return Status::Ok();
   }
 
+  // Fails (kPrecondition) naming the table, row, column and value when the pin of `step` would
+  // carry a picked row's column past its range ({add: N} on a count at the column's limit): one
+  // query, run before the step writes, so that no backend overflows, stores a float or fails
+  // mid-statement. The run's transaction is then rolled back.
+  Status CheckPinFits(const rules::CompiledStep& step) {
+    if (step.pin_overflow.empty()) return Status::Ok();
+    CSM_ASSIGN_OR_RETURN(auto params,
+                         rules::ResolveParams(step.pin_overflow, run_.bindings, run_id_));
+    CSM_ASSIGN_OR_RETURN(db::QueryResult found, conn_.Query(step.pin_overflow.text, params));
+    if (found.rows.empty()) return Status::Ok();
+    const db::Row& row = found.rows[0];
+    for (size_t i = 0; i < step.pin_added.size(); ++i) {
+      const rules::PinAddition& added = step.pin_added[i];
+      // The query found the row: a value that cannot be read as a number is taken as past.
+      const std::optional<__int128> value = AsDeclared(row[i + 1], added.declared_type);
+      const bool past =
+          !value ||
+          (added.amount > 0 ? *value > static_cast<__int128>(added.highest) - added.amount
+                            : *value < static_cast<__int128>(added.lowest) - added.amount);
+      if (!past) continue;
+      const std::string more =
+          found.rows.size() > 1
+              ? " (and " + std::to_string(found.rows.size() - 1) + " more picked rows like it)"
+              : "";
+      return Status(
+          ErrorCode::kPrecondition,
+          "step " + std::to_string(step.number) + " ('" + step.step->name + "') would pin " +
+              step.pinned_table + " row " + db::ToDisplay(row[0]) + more + ": its " + added.column +
+              " " + (value ? rules::DecimalText(*value) : db::ToDisplay(row[i + 1])) + " plus " +
+              std::to_string(added.amount) + " is past " +
+              std::to_string(added.amount > 0 ? added.highest : added.lowest) + ", the " +
+              (added.amount > 0 ? "largest" : "smallest") + " value csmigrate writes into " +
+              added.column + " (" + added.declared_type +
+              "). Nothing was changed; correct that row's " + added.column + " and apply again");
+    }
+    return Status::Ok();
+  }
+
+  // `value` of a column declared `declared_type` as a number: a BIGINT UNSIGNED past INT64_MAX
+  // reads back as text (or, wrapped, as a negative int64). nullopt when it is no whole number.
+  static std::optional<__int128> AsDeclared(const db::Value& value,
+                                            const std::string& declared_type) {
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      if (text->empty() || text->size() > 20 ||
+          text->find_first_not_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+      }
+      __int128 n = 0;
+      for (char c : *text) n = n * 10 + (c - '0');
+      return n;
+    }
+    const auto n = db::AsInteger(value);
+    if (!n) return std::nullopt;
+    const bool wrapped = *n < 0 && ToLower(declared_type).find("unsigned") != std::string::npos;
+    return wrapped ? static_cast<__int128>(static_cast<uint64_t>(*n)) : *n;
+  }
+
   // Lists the rows report step `step` finds, each with its message; a secret a row holds is shown
   // masked, in the message and in the row. Changes nothing.
   Result<StepOutcome> RunReport(const rules::CompiledStep& step) {
@@ -252,6 +312,7 @@ class StepRunner {
     if (!step.pick.empty()) {
       CSM_RETURN_IF_ERROR(Exec(step.pick).status());
       CSM_RETURN_IF_ERROR(db::RefreshStatistics(conn_, db::kPickTable));
+      CSM_RETURN_IF_ERROR(CheckPinFits(step));
     }
     CSM_ASSIGN_OR_RETURN(outcome.rows, Exec(step.main));
     if (journal_ != nullptr && inserts) {

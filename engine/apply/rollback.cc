@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "apply/image_value_fit.h"
 #include "apply/ledger.h"
 #include "apply/run_lock.h"
 #include "apply/run_result.h"
@@ -34,6 +35,13 @@ Result<std::vector<int64_t>> Ids(db::Connection& conn, const std::string& sql,
   std::vector<int64_t> ids;
   for (const auto& row : r.rows) ids.push_back(std::get<int64_t>(row[0]));
   return ids;
+}
+
+// `json_text` cut to 40 bytes (and "..."), for a message; JSON-escaped text has no control
+// characters and, ASCII only, no character to cut in half.
+std::string Shortened(const std::string& json_text) {
+  constexpr size_t kShown = 40;
+  return json_text.size() > kShown ? json_text.substr(0, kShown) + "..." : json_text;
 }
 
 class Restorer {
@@ -175,6 +183,57 @@ class Restorer {
     return DamagedRecord(run_id_, "csm_journal.before_image", what);
   }
 
+  // Fails (kDatabase) naming the first journal row of `table` with op `op` whose before-image
+  // holds a value that does not fit its live column (apply/image_value_fit.h): restoring it would
+  // write Inf, a float or JSON text where CloudStack keeps a count, a size or a name. The value is
+  // shown (JSON-escaped, shortened) unless `table` may hold secrets (`secrets`). Run after
+  // CheckImagesComplete.
+  Status CheckImageValues(const std::string& table, const std::vector<std::string>& columns,
+                          char op, const db::TableSchema& live, bool secrets) {
+    Status misfit = Status::Ok();
+    CSM_RETURN_IF_ERROR(conn_.ForEachRow(
+        std::string("SELECT row_id, before_image FROM ") + db::kJournalTable +
+            " WHERE run_id = ? AND table_name = ? AND op = ? ORDER BY row_id",
+        {run_id_, table, std::string(1, op)}, [&](const db::Row& row) {
+          const std::string text = db::TextOrEmpty(row[1]);
+          const auto image = nlohmann::json::parse(text, nullptr, false);
+          const std::string of =
+              "holds a before-image of " + table + " row " + db::ToDisplay(row[0]) + " whose ";
+          const std::string why = " (restoring it would write a value of another kind)";
+          if (image.is_discarded()) {
+            // The database reads it (CheckImagesComplete), csmigrate cannot: e.g. 1e400.
+            const auto unreadable = FindUnreadableValue(text, columns);
+            misfit = DamagedRecord(
+                run_id_, "csm_journal.before_image",
+                of +
+                    (unreadable ? unreadable->column + " " +
+                                      (secrets ? "" : Shortened(unreadable->text) + " ") +
+                                      "is not a number csmigrate reads (past what a double holds)"
+                                : std::string("values do not parse as JSON")) +
+                    why);
+            return false;
+          }
+          for (size_t i = 0; i < columns.size(); ++i) {
+            const db::ColumnInfo* column = live.Find(columns[i]);
+            const bool present = image.is_array()    ? i < image.size()
+                                 : image.is_object() ? image.contains(columns[i])
+                                                     : false;
+            if (column == nullptr || !present) continue;  // CheckImagesComplete's to refuse
+            const nlohmann::json& value = image.is_array() ? image.at(i) : image.at(columns[i]);
+            const std::string problem = ImageValueMisfit(value, *column);
+            if (problem.empty()) continue;
+            const std::string shown =
+                Shortened(value.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
+            misfit =
+                DamagedRecord(run_id_, "csm_journal.before_image",
+                              of + columns[i] + " " + (secrets ? "" : shown + " ") + problem + why);
+            return false;
+          }
+          return true;
+        }));
+    return misfit;
+  }
+
   // Undoes the run's changes to `table`, whose images hold `columns`; `op` is 'I', 'U' or 'D'.
   // Returns the rows affected.
   Result<int64_t> Undo(const std::string& table, const std::vector<std::string>& columns, char op) {
@@ -260,6 +319,11 @@ Result<Assessment> Assess(db::Connection& conn, int64_t run_id, const std::strin
         result.update_columns.count(table) > 0 ? result.update_columns.at(table) : a.columns[table];
     CSM_RETURN_IF_ERROR(restorer.CheckImagesComplete(table, a.update_columns[table], 'U'));
     CSM_RETURN_IF_ERROR(restorer.CheckImagesComplete(table, a.columns[table], 'D'));
+    CSM_ASSIGN_OR_RETURN(db::TableSchema live, conn.DescribeTable(table));
+    const bool secrets = result.digest_masks.count(table) > 0;
+    CSM_RETURN_IF_ERROR(
+        restorer.CheckImageValues(table, a.update_columns[table], 'U', live, secrets));
+    CSM_RETURN_IF_ERROR(restorer.CheckImageValues(table, a.columns[table], 'D', live, secrets));
     CSM_ASSIGN_OR_RETURN(auto reused, restorer.Reused(table));
     if (!reused.empty()) {
       a.reused.push_back(Describe(table, reused,

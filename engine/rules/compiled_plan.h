@@ -15,6 +15,15 @@ namespace csm::rules {
 // The live schema of every table a rule file mentions, by table name.
 using Catalog = std::map<std::string, db::TableSchema>;
 
+// An {add: N} a pin makes to an integer column, and the values that column may reach: the
+// column's range (literal_types.h) within the 64-bit integers csmigrate reads and writes.
+struct PinAddition {
+  std::string column;
+  std::string declared_type;
+  int64_t amount = 0;
+  int64_t lowest = 0, highest = 0;
+};
+
 struct CompiledStep {
   const Step* step = nullptr;
   int number = 0;  // 1-based position in the rule file
@@ -41,6 +50,11 @@ struct CompiledStep {
   // pin: the source table and the condition selecting the rows `pin` touches.
   std::string pinned_table;
   db::Statement pinned_rows;
+  // pin: selects the id and the `pin_added` columns (in that order) of every picked row that an
+  // {add: N} would carry past `lowest` or `highest`, by id; run after `pick`, before `main`.
+  // Empty when the pin adds to no integer column.
+  db::Statement pin_overflow;
+  std::vector<PinAddition> pin_added;
   // insert with bind_id: the name to bind the new row's id to.
   std::string bind_id;
 

@@ -9,23 +9,6 @@
 namespace csm::rules {
 namespace {
 
-enum class ColumnClass { kInteger, kDecimal, kBoolean, kText, kDateTime, kOther };
-
-// The class of a declared type as SQLite, MariaDB and PostgreSQL report them ("VARCHAR(255)",
-// "bigint(20) unsigned", "character varying(255)", "timestamp without time zone", "boolean").
-ColumnClass Classify(const std::string& declared_type) {
-  const std::string t = ToLower(declared_type);
-  auto has = [&](const char* word) { return t.find(word) != std::string::npos; };
-  if (has("bool")) return ColumnClass::kBoolean;
-  if (has("int")) return ColumnClass::kInteger;  // tinyint, smallint, bigint, integer
-  if (has("char") || has("text") || has("clob")) return ColumnClass::kText;
-  if (has("date") || has("time")) return ColumnClass::kDateTime;
-  if (has("dec") || has("numeric") || has("real") || has("double") || has("float")) {
-    return ColumnClass::kDecimal;
-  }
-  return ColumnClass::kOther;
-}
-
 // The N of varchar(N) / char(N); 0 when the type has none.
 size_t Width(const std::string& declared_type) {
   static const std::regex kWidth(R"(char[a-z ]*\((\d+)\))", std::regex::icase);
@@ -39,17 +22,55 @@ size_t Utf8Characters(const std::string& text) {
   }));
 }
 
-// The values an integer column holds, by its declared type: MySQL's TINYINT, SMALLINT, MEDIUMINT,
-// INT and BIGINT (signed or unsigned; MySQL outside strict mode clamps what does not fit,
-// silently), PostgreSQL's smallint, integer and bigint (int2, int4, int8). SQLite's INTEGER holds
-// 64 bits, and PostgreSQL refuses an integer out of its range itself, so "integer" is taken as 64
-// bits.
-struct IntegerRange {
-  __int128 min;
-  __int128 max;
-};
+// `text` as a whole number, when it is one (an optional sign and digits) that fits 128 bits.
+std::optional<__int128> WholeNumber(const std::string& text) {
+  static const std::regex kWhole(R"([-+]?\d{1,38})");
+  if (!std::regex_match(text, kWhole)) return std::nullopt;
+  __int128 value = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') value = value * 10 + (c - '0');
+  }
+  return text[0] == '-' ? -value : value;
+}
 
-IntegerRange RangeOf(const std::string& declared_type) {
+bool IsNumber(const std::string& text) {
+  static const std::regex kNumber(R"([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)");
+  return std::regex_match(text, kNumber);
+}
+
+bool IsDateTime(const std::string& text) {
+  static const std::regex kDateTime(R"(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?)");
+  return std::regex_match(text, kDateTime);
+}
+
+// Ok when `value` is within the range of the integer column; else the refusal naming that range.
+template <typename Refuse>
+Status CheckRange(__int128 value, const std::string& literal, const db::ColumnInfo& column,
+                  const Refuse& refuse) {
+  const IntegerRange range = IntegerRangeOf(column.declared_type);
+  if (value >= range.min && value <= range.max) return Status::Ok();
+  return refuse(literal, "the column holds whole numbers from " + DecimalText(range.min) + " to " +
+                             DecimalText(range.max));
+}
+
+}  // namespace
+
+ColumnClass ClassOf(const std::string& declared_type) {
+  const std::string t = ToLower(declared_type);
+  auto has = [&](const char* word) { return t.find(word) != std::string::npos; };
+  if (has("bool")) return ColumnClass::kBoolean;
+  if (has("int")) return ColumnClass::kInteger;  // tinyint, smallint, bigint, integer
+  if (has("char") || has("text") || has("clob")) return ColumnClass::kText;
+  if (has("date") || has("time")) return ColumnClass::kDateTime;
+  if (has("dec") || has("numeric") || has("real") || has("double") || has("float")) {
+    return ColumnClass::kDecimal;
+  }
+  return ColumnClass::kOther;
+}
+
+// MySQL outside strict mode clamps what does not fit, silently; SQLite's INTEGER holds 64 bits,
+// and PostgreSQL refuses an integer out of its range itself, so "integer" is taken as 64 bits.
+IntegerRange IntegerRangeOf(const std::string& declared_type) {
   const std::string t = ToLower(declared_type);
   auto has = [&](const char* word) { return t.find(word) != std::string::npos; };
   int bits = 64;
@@ -67,18 +88,7 @@ IntegerRange RangeOf(const std::string& declared_type) {
   return {-(span / 2), span / 2 - 1};
 }
 
-// `text` as a whole number, when it is one (an optional sign and digits) that fits 128 bits.
-std::optional<__int128> WholeNumber(const std::string& text) {
-  static const std::regex kWhole(R"([-+]?\d{1,38})");
-  if (!std::regex_match(text, kWhole)) return std::nullopt;
-  __int128 value = 0;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') value = value * 10 + (c - '0');
-  }
-  return text[0] == '-' ? -value : value;
-}
-
-std::string ToDecimal(__int128 value) {
+std::string DecimalText(__int128 value) {
   if (value == 0) return "0";
   const bool negative = value < 0;
   std::string digits;
@@ -89,31 +99,9 @@ std::string ToDecimal(__int128 value) {
   return negative ? "-" + digits : digits;
 }
 
-bool IsNumber(const std::string& text) {
-  static const std::regex kNumber(R"([-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)");
-  return std::regex_match(text, kNumber);
-}
-
-bool IsDateTime(const std::string& text) {
-  static const std::regex kDateTime(R"(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d+)?)?)");
-  return std::regex_match(text, kDateTime);
-}
-
-// Ok when `value` is within the range of the integer column; else the refusal naming that range.
-template <typename Refuse>
-Status CheckRange(__int128 value, const std::string& literal, const db::ColumnInfo& column,
-                  const Refuse& refuse) {
-  const IntegerRange range = RangeOf(column.declared_type);
-  if (value >= range.min && value <= range.max) return Status::Ok();
-  return refuse(literal, "the column holds whole numbers from " + ToDecimal(range.min) + " to " +
-                             ToDecimal(range.max));
-}
-
-}  // namespace
-
 Status CheckLiteral(const Operand& op, const std::string& table, const db::ColumnInfo& column,
                     LiteralUse use) {
-  const ColumnClass cls = Classify(column.declared_type);
+  const ColumnClass cls = ClassOf(column.declared_type);
   const std::string target = table + "." + column.name + " (" + column.declared_type + ")";
   auto refuse = [&](const std::string& literal, const std::string& why) {
     return Status(ErrorCode::kInvalidRules,
@@ -131,6 +119,17 @@ Status CheckLiteral(const Operand& op, const std::string& table, const db::Colum
       if (cls != ColumnClass::kInteger && cls != ColumnClass::kDecimal &&
           cls != ColumnClass::kOther) {
         return refuse("{add: " + db::ToDisplay(op.literal) + "}", "the column is not a number");
+      }
+      if (const auto* amount = std::get_if<int64_t>(&op.literal);
+          amount != nullptr && cls == ColumnClass::kInteger) {
+        // An amount past the column's largest value overflows whatever the row holds (a negative
+        // one, down to minus that value, may decrement an unsigned column).
+        const __int128 largest = IntegerRangeOf(column.declared_type).max;
+        if (*amount > largest || *amount < -largest) {
+          return refuse("{add: " + std::to_string(*amount) + "}",
+                        "the amount is past what the column holds (whole numbers up to " +
+                            DecimalText(largest) + ")");
+        }
       }
       return Status::Ok();
     case Operand::Kind::kLiteral:

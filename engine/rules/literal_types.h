@@ -11,6 +11,24 @@
 
 namespace csm::rules {
 
+// What a column holds, by its declared type as SQLite, MariaDB and PostgreSQL report it
+// ("VARCHAR(255)", "bigint(20) unsigned", "character varying(255)", "timestamp without time
+// zone", "boolean"); kOther for types csmigrate does not know (e.g. a backend's own).
+enum class ColumnClass { kInteger, kDecimal, kBoolean, kText, kDateTime, kOther };
+ColumnClass ClassOf(const std::string& declared_type);
+
+// The whole numbers an integer column declared `declared_type` holds: MySQL's TINYINT, SMALLINT,
+// MEDIUMINT, INT and BIGINT (signed or unsigned), PostgreSQL's smallint, integer and bigint (int2,
+// int4, int8); "integer" (SQLite's 64-bit INTEGER) and bigint as 64 bits.
+struct IntegerRange {
+  __int128 min;
+  __int128 max;
+};
+IntegerRange IntegerRangeOf(const std::string& declared_type);
+
+// `value` in decimal digits (with a '-' when negative).
+std::string DecimalText(__int128 value);
+
 // How a literal is used: compared with a column (NULL then means IS NULL), or stored into it.
 enum class LiteralUse { kCompared, kStored };
 
@@ -26,7 +44,8 @@ enum class LiteralUse { kCompared, kStored };
 // - a text meets a date-time column and is not YYYY-MM-DD[ HH:MM:SS];
 // - a text is longer than the column's width (varchar(N), char(N): N characters);
 // - NULL is stored into a NOT NULL column;
-// - {add: N} is applied to a column that is not numeric.
+// - {add: N} is applied to a column that is not numeric, or N (or -N) is past the largest value
+//   of the integer column it is added to.
 // Types the check does not know (e.g. a backend's own) accept any literal.
 Status CheckLiteral(const Operand& op, const std::string& table, const db::ColumnInfo& column,
                     LiteralUse use);

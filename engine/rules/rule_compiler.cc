@@ -1,10 +1,13 @@
 #include "rules/rule_compiler.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cstdint>
 #include <set>
 
 #include "common/text.h"
 #include "db/engine_tables.h"
+#include "rules/literal_types.h"
 #include "rules/rule_validator.h"
 
 namespace csm::rules {
@@ -397,9 +400,40 @@ class Compiler {
           out.pin.Append(Assignment(step.pin_source[i], {}));
         }
         out.pin.Append(" WHERE ").Append(picked);
+        CompilePinOverflow(step, picked, out);
       }
     }
     out.inserted_rows = Identity(step.values, step.into);
+  }
+
+  // The query that finds the picked rows whose {add: N} pin would leave their integer column's
+  // range (CompiledStep::pin_overflow): one statement, the limits bound.
+  void CompilePinOverflow(const Step& step, const db::Statement& picked, CompiledStep& out) {
+    db::Statement outside;
+    for (const auto& a : step.pin_source) {
+      const auto* amount = std::get_if<int64_t>(&a.value.literal);
+      const std::string type = DeclaredType(step.table, a.column);
+      if (a.value.kind != Operand::Kind::kAdd || amount == nullptr || *amount == 0 ||
+          ClassOf(type) != ColumnClass::kInteger) {
+        continue;
+      }
+      const IntegerRange range = IntegerRangeOf(type);
+      PinAddition added{a.column, type, *amount,
+                        static_cast<int64_t>(std::max<__int128>(range.min, INT64_MIN)),
+                        static_cast<int64_t>(std::min<__int128>(range.max, INT64_MAX))};
+      // The bound is computed here, so that the query itself adds nothing and cannot overflow.
+      const __int128 bound = *amount > 0 ? static_cast<__int128>(added.highest) - *amount
+                                         : static_cast<__int128>(added.lowest) - *amount;
+      outside.Append(std::string(outside.empty() ? "" : " OR "));
+      outside.Append("COALESCE(" + Q(a.column) + ", 0) " + (*amount > 0 ? ">" : "<") + " ");
+      outside.Bind(static_cast<int64_t>(bound));
+      out.pin_added.push_back(std::move(added));
+    }
+    if (out.pin_added.empty()) return;
+    out.pin_overflow.Append("SELECT " + Q("id"));
+    for (const auto& added : out.pin_added) out.pin_overflow.Append(", " + Q(added.column));
+    out.pin_overflow.Append(" FROM " + Q(step.table) + " WHERE ").Append(picked);
+    out.pin_overflow.Append(" AND (").Append(outside).Append(") ORDER BY " + Q("id"));
   }
 
   db::Statement Guard(const RollbackGuard& guard) {

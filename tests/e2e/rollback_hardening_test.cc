@@ -4,6 +4,8 @@
 // refusal, of rollback or apply, leaves the database file byte for byte as it was.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "test_support.h"
 
 namespace csm::test {
@@ -180,6 +182,53 @@ TEST_F(RollbackHardening, AShortenedBeforeImageOfADeletedRowIsRefusedNamingItsMi
          "snapshot_store_ref row 1 that lacks column(s) " + last, "would set them to NULL"},
         extra);
   }
+}
+
+// A value the run's images cannot have held (Inf, a number past the column's range, an object
+// in a text column) is csmigrate's own damaged record, named by run, table, row and column, and
+// nothing is written; without the check, SQLite's json_extract restores Inf, 1.0e+23 or JSON text.
+TEST_F(RollbackHardening, ABeforeImageValueOfAnotherKindThanItsColumnIsRefused) {
+  ApplyRun();
+  auto index = [&](const std::string& column) {
+    return Cell(db_,
+                "SELECT e.key FROM csm_run r, json_each(r.result_json, "
+                "'$.image_columns.snapshot_store_ref') e WHERE r.id = 1 AND e.value = '" +
+                    column + "'");
+  };
+  // The image as a SQL literal, to put back after each damage.
+  const std::string image = Cell(db_,
+                                 "SELECT quote(before_image) FROM csm_journal WHERE run_id = 1 AND "
+                                 "table_name = 'snapshot_store_ref' AND op = 'D' AND row_id = 1");
+  const std::vector<std::tuple<std::string, std::string, std::string>> damages = {
+      {"size", "1e400", "size 1e400 is not a number csmigrate reads"},
+      {"size", "99999999999999999999999", "is not a whole number"},
+      {"size", "12.5", "is not a whole number"},
+      {"size", "\"12\"", "is not a whole number"},
+      {"store_role", "{\"a\":1}", "is not a single value"},
+      {"store_role", "7", "is not text"},
+      {"created", "[1]", "is not a single value"},
+  };
+  for (const auto& [column, value, says] : damages) {
+    ExecSql(db_, "UPDATE csm_journal SET before_image = json_set(before_image, '$[" +
+                     index(column) + "]', json('" + value +
+                     "')) WHERE run_id = 1 AND table_name = 'snapshot_store_ref' AND row_id = 1 "
+                     "AND op = 'D'");
+    for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--force"}}) {
+      ExpectRollbackRefused(7,
+                            {"csmigrate's own record of run 1 is damaged: csm_journal.before_image",
+                             "snapshot_store_ref row 1 whose " + column, says},
+                            extra);
+    }
+    ExecSql(db_, "UPDATE csm_journal SET before_image = " + image +
+                     " WHERE run_id = 1 AND table_name = 'snapshot_store_ref' AND row_id = 1 AND "
+                     "op = 'D'");
+  }
+  const CommandResult r = RunCsmigrate({"rollback", "--db", "sqlite://" + db_, "1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Cell(db_,
+                 "SELECT typeof(size) || ' ' || store_role FROM snapshot_store_ref WHERE "
+                 "id = 1"),
+            "integer Primary");
 }
 
 TEST_F(RollbackHardening, AShortenedBeforeImageOfAnUpdatedRowIsRefused) {

@@ -98,8 +98,9 @@ rules::Catalog StoreCatalog() {
   return catalog;
 }
 
-// CheckValuesFitColumns of a store insert and its details (on MySQL) with these bindings.
-Status CheckStoreInsert(const rules::Bindings& bindings) {
+// CheckValuesFitColumns of a store insert and its details (on MySQL) with these bindings, every
+// column in `character_set`.
+Status CheckStoreInsert(const rules::Bindings& bindings, const std::string& character_set = "") {
   auto rules = rules::LoadRuleText(
       "name: t\nparameters: {name: {}, zone: {}, details: {map: true}}\n"
       "providers: {Swift: {required_details: [key], secret_details: [key]}}\nsteps:\n"
@@ -109,7 +110,11 @@ Status CheckStoreInsert(const rules::Bindings& bindings) {
       "t.yaml");
   EXPECT_TRUE(rules.ok()) << rules.status().message();
   if (!rules.ok()) return rules.status();
-  return CheckValuesFitColumns(*rules, StoreCatalog(), bindings, "mysql");
+  rules::Catalog catalog = StoreCatalog();
+  for (auto& [name, table] : catalog) {
+    for (auto& column : table.columns) column.character_set = character_set;
+  }
+  return CheckValuesFitColumns(*rules, catalog, bindings, "mysql");
 }
 
 rules::Bindings StoreBindings(const std::string& name, int64_t zone,
@@ -154,6 +159,44 @@ TEST(ColumnFit, ADetailIsNamedByItsKeyAndASecretsValueIsNeverShown) {
   EXPECT_EQ(secret.message(),
             "--detail key (as stored) is longer than image_store_details.value (varchar(10)) "
             "holds (at most 10); nothing was changed");
+}
+
+// MySQL's utf8 (utf8mb3) holds characters up to U+FFFF: one past it (4 bytes in UTF-8, an
+// emoji) is refused by the parameter and the column, before the server would refuse it mid-run.
+TEST(ColumnFit, ACharacterPastTheBasicPlaneIsRefusedByAUtf8mb3Column) {
+  const std::string emoji = "\xF0\x9F\x98\x80";  // U+1F600
+  for (const char* character_set : {"utf8", "utf8mb3"}) {
+    const Status name = CheckStoreInsert(StoreBindings("s3" + emoji, 1, {}), character_set);
+    ASSERT_FALSE(name.ok()) << character_set;
+    EXPECT_EQ(name.code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(name.message(),
+              "--name is not storable in image_store.name (varchar(8)), which holds only "
+              "characters up to U+FFFF (utf8mb3): its character 3 is one past U+FFFF (an emoji, "
+              "say); nothing was changed");
+  }
+  const Status detail =
+      CheckStoreInsert(StoreBindings("s3", 1, {{"bucket", "b" + emoji}}), "utf8mb3");
+  ASSERT_FALSE(detail.ok());
+  EXPECT_EQ(detail.message(),
+            "--detail bucket is not storable in image_store_details.value (varchar(10)), which "
+            "holds only characters up to U+FFFF (utf8mb3): its character 2 is one past U+FFFF (an "
+            "emoji, say); nothing was changed");
+  const Status secret =
+      CheckStoreInsert(StoreBindings("s3", 1, {{"key", "k" + emoji + "z"}}), "utf8mb3");
+  ASSERT_FALSE(secret.ok());
+  EXPECT_EQ(secret.message(),
+            "--detail key (as stored) is not storable in image_store_details.value (varchar(10)), "
+            "which holds only characters up to U+FFFF (utf8mb3): it has one past U+FFFF (an "
+            "emoji, say); nothing was changed");
+  // utf8mb4, and the backends without a per-column character set, hold every character.
+  for (const char* character_set : {"utf8mb4", ""}) {
+    const Status s =
+        CheckStoreInsert(StoreBindings("s3" + emoji, 1, {{"key", "k" + emoji}}), character_set);
+    EXPECT_TRUE(s.ok()) << character_set << ": " << s.message();
+  }
+  // Three-byte characters (U+FFFF and below) fit utf8mb3.
+  const Status bmp = CheckStoreInsert(StoreBindings("s3\xE2\x82\xAC", 1, {}), "utf8mb3");
+  EXPECT_TRUE(bmp.ok()) << bmp.message();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "db/mysql_dialect.h"
 #include "db/postgres_dialect.h"
@@ -57,6 +58,42 @@ TEST(RuleCompiler, OnePerPicksTheLowestIdThenInsertsAndPins) {
             0u)
       << s.pin.text;
   EXPECT_EQ(s.DataStatements().size(), 3u);
+}
+
+// The pin's range check is one query of the picked rows, its bound computed and bound: the query
+// adds nothing, so it cannot overflow itself; a bigint unsigned is held to int64's top.
+TEST(RuleCompiler, APinsAddIsCheckedByOneBoundQueryOfThePickedRows) {
+  auto rules = LoadRuleText(
+      "name: t\nsteps:\n"
+      "  - name: c\n    insert_from: refs\n    where: {role: Cache}\n    one_per: obj\n"
+      "    values: {copy: [obj], role: Image}\n    pin_source: {ref_cnt: {add: 2}}\n",
+      "t.yaml");
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  Catalog catalog;
+  for (const auto& [name, type] :
+       std::vector<std::pair<std::string, std::string>>{{"id", "bigint(20) unsigned"},
+                                                        {"obj", "bigint(20) unsigned"},
+                                                        {"role", "varchar(255)"},
+                                                        {"ref_cnt", "bigint(20) unsigned"}}) {
+    db::ColumnInfo column;
+    column.name = name;
+    column.declared_type = type;
+    catalog["refs"].columns.push_back(column);
+  }
+  catalog["refs"].name = "refs";
+  db::MysqlDialect dialect;
+  const CompiledPlan plan = Compile(*rules, catalog, dialect, {});
+  const CompiledStep& s = plan.steps[0];
+  EXPECT_EQ(s.pin_overflow.text,
+            "SELECT `id`, `ref_cnt` FROM `refs` WHERE `id` IN (SELECT src_id FROM csm_pick WHERE "
+            "run_id = ? AND step_no = ?) AND (COALESCE(`ref_cnt`, 0) > ?) ORDER BY `id`");
+  ASSERT_EQ(s.pin_overflow.params.size(), 3u);
+  EXPECT_EQ(std::get<int64_t>(s.pin_overflow.params[2].value),
+            std::numeric_limits<int64_t>::max() - 2);
+  ASSERT_EQ(s.pin_added.size(), 1u);
+  EXPECT_EQ(s.pin_added[0].column, "ref_cnt");
+  EXPECT_EQ(s.pin_added[0].lowest, 0);
+  EXPECT_EQ(s.DataStatements().size(), 3u) << "the check is a query, not a data statement";
 }
 
 TEST(RuleCompiler, ReportIsOneReadOnlySelectOfIdAndMessageColumns) {

@@ -107,7 +107,8 @@ Catalog TypedCatalog() {
       {column("id", "bigint(20) unsigned", true), column("name", "varchar(8)", true),
        column("role", "character varying(255)", false), column("data_center_id", "BIGINT", false),
        column("created", "timestamp without time zone", false),
-       column("readonly", "boolean", false), column("ref_cnt", "INTEGER", false)}};
+       column("readonly", "boolean", false), column("ref_cnt", "INTEGER", false),
+       column("download_pct", "int(10) unsigned", false)}};
   return c;
 }
 
@@ -126,6 +127,32 @@ TEST(RuleValidator, AcceptsLiteralsThatFitTheirColumns) {
       "    set: {name: short, ref_cnt: {add: 1}, readonly: 0, data_center_id: null, created: "
       "'2024-01-02'}\n");
   EXPECT_TRUE(s.ok()) << s.message();
+}
+
+// {add: N} is range-checked like any literal: an amount past the column's largest value would
+// overflow whatever the row holds (a decrement of an unsigned count is fine).
+TEST(RuleValidator, RefusesAnAddPastTheIntegerColumnsRange) {
+  auto add = [](const std::string& amount) {
+    return ValidateTyped(
+        "  - name: s\n    update: image_store\n    where: {id: 1}\n"
+        "    set: {download_pct: {add: " +
+        amount + "}}\n");
+  };
+  for (const char* fits : {"1", "4294967295", "-4294967295"}) {
+    const Status s = add(fits);
+    EXPECT_TRUE(s.ok()) << fits << ": " << s.message();
+  }
+  for (const char* past : {"4294967296", "-4294967296", "9223372036854775807"}) {
+    const Status s = add(past);
+    ASSERT_FALSE(s.ok()) << past;
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidRules);
+    EXPECT_NE(s.message().find(std::string("{add: ") + past +
+                               "} stored into image_store.download_pct (int(10) unsigned): the "
+                               "amount is past what the column holds (whole numbers up to "
+                               "4294967295)"),
+              std::string::npos)
+        << s.message();
+  }
 }
 
 }  // namespace

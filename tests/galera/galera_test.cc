@@ -75,14 +75,8 @@ class ClusterDatabase {
   std::vector<std::string> urls_;
 };
 
-std::vector<std::string> Apply(const std::string& url) {
-  return {"apply",       "--db",      url,           "--provider", "S3",
-          "--name",      "s3-region", "--detail",    "bucket=b",   "--detail",
-          "accesskey=a", "--detail",  "secretkey=s", "--detail",   "endpoint=e:9000"};
-}
-
 std::vector<std::string> Plan(const std::string& url) {
-  std::vector<std::string> args = Apply(url);
+  std::vector<std::string> args = ServerApply(url);
   args[0] = "plan";
   return args;
 }
@@ -107,7 +101,7 @@ TEST(Galera, ApplyStatusAndRollbackThroughThreeNodes) {
 
   CommandResult plan = RunCsmigrate(Plan(db.url(1)));
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
-  CommandResult applied = RunCsmigrate(Apply(db.url(1)));
+  CommandResult applied = RunCsmigrate(ServerApply(db.url(1)));
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_NE(DumpCloudTables(*Connect(db.url(2))), before) << "the apply did not reach node 2";
 
@@ -130,7 +124,8 @@ TEST(Galera, TwoAppliesThroughTwoNodesAtOnceApplyOnce) {
   std::vector<int> pids;
   for (int node = 1; node <= 2; ++node) {
     const std::string log = dir.File("apply" + std::to_string(node) + ".log");
-    pids.push_back(StartCsmigrate(Apply(db.url(node)), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log));
+    pids.push_back(
+        StartCsmigrate(ServerApply(db.url(node)), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log));
     ASSERT_TRUE(WaitForText(log, "test wait"))
         << "the apply through node " << node << " never reached the lock";
   }
@@ -170,7 +165,7 @@ TEST(Galera, ANodeKilledDuringAnotherNodesApplyLeavesAClusterThatAgrees) {
   ScratchDir dir;
   const std::string log = dir.File("apply.log");
   // The apply holds its transaction open after step 10 while node 3 dies.
-  const int pid = StartCsmigrate(Apply(db.url(1)), {"CSM_TEST_PAUSE=10:5"}, log);
+  const int pid = StartCsmigrate(ServerApply(db.url(1)), {"CSM_TEST_PAUSE=10:5"}, log);
   ASSERT_TRUE(WaitForText(log, "test pause")) << "the apply never reached its pause";
   ASSERT_TRUE(ClusterCommand("kill-node", 3));
   const int code = ExitCodeOf(pid);
@@ -197,7 +192,7 @@ TEST(Galera, ARunPastWsrepMaxWsRowsIsRefusedBeforeWriting) {
   // A limit only the plan's estimate can exceed: basic-s3 changes a few dozen rows.
   ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 20").ok());
   CommandResult planned = RunCsmigrate(Plan(db.url(1)));
-  CommandResult refused = RunCsmigrate(Apply(db.url(1)));
+  CommandResult refused = RunCsmigrate(ServerApply(db.url(1)));
   ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 0").ok());
   EXPECT_EQ(planned.exit_code, 4) << planned.err;  // plan says what apply will say
   EXPECT_NE(planned.err.find("wsrep_max_ws_rows = 20"), std::string::npos) << planned.err;
@@ -210,7 +205,7 @@ TEST(Galera, ARunPastWsrepMaxWsRowsIsRefusedBeforeWriting) {
   const std::string estimate = refused.err.substr(refused.err.find("at least ") + 9);
   const std::string rows = estimate.substr(0, estimate.find(' '));
   ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = " + rows).ok()) << rows;
-  CommandResult applied = RunCsmigrate(Apply(db.url(1)));
+  CommandResult applied = RunCsmigrate(ServerApply(db.url(1)));
   ASSERT_TRUE(admin->ExecuteScript("SET GLOBAL wsrep_max_ws_rows = 0").ok());
   EXPECT_EQ(applied.exit_code, 0) << applied.err;
 }

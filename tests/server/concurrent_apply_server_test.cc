@@ -14,12 +14,6 @@
 namespace csm::test {
 namespace {
 
-std::vector<std::string> Apply(const std::string& url) {
-  return {"apply",       "--db",      url,           "--provider", "S3",
-          "--name",      "s3-region", "--detail",    "bucket=b",   "--detail",
-          "accesskey=a", "--detail",  "secretkey=s", "--detail",   "endpoint=e:9000"};
-}
-
 int ExitCodeOf(int pid) {
   int status = 0;
   waitpid(pid, &status, 0);
@@ -39,9 +33,9 @@ TEST_P(ConcurrentApplyServer, ARunAppliedWhileAnotherWaitedForTheLockIsAlreadyAp
   ScratchDatabase db(backend);
   ScratchDir dir;
   const std::string go = dir.File("go"), log = dir.File("late.log");
-  const int late = StartCsmigrate(Apply(db.url()), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log);
+  const int late = StartCsmigrate(ServerApply(db.url()), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log);
   ASSERT_TRUE(WaitForText(log, "test wait")) << "the apply never reached the lock";
-  const CommandResult first = RunCsmigrate(Apply(db.url()));
+  const CommandResult first = RunCsmigrate(ServerApply(db.url()));
   ASSERT_EQ(first.exit_code, 0) << first.err;
   std::ofstream(go).close();
   EXPECT_EQ(ExitCodeOf(late), 0);
@@ -56,7 +50,7 @@ TEST_P(ConcurrentApplyServer, FiveIdenticalAppliesAtOnceApplyOnce) {
   std::vector<int> pids;
   for (int i = 0; i < 5; ++i) {
     const std::string log = dir.File("apply" + std::to_string(i) + ".log");
-    pids.push_back(StartCsmigrate(Apply(db.url()), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log));
+    pids.push_back(StartCsmigrate(ServerApply(db.url()), {"CSM_TEST_WAIT_BEFORE_LOCK=" + go}, log));
     ASSERT_TRUE(WaitForText(log, "test wait")) << "apply " << i << " never reached the lock";
   }
   std::ofstream(go).close();

@@ -14,24 +14,6 @@
 namespace csm::test {
 namespace {
 
-std::vector<std::string> Apply(const std::string& url, const std::string& secret) {
-  return {"apply",
-          "--db",
-          url,
-          "--provider",
-          "S3",
-          "--name",
-          "s3-region",
-          "--detail",
-          "bucket=b",
-          "--detail",
-          "accesskey=a",
-          "--detail",
-          "secretkey=" + secret,
-          "--detail",
-          "endpoint=e:9000"};
-}
-
 void LoadBasicS3(db::Connection& conn) {
   auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/basic-s3");
   ASSERT_TRUE(fixture.ok()) << fixture.status().message();
@@ -68,21 +50,21 @@ TEST_P(ServerSecrets, NothingStoredDependsOnTheSecretAndReapplyIsRecognised) {
   ScratchDatabase first(backend), second(backend);
   LoadBasicS3(first.conn());
   LoadBasicS3(second.conn());
-  CommandResult a = RunCsmigrate(Apply(first.url(), "first-secret"));
+  CommandResult a = RunCsmigrate(ServerApply(first.url(), "s3-region", "first-secret"));
   ASSERT_EQ(a.exit_code, 0) << a.err;
-  CommandResult b = RunCsmigrate(Apply(second.url(), "second-secret"));
+  CommandResult b = RunCsmigrate(ServerApply(second.url(), "s3-region", "second-secret"));
   ASSERT_EQ(b.exit_code, 0) << b.err;
   const std::string stored = StoredDigests(first.conn());
   EXPECT_NE(stored.find("secretkey="), std::string::npos) << stored;
   EXPECT_EQ(stored, StoredDigests(second.conn()));
 
   // The same run again: already applied, exit 0.
-  CommandResult again = RunCsmigrate(Apply(first.url(), "first-secret"));
+  CommandResult again = RunCsmigrate(ServerApply(first.url(), "s3-region", "first-secret"));
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("already applied"), std::string::npos) << again.out;
   // The same parameters with another secret: refused, nothing changed, no secret printed.
   const std::string before = DumpCloudTables(first.conn());
-  CommandResult other = RunCsmigrate(Apply(first.url(), "second-secret"));
+  CommandResult other = RunCsmigrate(ServerApply(first.url(), "s3-region", "second-secret"));
   EXPECT_EQ(other.exit_code, 5) << other.err;
   EXPECT_NE(other.err.find("but a different secretkey"), std::string::npos) << other.err;
   EXPECT_EQ((other.out + other.err).find("second-secret"), std::string::npos);
@@ -192,14 +174,14 @@ TEST(ServerSecretsPlan, PlanNeverSendsTheSecretToTheServer) {
   // A secret no other test uses, as other tests may run on this server meanwhile.
   const std::string secret = "PlanOnly-" + std::to_string(std::random_device()());
   GeneralLog log(db.conn());
-  auto plan = Apply(db.url(), secret);
+  auto plan = ServerApply(db.url(), "s3-region", secret);
   plan[0] = "plan";
   const CommandResult planned = RunCsmigrate(plan);
   ASSERT_EQ(planned.exit_code, 0) << planned.err;
   EXPECT_NE(planned.out.find("'secretkey', '******'"), std::string::npos) << planned.out;
   EXPECT_EQ(log.Count(secret), 0);
   EXPECT_GT(log.Count("'secretkey'"), 0) << "the plan's INSERT of the details was not logged";
-  const CommandResult applied = RunCsmigrate(Apply(db.url(), secret));
+  const CommandResult applied = RunCsmigrate(ServerApply(db.url(), "s3-region", secret));
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_GT(log.Count(secret), 0);
 }

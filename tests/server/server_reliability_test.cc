@@ -21,12 +21,6 @@
 namespace csm::test {
 namespace {
 
-std::vector<std::string> Apply(const std::string& url, const std::string& name = "s3-region") {
-  return {"apply",       "--db",     url,           "--provider", "S3",
-          "--name",      name,       "--detail",    "bucket=b",   "--detail",
-          "accesskey=a", "--detail", "secretkey=s", "--detail",   "endpoint=e:9000"};
-}
-
 void LoadFixture(db::Connection& conn, const std::string& name) {
   auto fixture = fixture::LoadFixture(SourceDir() + "/fixtures/" + name);
   ASSERT_TRUE(fixture.ok()) << fixture.status().message();
@@ -50,7 +44,7 @@ TEST_P(ServerReliability, RollbackIsExactAndRefusedAfterCloudStackKeptWorking) {
   ScratchDatabase db(backend);
   LoadFixture(db.conn(), "ref-cnt-copied");
   const std::string before = DumpCloudTables(db.conn());
-  ASSERT_EQ(RunCsmigrate(Apply(db.url())).exit_code, 0);
+  ASSERT_EQ(RunCsmigrate(ServerApply(db.url())).exit_code, 0);
   const std::string applied = DumpCloudTables(db.conn());
   ASSERT_NE(applied, before);
 
@@ -89,7 +83,7 @@ TEST_P(ServerReliability, ARowThatTookAnInsertedRowsIdIsRefusedEvenWithForce) {
   ScratchDatabase db(backend);
   LoadFixture(db.conn(), "basic-s3");
   const std::string before = DumpCloudTables(db.conn());
-  ASSERT_EQ(RunCsmigrate(Apply(db.url())).exit_code, 0);
+  ASSERT_EQ(RunCsmigrate(ServerApply(db.url())).exit_code, 0);
   const std::string placeholder = "(SELECT m FROM (SELECT MAX(id) AS m FROM template_store_ref) x)";
   Exec(db.conn(),
        "UPDATE template_store_ref SET created = '2999-01-01 00:00:00' WHERE id = " + placeholder);
@@ -123,7 +117,7 @@ TEST_P(ServerReliability, RollbackRefusesWhileAnUploadCascadesFromTheNewStore) {
                       " NOT NULL, url VARCHAR(255), CONSTRAINT fk_upload__store_id FOREIGN KEY "
                       "(host_id) REFERENCES image_store (id) ON DELETE CASCADE)");
   const std::string before = DumpCloudTables(db.conn());
-  ASSERT_EQ(RunCsmigrate(Apply(db.url())).exit_code, 0);
+  ASSERT_EQ(RunCsmigrate(ServerApply(db.url())).exit_code, 0);
   Exec(db.conn(),
        "INSERT INTO upload (id, host_id, url) SELECT 31, id, 'https://x/t.qcow2' FROM "
        "image_store WHERE name = 's3-region'");
@@ -154,7 +148,7 @@ TEST_P(ServerReliability, RollbackFromTheRunsOwnRecordWithTheRuleFileDeleted) {
     std::ofstream(rules) << shipped.rdbuf();
   }
   const std::string before = DumpCloudTables(db.conn());
-  auto apply = Apply(db.url());
+  auto apply = ServerApply(db.url());
   apply.insert(apply.end(), {"--rules", rules});
   ASSERT_EQ(RunCsmigrate(apply).exit_code, 0);
   ASSERT_EQ(std::remove(rules.c_str()), 0);
@@ -180,9 +174,9 @@ TEST_P(ServerReliability, SecondApplyIsRefusedWhileOneRuns) {
   ScratchDatabase db(backend);
   LoadFixture(db.conn(), "basic-s3");
   const std::string log = dir_.File("first.log");
-  const int pid = StartCsmigrate(Apply(db.url()), {"CSM_TEST_PAUSE=10:60"}, log);
+  const int pid = StartCsmigrate(ServerApply(db.url()), {"CSM_TEST_PAUSE=10:60"}, log);
   ASSERT_TRUE(WaitForText(log, "test pause"));
-  auto args = Apply(db.url(), "other");
+  auto args = ServerApply(db.url(), "other");
   args.insert(args.end(), {"--lock-wait", "1"});
   CommandResult second = RunCsmigrate(args);
   kill(pid, SIGKILL);
@@ -198,7 +192,7 @@ TEST_P(ServerReliability, ClientKilledMidApplyLeavesNoChangeAndRerunCompletes) {
   LoadFixture(db.conn(), "basic-s3");
   const std::string before = DumpCloudTables(db.conn());
   const std::string log = dir_.File("killed.log");
-  const int pid = StartCsmigrate(Apply(db.url()), {"CSM_TEST_PAUSE=12:60"}, log);
+  const int pid = StartCsmigrate(ServerApply(db.url()), {"CSM_TEST_PAUSE=12:60"}, log);
   ASSERT_TRUE(WaitForText(log, "test pause"));
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
@@ -207,7 +201,7 @@ TEST_P(ServerReliability, ClientKilledMidApplyLeavesNoChangeAndRerunCompletes) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(DumpCloudTables(db.conn()), before);
-  CommandResult rerun = RunCsmigrate(Apply(db.url()));
+  CommandResult rerun = RunCsmigrate(ServerApply(db.url()));
   EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
   CommandResult status = RunCsmigrate({"status", "--db", db.url(), "--json"});
   EXPECT_EQ(nlohmann::json::parse(status.out)["runs"].size(), 1u);
@@ -221,7 +215,7 @@ TEST_P(ServerReliability, PlanOnADatabaseCsmigrateNeverTouchedWritesNothing) {
   ASSERT_TRUE(engine_tables.ok() && !*engine_tables) << "the scratch database should be bare";
   const std::string before = DumpCloudTables(db.conn());
 
-  std::vector<std::string> plan = Apply(db.url());
+  std::vector<std::string> plan = ServerApply(db.url());
   plan[0] = "plan";
   plan.push_back("--json");
   const CommandResult r = RunCsmigrate(plan);
@@ -268,7 +262,7 @@ TEST_P(ServerReliability, AnInsertTriggerRewritingTheRunsRowsIsRefusedWithNothin
                 "EXECUTE FUNCTION audit_count()");
   ASSERT_TRUE(created.ok()) << created.message();
   const std::string before = DumpCloudTables(db.conn());
-  CommandResult r = RunCsmigrate(Apply(db.url()));
+  CommandResult r = RunCsmigrate(ServerApply(db.url()));
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("table template_store_ref has trigger 'audit_count'"), std::string::npos)
       << r.err;
@@ -293,7 +287,7 @@ TEST(ServerDigestForms, MysqlTablesWithMixedCollationsRollBackExactly) {
        "utf8mb4_bin, MODIFY job_id varchar(255) CHARACTER SET latin1");
   Exec(db.conn(), "UPDATE template_store_ref SET url = 'http://example.com/\xc3\xa9.qcow2'");
   const std::string before = DumpCloudTables(db.conn());
-  CommandResult applied = RunCsmigrate(Apply(db.url()));
+  CommandResult applied = RunCsmigrate(ServerApply(db.url()));
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   ASSERT_NE(DumpCloudTables(db.conn()), before);
   CommandResult rolled = RunCsmigrate({"rollback", "--db", db.url(), "1"});
@@ -308,7 +302,7 @@ TEST(ServerStatistics, PostgresAnalyzesTheWorkTablesDuringApply) {
   CSM_REQUIRE_SERVER(backend, "postgresql");
   ScratchDatabase db(backend);
   LoadFixture(db.conn(), "ref-cnt-copied");
-  ASSERT_EQ(RunCsmigrate(Apply(db.url())).exit_code, 0);
+  ASSERT_EQ(RunCsmigrate(ServerApply(db.url())).exit_code, 0);
   for (const std::string table : {"csm_journal", "csm_pick"}) {
     auto r = db.conn().Query("SELECT reltuples FROM pg_class WHERE relname = ?", {table});
     ASSERT_TRUE(r.ok() && r->rows.size() == 1) << table;
@@ -325,7 +319,7 @@ TEST(ServerDigestForms, MysqlRunDigestedByAnEarlierVersionRollsBackExactly) {
   ScratchDatabase db(backend);
   LoadFixture(db.conn(), "ref-cnt-copied");
   const std::string before = DumpCloudTables(db.conn());
-  ASSERT_EQ(RunCsmigrate(Apply(db.url())).exit_code, 0);
+  ASSERT_EQ(RunCsmigrate(ServerApply(db.url())).exit_code, 0);
 
   auto run = db.conn().Query("SELECT result_json FROM csm_run WHERE id = 1", {});
   ASSERT_TRUE(run.ok() && run->rows.size() == 1);
@@ -398,7 +392,7 @@ TEST_P(ServerStopped, MidApplyGivesAClearErrorAndNoPartialState) {
     before = DumpCloudTables(scratch->conn());
     scratch_url = scratch->url();
     const std::string log = dir.File("apply.log");
-    const int pid = StartCsmigrate(Apply(scratch_url), {"CSM_TEST_PAUSE=12:8"}, log);
+    const int pid = StartCsmigrate(ServerApply(scratch_url), {"CSM_TEST_PAUSE=12:8"}, log);
     ASSERT_TRUE(WaitForText(log, "test pause"));
     ASSERT_EQ(sh("stop"), 0);
     int status = 0;
@@ -413,7 +407,7 @@ TEST_P(ServerStopped, MidApplyGivesAClearErrorAndNoPartialState) {
     auto conn = Connect(scratch_url);
     ASSERT_TRUE(conn);
     EXPECT_EQ(DumpCloudTables(*conn), before);
-    CommandResult rerun = RunCsmigrate(Apply(scratch_url));
+    CommandResult rerun = RunCsmigrate(ServerApply(scratch_url));
     EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
     scratch.reset();
   }

@@ -21,25 +21,6 @@ void LoadBasicS3(db::Connection& conn) {
   ASSERT_TRUE(loaded.ok()) << loaded.message();
 }
 
-std::vector<std::string> Apply(const std::string& url, const std::string& name,
-                               const std::string& secret = "s3cr3t") {
-  return {"apply",
-          "--db",
-          url,
-          "--provider",
-          "S3",
-          "--name",
-          name,
-          "--detail",
-          "bucket=b",
-          "--detail",
-          "accesskey=a",
-          "--detail",
-          "secretkey=" + secret,
-          "--detail",
-          "endpoint=e:9000"};
-}
-
 // The next AUTO_INCREMENT value of each table the conversion inserts into.
 std::string AutoIncrements(db::Connection& conn) {
   auto r = conn.Query(
@@ -61,7 +42,7 @@ TEST(ServerValueLimits, ACharacterPastU0000FFFFIsRefusedByAUtf8mb3ColumnBeforeTh
   LoadBasicS3(db.conn());
   const std::string tables = DumpCloudTables(db.conn());
   const std::string counters = AutoIncrements(db.conn());
-  CommandResult name = RunCsmigrate(Apply(db.url(), "s3-" + kEmoji));
+  CommandResult name = RunCsmigrate(ServerApply(db.url(), "s3-" + kEmoji, "s3cr3t"));
   EXPECT_EQ(name.exit_code, 2) << name.err;
   for (const std::string& text : std::vector<std::string>{
            "$store_name (from --name, --url) is not storable in image_store.name (varchar(255))",
@@ -69,7 +50,7 @@ TEST(ServerValueLimits, ACharacterPastU0000FFFFIsRefusedByAUtf8mb3ColumnBeforeTh
            "nothing was changed"}) {
     EXPECT_NE(name.err.find(text), std::string::npos) << name.err;
   }
-  CommandResult secret = RunCsmigrate(Apply(db.url(), "s3-region", "zq" + kEmoji + "xw"));
+  CommandResult secret = RunCsmigrate(ServerApply(db.url(), "s3-region", "zq" + kEmoji + "xw"));
   EXPECT_EQ(secret.exit_code, 2) << secret.err;
   EXPECT_NE(secret.err.find("--detail secretkey (as stored) is not storable in "
                             "image_store_details.value"),
@@ -90,7 +71,7 @@ TEST(ServerValueLimits, AUtf8mb4ColumnAndPostgresqlTakeACharacterPastU0000FFFF) 
           "ALTER TABLE image_store MODIFY name varchar(255) CHARACTER SET utf8mb4", {});
       ASSERT_TRUE(altered.ok()) << altered.status().message();
     }
-    CommandResult r = RunCsmigrate(Apply(db.url(), "s3-" + kEmoji));
+    CommandResult r = RunCsmigrate(ServerApply(db.url(), "s3-" + kEmoji, "s3cr3t"));
     ASSERT_EQ(r.exit_code, 0) << server << ": " << r.err;
     auto stored = db.conn().Query("SELECT name FROM image_store WHERE name LIKE 's3-%'");
     ASSERT_TRUE(stored.ok()) << stored.status().message();
@@ -110,7 +91,7 @@ TEST_P(ServerPinOverflow, AStagingCountAtItsLimitIsRefusedBeforeTheStepWrites) {
   auto set = db.conn().Execute("UPDATE template_store_ref SET ref_cnt = " + top + " WHERE id = 1");
   ASSERT_TRUE(set.ok()) << set.status().message();
   const std::string tables = DumpCloudTables(db.conn());
-  CommandResult r = RunCsmigrate(Apply(db.url(), "s3-region"));
+  CommandResult r = RunCsmigrate(ServerApply(db.url(), "s3-region", "s3cr3t"));
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_NE(r.err.find("would pin template_store_ref row 1: its ref_cnt " + top +
                        " plus 1 is past 9223372036854775807"),

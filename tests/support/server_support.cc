@@ -88,4 +88,23 @@ void WriteEncryptingDbProperties(const std::string& path, const std::string& url
                       << "db.cloud.encryptor.version=V2\n";
 }
 
+std::vector<std::string> ServerApply(const std::string& url, const std::string& name,
+                                     const std::string& secret) {
+  return {"apply",
+          "--db",
+          url,
+          "--provider",
+          "S3",
+          "--name",
+          name,
+          "--detail",
+          "bucket=b",
+          "--detail",
+          "accesskey=a",
+          "--detail",
+          "secretkey=" + secret,
+          "--detail",
+          "endpoint=e:9000"};
+}
+
 }  // namespace csm::test

@@ -66,4 +66,9 @@ void WriteEncryptingDbProperties(const std::string& path, const std::string& url
 // Opens `url` with the password from the environment; fails the test on error.
 std::unique_ptr<db::Connection> Connect(const std::string& url);
 
+// The arguments of `apply` converting the server database at `url` to an S3 store named `name`
+// with secretkey `secret` (bucket b, accesskey a, endpoint e:9000).
+std::vector<std::string> ServerApply(const std::string& url, const std::string& name = "s3-region",
+                                     const std::string& secret = "s");
+
 }  // namespace csm::test
